@@ -1,0 +1,88 @@
+# codegouv — the commands a newcomer, an operator and CI use. `make help` lists them.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed-dev
+
+# The quick start runs like production (DEBUG off, static files through whitenoise) but over
+# plain HTTP on this machine; each value can be overridden from the environment.
+QUICKSTART_ENV = DJANGO_DEBUG=$${DJANGO_DEBUG:-false} \
+	DJANGO_HTTPS=$${DJANGO_HTTPS:-false} \
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}
+# Tests run with DEBUG off and plain HTTP; the key is only ever used by the test run.
+TEST_ENV = DJANGO_DEBUG=false DJANGO_HTTPS=false \
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-test-only-secret-key-$$(date +%s)}
+
+.PHONY: help install run dev worker beat test lint fmt check-deploy messages lock clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements/main.txt requirements/dev.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
+		-r requirements/dev.txt
+	touch $@
+
+install: $(STAMP) ## Create .venv and install the locked dependencies
+
+.secret_key:
+	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	@chmod 600 $@
+
+run: $(STAMP) .secret_key ## Migrate, load the demo data and serve on http://127.0.0.1:$(PORT)
+	$(QUICKSTART_ENV) $(PY) manage.py migrate --noinput
+	$(QUICKSTART_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(QUICKSTART_ENV) $(PY) manage.py load_demo
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
+	$(QUICKSTART_ENV) GUNICORN_BIND=127.0.0.1:$(PORT) GUNICORN_WORKERS=$${GUNICORN_WORKERS:-2} \
+		exec $(VENV)/bin/gunicorn -c gunicorn.conf.py codegouv.wsgi
+
+dev: $(STAMP) ## Development server with DEBUG on and autoreload
+	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+worker: $(STAMP) ## Celery worker (needs REDIS_URL)
+	$(VENV)/bin/celery -A codegouv worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2}
+
+beat: $(STAMP) ## Celery beat scheduler (needs REDIS_URL)
+	$(VENV)/bin/celery -A codegouv beat --loglevel=INFO --schedule=$${CELERY_BEAT_SCHEDULE_FILE:-/tmp/codegouv-celerybeat}
+
+lint: $(STAMP) ## ruff check, ruff format --check, makemigrations --check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run --verbosity 1
+
+fmt: $(STAMP) ## Fix what ruff can fix and format the code
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: lint ## Lint, then the test suite (DATABASE_URL, else local PostgreSQL, else SQLite)
+	export DATABASE_URL="$$($(PY) scripts/test_database.py)"; \
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+check-deploy: $(STAMP) ## manage.py check --deploy with the current environment
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+messages: $(STAMP) ## Update the English catalogue (needs GNU gettext), then compile it
+	DJANGO_DEBUG=true $(PY) manage.py makemessages --locale en --no-obsolete \
+		--ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*'
+	DJANGO_DEBUG=true $(PY) manage.py compilemessages --locale en --ignore '.venv/*'
+
+lock: | $(PY) ## Re-pin requirements/*.txt from pyproject.toml (with hashes)
+	$(PY) -m pip install --quiet pip-tools
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url \
+		--no-emit-find-links -o requirements/main.txt pyproject.toml
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url \
+		--no-emit-find-links --extra dev -c requirements/main.txt -o requirements/dev.txt pyproject.toml
+
+clean: ## Remove the virtual environment, collected static files and caches
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

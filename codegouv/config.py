@@ -1,0 +1,125 @@
+"""Reading the environment for settings.py: typed values that fail with one clear line.
+
+django-environ parses; this module turns its many failure modes (ValueError, KeyError,
+silently odd results) into a single ``ConfigurationError`` that names the variable, so an
+operator sees ``DATABASE_URL: …`` instead of a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+env = environ.Env()
+
+SUPPORTED_DATABASE_SCHEMES = {
+    "postgres": "django.db.backends.postgresql",
+    "postgresql": "django.db.backends.postgresql",
+    "pgsql": "django.db.backends.postgresql",
+    "sqlite": "django.db.backends.sqlite3",
+}
+
+
+class ConfigurationError(ImproperlyConfigured):
+    """A setting read from the environment is missing or malformed."""
+
+    def __init__(self, variable: str, problem: str):
+        self.variable = variable
+        super().__init__(f"{variable}: {problem}")
+
+
+def _read(variable: str, cast, default):
+    try:
+        return env.get_value(variable, cast=cast, default=default)
+    except (ValueError, TypeError) as exc:
+        raise ConfigurationError(variable, f"malformed value ({exc})") from None
+
+
+def get_bool(variable: str, *, default: bool) -> bool:
+    raw = env.str(variable, default="").strip().lower()
+    if raw == "":
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigurationError(variable, f"expected true or false, got {raw!r}")
+
+
+def get_int(variable: str, *, default: int, minimum: int = 0) -> int:
+    value = _read(variable, int, default)
+    if value < minimum:
+        raise ConfigurationError(variable, f"must be at least {minimum}, got {value}")
+    return value
+
+
+def get_str(variable: str, *, default: str = "") -> str:
+    return env.str(variable, default=default).strip()
+
+
+def get_list(variable: str, *, default: list[str] | None = None) -> list[str]:
+    raw = env.str(variable, default="")
+    if not raw.strip():
+        return list(default or [])
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def get_origins(variable: str) -> list[str]:
+    origins = get_list(variable)
+    for origin in origins:
+        parts = urlsplit(origin)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ConfigurationError(
+                variable, f"{origin!r} is not an origin such as https://code.gouv.fr"
+            )
+    return origins
+
+
+def get_database(variable: str, *, sqlite_path: Path) -> dict:
+    """The database named by ``variable``; an SQLite file at ``sqlite_path`` when unset."""
+    raw = env.str(variable, default="").strip()
+    if not raw:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(sqlite_path),
+        }
+    scheme = raw.split("://", 1)[0] if "://" in raw else ""
+    if scheme not in SUPPORTED_DATABASE_SCHEMES:
+        raise ConfigurationError(
+            variable,
+            "malformed value: expected postgres://USER:PASSWORD@HOST:PORT/NAME "
+            "or sqlite:////absolute/path.sqlite3",
+        )
+    try:
+        config = environ.Env.db_url_config(raw)
+    except (ValueError, KeyError, ImproperlyConfigured) as exc:
+        raise ConfigurationError(variable, f"malformed value ({exc})") from None
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        if not config.get("NAME"):
+            raise ConfigurationError(variable, "the database name is missing after the host")
+        try:
+            urlsplit(raw).port  # noqa: B018 - raises on a non-numeric port
+        except ValueError:
+            raise ConfigurationError(variable, "the port is not a number") from None
+    elif not config.get("NAME"):
+        raise ConfigurationError(variable, "the SQLite file path is missing")
+    return config
+
+
+def get_redis_url(variable: str) -> str:
+    raw = env.str(variable, default="").strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    try:
+        parts.port  # noqa: B018 - raises on a non-numeric port
+    except ValueError:
+        raise ConfigurationError(variable, "the port is not a number") from None
+    if parts.scheme not in {"redis", "rediss"} or not parts.hostname:
+        raise ConfigurationError(
+            variable, "malformed value: expected redis://HOST:PORT/DB or rediss://…"
+        )
+    return raw

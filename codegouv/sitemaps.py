@@ -1,0 +1,30 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+
+class StaticViewSitemap(Sitemap):
+    """The pages that exist without data: home, sections and the footer pages."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+    changefreq = "weekly"
+
+    def items(self):
+        return [
+            "home",
+            "catalog:index",
+            "sill:index",
+            "contributions:index",
+            "stats",
+            "pages:accessibility",
+            "pages:legal",
+            "pages:privacy",
+            "pages:sitemap",
+        ]
+
+    def location(self, item):
+        return reverse(item)
+
+
+SITEMAPS = {"static": StaticViewSitemap}

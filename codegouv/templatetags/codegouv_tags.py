@@ -1,0 +1,26 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """The current page in every language of the site, the current one marked.
+
+    French pages live at the root and English ones under /en/ (i18n_patterns), so each
+    link is a plain URL: it works without JavaScript and search engines can follow it.
+    """
+    request = context["request"]
+    current = get_language()
+    return [
+        {
+            "code": code,
+            "name": name,
+            "url": translate_url(request.get_full_path(), code),
+            "current": code == current,
+        }
+        for code, name in settings.LANGUAGES
+    ]

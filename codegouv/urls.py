@@ -1,0 +1,28 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from codegouv import views
+from codegouv.sitemaps import SITEMAPS
+
+# French at the root, English under /en/: every page has a stable, shareable URL per language.
+urlpatterns = i18n_patterns(
+    path("", views.HomeView.as_view(), name="home"),
+    path("depots/", include("catalog.urls")),
+    path("sill/", include("sill.urls")),
+    path("contributions/", include("contributions.urls")),
+    path("statistiques/", views.StatisticsView.as_view(), name="stats"),
+    path("compte/", include("accounts.urls")),
+    path("", include("codegouv.pages")),
+    prefix_default_language=False,
+)
+
+urlpatterns += [
+    path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+]
+
+handler500 = "codegouv.views.server_error"

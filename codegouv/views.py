@@ -1,0 +1,43 @@
+import logging
+
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+from codegouv import health
+
+logger = logging.getLogger(__name__)
+
+
+class HomeView(TemplateView):
+    template_name = "pages/home.html"
+
+
+class StatisticsView(TemplateView):
+    template_name = "pages/statistics.html"
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    healthy, report = health.report()
+    return JsonResponse(report, status=200 if healthy else 503)
+
+
+@require_GET
+def robots_txt(request):
+    return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
+
+
+def server_error(request):
+    """The DSFR 500 page, with a bare fallback should rendering it fail too."""
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:
+        logger.exception("the 500 page itself failed to render")
+        return HttpResponseServerError(
+            "<!doctype html><title>Erreur</title><h1>Erreur inattendue</h1>"
+            "<p>Le service rencontre un problème. Merci de réessayer plus tard.</p>",
+        )
