@@ -38,9 +38,13 @@ install: $(STAMP) ## Create .venv and install the locked dependencies
 	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	@chmod 600 $@
 
-run: $(STAMP) .secret_key ## Migrate, load the demo data and serve on http://127.0.0.1:$(PORT)
+# whitenoise's manifest, rebuilt only when our static files or the locked packages change.
+STATIC_MANIFEST := staticfiles/staticfiles.json
+$(STATIC_MANIFEST): $(STAMP) $(shell find static -type f 2>/dev/null)
+	DJANGO_SECRET_KEY=collectstatic-only $(PY) manage.py collectstatic --noinput --verbosity 0
+
+run: $(STAMP) .secret_key $(STATIC_MANIFEST) ## Migrate, load the demo data and serve on http://127.0.0.1:$(PORT)
 	$(QUICKSTART_ENV) $(PY) manage.py migrate --noinput
-	$(QUICKSTART_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(QUICKSTART_ENV) $(PY) manage.py load_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
 	$(QUICKSTART_ENV) GUNICORN_BIND=127.0.0.1:$(PORT) GUNICORN_WORKERS=$${GUNICORN_WORKERS:-2} \
@@ -65,7 +69,7 @@ fmt: $(STAMP) ## Fix what ruff can fix and format the code
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: lint ## Lint, then the test suite (DATABASE_URL, else local PostgreSQL, else SQLite)
+test: lint $(STATIC_MANIFEST) ## Lint, then the test suite (DATABASE_URL, else local PostgreSQL, else SQLite)
 	export DATABASE_URL="$$($(PY) scripts/test_database.py)"; \
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 

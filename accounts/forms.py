@@ -9,7 +9,7 @@ class LoginForm(DsfrBaseForm, AuthenticationForm):
     error_messages = {
         "invalid_login": _(
             "Adresse électronique ou mot de passe incorrect. "
-            "Les deux champs tiennent compte des majuscules et minuscules du mot de passe."
+            "Le mot de passe tient compte des majuscules et des minuscules."
         ),
         "inactive": _("Ce compte est désactivé."),
     }

@@ -5,6 +5,7 @@ hardening is on. Without DATABASE_URL the portal runs on an SQLite file in the p
 folder; without REDIS_URL, Celery tasks run in-process and the cache is local memory.
 """
 
+import warnings
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -174,6 +175,12 @@ STORAGES = {
 }
 # django-dsfr's SRI hashes describe its original files, not whitenoise's compressed copies.
 DSFR_USE_INTEGRITY_CHECKSUMS = False
+# DSFR now marks optional fields rather than required ones; opt in to that behaviour.
+DSFR_MARK_OPTIONAL_FIELDS = True
+# ...which makes django-dsfr warn, on every form, that the setting is transitional.
+warnings.filterwarnings(
+    "ignore", message="Transitional Django setting DSFR_MARK_OPTIONAL_FIELDS", category=UserWarning
+)
 
 LOG_LEVEL = config.get_str("DJANGO_LOG_LEVEL", default="INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:

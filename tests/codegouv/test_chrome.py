@@ -1,0 +1,114 @@
+"""The page chrome every visitor meets: header, navigation, footer, languages, theme."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+FOOTER_PAGES = {
+    "/accessibilite/": "Déclaration d’accessibilité",
+    "/mentions-legales/": "Mentions légales",
+    "/donnees-personnelles/": "Données personnelles",
+    "/plan-du-site/": "Plan du site",
+}
+
+
+def html_of(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_home_presents_the_service_in_french_with_the_dsfr(client):
+    html = html_of(client, "/")
+
+    assert '<html lang="fr" data-fr-scheme="system">' in html
+    assert "Les codes sources et logiciels libres du secteur public" in html
+    assert re.search(
+        r'href="/static/dsfr/dist/dsfr/dsfr\.min\.[0-9a-f]+\.css"|dsfr\.min\.css', html
+    )
+    assert 'class="fr-header"' in html
+    for label in ("Codes sources", "SILL", "Contributions", "Statistiques", "Se connecter"):
+        assert label in html
+
+
+def test_the_service_name_is_configurable(client, settings):
+    settings.SITE_NAME = "code.example.gouv.fr"
+
+    html = html_of(client, "/")
+
+    assert '<p class="fr-header__service-title">code.example.gouv.fr</p>' in html
+
+
+def test_skip_links_lead_to_elements_of_the_page(client):
+    html = html_of(client, "/")
+
+    skiplinks = re.search(r'<div class="fr-skiplinks">(.*?)</div>', html, re.S).group(1)
+    targets = re.findall(r'href="#([\w-]+)"', skiplinks)
+    assert targets == ["content", "navigation", "footer"]
+    for target in targets:
+        assert f'id="{target}"' in html
+
+
+def test_navigation_leads_to_real_pages_and_marks_the_current_one(client):
+    home = html_of(client, "/")
+    nav = re.search(r'<nav class="fr-nav".*?</nav>', home, re.S).group(0)
+    urls = re.findall(r'href="([^"]+)"', nav)
+    assert urls == ["/depots/", "/sill/", "/contributions/", "/statistiques/"]
+
+    for url in urls:
+        page = html_of(client, url)
+        current = re.findall(r'<a class="fr-nav__link" href="([^"]+)" aria-current="page"', page)
+        assert current == [url]
+
+
+def test_footer_links_each_lead_to_a_real_page(client):
+    home = html_of(client, "/")
+    footer = re.search(r"<footer.*?</footer>", home, re.S).group(0)
+
+    for url, title in FOOTER_PAGES.items():
+        assert f'href="{url}"' in footer
+        assert f"<h1>{title}</h1>" in html_of(client, url)
+
+
+def test_language_switch_really_switches_to_english_and_back(client):
+    french = html_of(client, "/mentions-legales/")
+    assert 'hreflang="en" lang="en" href="/en/mentions-legales/"' in french
+
+    english = html_of(client, "/en/mentions-legales/")
+
+    assert '<html lang="en"' in english
+    assert "<h1>Legal notice</h1>" in english
+    assert "Source code" in english and "Log in" in english
+    assert 'hreflang="fr" lang="fr" href="/mentions-legales/"' in english
+    # Links inside the English pages stay in English.
+    assert 'href="/en/depots/"' in english
+
+
+def test_language_switch_keeps_the_query_string(client):
+    html = html_of(client, "/plan-du-site/?page=2")
+
+    assert 'href="/en/plan-du-site/?page=2"' in html
+
+
+def test_theme_switch_is_offered(client):
+    html = html_of(client, "/")
+
+    assert 'id="fr-theme-modal"' in html
+    openers = re.findall(r'aria-controls="fr-theme-modal" data-fr-opened="false"', html)
+    assert len(openers) == 2  # in the header and in the footer
+
+
+def test_every_page_of_the_chrome_exists_in_english(client):
+    for url in [
+        "/",
+        "/depots/",
+        "/sill/",
+        "/contributions/",
+        "/statistiques/",
+        "/compte/connexion/",
+        *FOOTER_PAGES,
+    ]:
+        html = html_of(client, f"/en{url}")
+        assert '<html lang="en"' in html

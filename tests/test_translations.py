@@ -1,0 +1,58 @@
+"""The English catalogue is complete and its compiled .mo matches the .po that is committed."""
+
+import ast
+import gettext
+import re
+from pathlib import Path
+
+LOCALE = Path(__file__).resolve().parents[1] / "locale" / "en" / "LC_MESSAGES"
+
+
+def po_entries(path: Path) -> dict[str, str]:
+    """msgid -> msgstr of a .po file (enough of the format for Django's makemessages output)."""
+    entries, current, key = {}, {"msgid": "", "msgstr": ""}, None
+    fuzzy = False
+
+    def flush():
+        if current["msgid"]:
+            entries[current["msgid"]] = "" if fuzzy else current["msgstr"]
+
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#,") and "fuzzy" in line:
+            fuzzy = True
+        elif line.startswith("msgid "):
+            flush()
+            current, key = {"msgid": "", "msgstr": ""}, "msgid"
+            current[key] = ast.literal_eval(line[6:])
+        elif line.startswith("msgstr "):
+            key = "msgstr"
+            current[key] = ast.literal_eval(line[7:])
+        elif line.startswith('"') and key:
+            current[key] += ast.literal_eval(line)
+        elif not line.strip():
+            flush()
+            current, key, fuzzy = {"msgid": "", "msgstr": ""}, None, False
+    flush()
+    return entries
+
+
+def test_every_interface_string_has_an_english_translation():
+    entries = po_entries(LOCALE / "django.po")
+
+    untranslated = [msgid for msgid, msgstr in entries.items() if not msgstr]
+    assert len(entries) > 50
+    assert untranslated == []
+
+
+def test_the_compiled_catalogue_is_up_to_date():
+    entries = po_entries(LOCALE / "django.po")
+    with (LOCALE / "django.mo").open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+
+    stale = [msgid for msgid, msgstr in entries.items() if compiled.gettext(msgid) != msgstr]
+    assert stale == [], "run `make messages` to recompile locale/en/LC_MESSAGES/django.mo"
+
+
+def test_placeholders_survive_translation():
+    for msgid, msgstr in po_entries(LOCALE / "django.po").items():
+        assert sorted(re.findall(r"%\(\w+\)s", msgid)) == sorted(re.findall(r"%\(\w+\)s", msgstr))
