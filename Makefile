@@ -63,7 +63,7 @@ beat: $(STAMP) ## Celery beat scheduler (needs REDIS_URL)
 lint: $(STAMP) ## ruff check, ruff format --check, makemigrations --check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run --verbosity 1
+	DATABASE_URL= $(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run --verbosity 1
 
 fmt: $(STAMP) ## Fix what ruff can fix and format the code
 	$(VENV)/bin/ruff check --fix .
