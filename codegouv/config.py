@@ -123,3 +123,38 @@ def get_redis_url(variable: str) -> str:
             variable, "malformed value: expected redis://HOST:PORT/DB or rediss://…"
         )
     return raw
+
+
+def get_mapping(variable: str) -> dict[str, str]:
+    """`key=value` pairs separated by commas, e.g. FORGE_TOKENS=github.com=ghp_x,gitlab.com=y."""
+    mapping = {}
+    for item in get_list(variable):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            # Never echo the value: it may be a secret.
+            raise ConfigurationError(variable, "expected comma-separated key=value pairs")
+        mapping[key.strip()] = value.strip()
+    return mapping
+
+
+def get_crontab(variable: str, *, default: str):
+    """A Celery crontab from five cron fields: "minute hour day-of-month month day-of-week"."""
+    from celery.schedules import crontab
+
+    raw = get_str(variable, default=default)
+    fields = raw.split()
+    if len(fields) != 5:
+        raise ConfigurationError(
+            variable, f"expected five cron fields such as '0 3 * * *', got {raw!r}"
+        )
+    minute, hour, day_of_month, month_of_year, day_of_week = fields
+    try:
+        return crontab(
+            minute=minute,
+            hour=hour,
+            day_of_month=day_of_month,
+            month_of_year=month_of_year,
+            day_of_week=day_of_week,
+        )
+    except ValueError as exc:
+        raise ConfigurationError(variable, f"invalid cron expression {raw!r} ({exc})") from None

@@ -154,9 +154,25 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 CELERY_TIMEZONE = "Europe/Paris"
+# Forge harvesting (catalog app).
+HARVEST_SCHEDULE = config.get_crontab("HARVEST_SCHEDULE", default="0 3 * * *")
+ACCOUNTS_IMPORT_SCHEDULE = config.get_crontab("ACCOUNTS_IMPORT_SCHEDULE", default="0 4 * * 1")
+# Where the weekly import reads the official accounts list; empty: the copy shipped in catalog/data.
+ACCOUNTS_URL = config.get_str("ACCOUNTS_URL")
+# host=token pairs, e.g. "github.com=ghp_…,gitlab.com=glpat-…"; never logged.
+FORGE_TOKENS = config.get_mapping("FORGE_TOKENS")
+HARVEST_CONNECT_TIMEOUT = config.get_int("HARVEST_CONNECT_TIMEOUT", default=5, minimum=1)
+HARVEST_READ_TIMEOUT = config.get_int("HARVEST_READ_TIMEOUT", default=30, minimum=1)
+HARVEST_MAX_RETRIES = config.get_int("HARVEST_MAX_RETRIES", default=3)
+# Longest wait for a forge's rate limit to reset before the run stops cleanly, in seconds.
+HARVEST_MAX_RATE_LIMIT_WAIT = config.get_int("HARVEST_MAX_RATE_LIMIT_WAIT", default=900)
+HARVEST_TASK_TIME_LIMIT = config.get_int("HARVEST_TASK_TIME_LIMIT", default=3600, minimum=60)
+
 CELERY_BEAT_SCHEDULE = {
     # The heartbeat lets /healthz tell when a worker last ran a task.
     "heartbeat": {"task": "codegouv.ping", "schedule": 300.0},
+    "harvest-all": {"task": "catalog.harvest_all", "schedule": HARVEST_SCHEDULE},
+    "import-accounts": {"task": "catalog.import_accounts", "schedule": ACCOUNTS_IMPORT_SCHEDULE},
 }
 
 LANGUAGE_CODE = "fr"

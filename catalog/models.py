@@ -1,0 +1,278 @@
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from catalog.enums import HARVESTED_KINDS, ForgeKind, OwnerKind, RunStatus
+
+# --- QuerySets -------------------------------------------------------------------------
+
+
+class ForgeQuerySet(models.QuerySet):
+    def harvestable(self, *, on=None):
+        """Active forges of a kind we harvest, not ignored as of `on` (today by default)."""
+        on = on or timezone.localdate()
+        return self.filter(is_active=True, kind__in=HARVESTED_KINDS).exclude(ignored_since__lte=on)
+
+
+class OwnerQuerySet(models.QuerySet):
+    def harvestable(self, *, on=None):
+        """Owners to harvest: active, on a harvestable forge, neither they nor it ignored."""
+        on = on or timezone.localdate()
+        return (
+            self.filter(is_active=True, listed=True, forge__in=Forge.objects.harvestable(on=on))
+            .exclude(ignored_since__lte=on)
+            .select_related("forge")
+        )
+
+
+class RepositoryQuerySet(models.QuerySet):
+    def visible(self):
+        """What the public sees: never the repositories the forge no longer lists."""
+        return self.filter(gone_since__isnull=True)
+
+
+class HarvestRunQuerySet(models.QuerySet):
+    def latest_first(self):
+        return self.order_by("-started_at")
+
+
+# --- Models ----------------------------------------------------------------------------
+
+
+class PublicBody(models.Model):
+    """A ministry, agency, university, local authority… that publishes or uses code."""
+
+    pso_id = models.CharField(
+        _("identifiant service-public.fr"), max_length=64, unique=True, null=True, blank=True
+    )
+    name = models.CharField(_("nom"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisme public")
+        verbose_name_plural = _("organismes publics")
+        ordering = ["name", "pso_id"]
+
+    def __str__(self):
+        return self.name or self.pso_id or f"#{self.pk}"
+
+
+class HarvestState(models.Model):
+    """What a harvest remembers between runs, for a forge harvested whole or an owner."""
+
+    last_attempt_at = models.DateTimeField(_("dernière tentative"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("dernier succès"), null=True, blank=True)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    # Conditional-request state: {url: {"etag": "...", "ids": [forge ids listed]}}.
+    conditional_state = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Forge(HarvestState):
+    host = models.CharField(_("hôte"), max_length=255, unique=True)
+    kind = models.CharField(_("type"), max_length=16, choices=ForgeKind.choices)
+    api_url = models.URLField(_("URL de l’API"), max_length=500)
+    harvest_whole = models.BooleanField(
+        _("collectée en entier"),
+        default=False,
+        help_text=_("Forge dédiée au code public : tous ses dépôts sont collectés."),
+    )
+    pso_id = models.CharField(_("identifiant service-public.fr"), max_length=64, blank=True)
+    public_body = models.ForeignKey(
+        PublicBody,
+        verbose_name=_("organisme public"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="forges",
+    )
+    floss_policy = models.URLField(_("politique logiciels libres"), max_length=500, blank=True)
+    ospo_url = models.URLField(_("OSPO"), max_length=500, blank=True)
+    ignored_since = models.DateField(_("ignorée depuis"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ForgeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("forge")
+        verbose_name_plural = _("forges")
+        ordering = ["host"]
+
+    def __str__(self):
+        return self.host
+
+    @staticmethod
+    def default_api_url(host: str, kind: str) -> str:
+        if kind == ForgeKind.GITHUB:
+            return "https://api.github.com" if host == "github.com" else f"https://{host}/api/v3"
+        if kind == ForgeKind.GITLAB:
+            return f"https://{host}/api/v4"
+        if kind in (ForgeKind.GITEA, ForgeKind.FORGEJO, ForgeKind.GOGS):
+            return f"https://{host}/api/v1"
+        return f"https://{host}"
+
+
+class Owner(HarvestState):
+    """An organisation, user account or group (GitLab subgroups by full path) on a forge."""
+
+    forge = models.ForeignKey(Forge, on_delete=models.CASCADE, related_name="owners")
+    path = models.CharField(_("chemin"), max_length=255)
+    kind = models.CharField(_("type"), max_length=16, choices=OwnerKind.choices, blank=True)
+    # Listed in the accounts file (harvested on its own) rather than met in a whole-forge run.
+    listed = models.BooleanField(_("listé"), default=True)
+    remote_id = models.CharField(_("identifiant sur la forge"), max_length=64, blank=True)
+    name = models.CharField(_("nom affiché"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    avatar_url = models.URLField(_("avatar"), max_length=1000, blank=True)
+    website = models.CharField(_("site web"), max_length=500, blank=True)
+    email = models.CharField(_("courriel"), max_length=254, blank=True)
+    location = models.CharField(_("localisation"), max_length=255, blank=True)
+    forge_created_at = models.DateTimeField(_("créé sur la forge le"), null=True, blank=True)
+    public_body = models.ForeignKey(
+        PublicBody,
+        verbose_name=_("organisme public"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owners",
+    )
+    pso_id = models.CharField(_("identifiant service-public.fr"), max_length=64, blank=True)
+    floss_policy = models.URLField(_("politique logiciels libres"), max_length=500, blank=True)
+    ospo_url = models.URLField(_("OSPO"), max_length=500, blank=True)
+    ignored_since = models.DateField(_("ignoré depuis"), null=True, blank=True)
+    is_active = models.BooleanField(_("actif"), default=True)
+    raw = models.JSONField(_("réponse brute de la forge"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OwnerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("compte")
+        verbose_name_plural = _("comptes")
+        ordering = ["forge__host", "path"]
+        constraints = [
+            models.UniqueConstraint(
+                "forge", Lower("path"), name="catalog_owner_forge_path_ci_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.forge.host}/{self.path}"
+
+
+class Repository(models.Model):
+    forge = models.ForeignKey(Forge, on_delete=models.CASCADE, related_name="repositories")
+    owner = models.ForeignKey(Owner, on_delete=models.CASCADE, related_name="repositories")
+    # The forge's own id survives renames and transfers: the natural key.
+    remote_id = models.CharField(_("identifiant sur la forge"), max_length=64)
+    full_path = models.CharField(_("chemin complet"), max_length=500)
+    name = models.CharField(_("nom"), max_length=255)
+    web_url = models.URLField(_("adresse"), max_length=1000)
+    description = models.TextField(_("description"), blank=True)
+    homepage = models.CharField(_("site web"), max_length=1000, blank=True)
+    default_branch = models.CharField(_("branche par défaut"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("créé le"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("mis à jour le"), null=True, blank=True)
+    pushed_at = models.DateTimeField(_("dernier envoi le"), null=True, blank=True)
+    stars = models.PositiveIntegerField(_("étoiles"), default=0)
+    forks = models.PositiveIntegerField(_("copies (forks)"), default=0)
+    open_issues = models.PositiveIntegerField(_("tickets ouverts"), default=0)
+    watchers = models.PositiveIntegerField(_("abonnés"), default=0)
+    is_fork = models.BooleanField(_("copie (fork)"), default=False)
+    is_archived = models.BooleanField(_("archivé"), default=False)
+    is_template = models.BooleanField(_("modèle"), default=False)
+    license_reported = models.CharField(_("licence déclarée"), max_length=255, blank=True)
+    license_spdx = models.CharField(_("licence SPDX"), max_length=255, default="NOASSERTION")
+    language = models.CharField(_("langage principal"), max_length=100, blank=True)
+    languages = models.JSONField(_("langages"), null=True, blank=True)
+    topics = models.JSONField(_("thématiques"), default=list, blank=True)
+    root_files = models.JSONField(_("fichiers à la racine"), default=list, blank=True)
+    publiccode = models.JSONField(_("publiccode.yml"), null=True, blank=True)
+    publiccode_errors = models.JSONField(default=list, blank=True)
+    publiccode_valid = models.BooleanField(_("publiccode.yml valide"), default=False)
+    codemeta = models.JSONField(_("codemeta.json"), null=True, blank=True)
+    codemeta_errors = models.JSONField(default=list, blank=True)
+    # The activity date the root files were last inspected at: re-inspect when it moves.
+    inspected_activity_at = models.DateTimeField(null=True, blank=True)
+    swh_exists = models.BooleanField(_("archivé par Software Heritage"), null=True, blank=True)
+    swh_url = models.URLField(max_length=1000, blank=True)
+    score = models.PositiveSmallIntegerField(_("potentiel de réutilisation"), default=0)
+    score_checks = models.JSONField(default=list, blank=True)
+    # Hash of the normalised listing fields: an unchanged repository is not written again.
+    fingerprint = models.CharField(max_length=64, blank=True)
+    raw = models.JSONField(_("réponse brute de la forge"), default=dict, blank=True)
+    first_seen_at = models.DateTimeField(_("vu la première fois le"), default=timezone.now)
+    # Last time the harvest wrote this row; an unchanged repository's owner
+    # `last_success_at` says it was still listed then.
+    last_seen_at = models.DateTimeField(_("vu le"), default=timezone.now)
+    gone_since = models.DateTimeField(_("disparu depuis"), null=True, blank=True)
+
+    objects = RepositoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dépôt")
+        verbose_name_plural = _("dépôts")
+        ordering = ["full_path"]
+        constraints = [
+            models.UniqueConstraint(fields=["forge", "remote_id"], name="catalog_repo_forge_id"),
+        ]
+        indexes = [
+            models.Index(fields=["owner", "gone_since"], name="catalog_repo_owner_gone"),
+            models.Index(fields=["forge", "full_path"], name="catalog_repo_forge_path"),
+            models.Index(
+                fields=["-score"],
+                name="catalog_repo_visible_score",
+                condition=Q(gone_since__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.forge.host}/{self.full_path}"
+
+    @property
+    def last_activity_at(self):
+        return max(filter(None, [self.pushed_at, self.updated_at]), default=None)
+
+
+class HarvestRun(models.Model):
+    """One harvest of one owner, or of a whole forge, with what it saw and did."""
+
+    forge = models.ForeignKey(Forge, on_delete=models.CASCADE, related_name="harvest_runs")
+    owner = models.ForeignKey(
+        Owner, null=True, blank=True, on_delete=models.CASCADE, related_name="harvest_runs"
+    )
+    started_at = models.DateTimeField(_("début"), default=timezone.now)
+    finished_at = models.DateTimeField(_("fin"), null=True, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING
+    )
+    complete = models.BooleanField(_("liste complète"), default=False)
+    seen = models.PositiveIntegerField(_("vus"), default=0)
+    created = models.PositiveIntegerField(_("créés"), default=0)
+    updated = models.PositiveIntegerField(_("mis à jour"), default=0)
+    unchanged = models.PositiveIntegerField(_("inchangés"), default=0)
+    gone = models.PositiveIntegerField(_("disparus"), default=0)
+    requests = models.PositiveIntegerField(_("requêtes HTTP"), default=0)
+    not_modified = models.PositiveIntegerField(_("réponses 304"), default=0)
+    rate_limit_waits = models.PositiveIntegerField(_("attentes de limite"), default=0)
+    errors = models.JSONField(_("erreurs"), default=list, blank=True)
+
+    objects = HarvestRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("collecte")
+        verbose_name_plural = _("collectes")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["status", "started_at"], name="catalog_run_status")]
+
+    def __str__(self):
+        target = self.owner or self.forge
+        return f"{target} — {self.started_at:%Y-%m-%d %H:%M}"
