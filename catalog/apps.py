@@ -5,3 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class CatalogConfig(AppConfig):
     name = "catalog"
     verbose_name = _("Codes sources")
+    demo_loader = "catalog.demo.load"

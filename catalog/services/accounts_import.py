@@ -36,6 +36,10 @@ class AccountsFileError(Exception):
     """The whole file cannot be read: nothing is imported."""
 
 
+class AccountsDownloadError(AccountsFileError):
+    """The file could not be downloaded: worth trying again later."""
+
+
 @dataclass
 class ImportReport:
     added: list[str] = field(default_factory=list)
@@ -68,7 +72,7 @@ def read_source(source: str | Path | None) -> str:
             )
             response.raise_for_status()
         except requests.RequestException as exc:
-            raise AccountsFileError(f"cannot download {source}: {exc}") from None
+            raise AccountsDownloadError(f"cannot download {source}: {exc}") from None
         if len(response.content) > MAX_BYTES:
             raise AccountsFileError(f"{source} is larger than {MAX_BYTES} bytes")
         return response.content.decode("utf-8", errors="replace")

@@ -15,6 +15,14 @@ def broken_demo(*, stdout):
     raise RuntimeError("the demo file is unreadable")
 
 
+@pytest.fixture(autouse=True)
+def only_the_loaders_under_test(monkeypatch):
+    """Leave out the apps' real demo data: these tests are about the command itself."""
+    for config in apps.get_app_configs():
+        if getattr(config, "demo_loader", None):
+            monkeypatch.setattr(config, "demo_loader", None)
+
+
 @pytest.mark.django_db
 def test_load_demo_says_so_when_no_app_registers_demo_data(capsys):
     call_command("load_demo")

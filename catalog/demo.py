@@ -1,0 +1,172 @@
+"""Demo data: the official accounts list and the last published catalogue dump (2021).
+
+The dump (DINUM – code.gouv.fr / Etalab, Licence Ouverte 2.0) has no forge ids, so demo
+repositories get the stable key `demo:<full path>`; a real harvest keys by forge id.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.utils import timezone
+
+from catalog import licenses
+from catalog.enums import ForgeKind
+from catalog.models import Forge, Owner, Repository
+from catalog.scoring import RepositoryFacts, checks_to_json, score_repository
+from catalog.services.accounts_import import import_accounts, read_source
+
+DUMP = Path(__file__).resolve().parent / "data" / "repositories-2021.csv.gz"
+PLATFORMS = {"github": ForgeKind.GITHUB, "gitlab": ForgeKind.GITLAB}
+BATCH = 1000
+
+
+def _date(value: str):
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _int(value: str) -> int:
+    try:
+        return max(int(float(value or 0)), 0)
+    except ValueError:
+        return 0
+
+
+def _bool(value: str) -> bool | None:
+    return {"true": True, "false": False}.get((value or "").strip().lower())
+
+
+def read_dump(path: Path = DUMP) -> list[dict]:
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(io.StringIO(handle.read())))
+
+
+def load(*, stdout) -> None:
+    report = import_accounts(text=read_source(None))
+    stdout.write(f"accounts list: {report.summary()}")
+    rows = read_dump()
+    now = timezone.now()
+
+    parsed = []
+    for row in rows:
+        url = (row.get("repository_url") or "").strip()
+        parts = urlsplit(url)
+        path = parts.path.strip("/")
+        kind = PLATFORMS.get((row.get("platform") or "").strip().lower())
+        if not kind or not parts.netloc or "/" not in path:
+            continue
+        parsed.append((parts.netloc.lower(), kind, path, url, row))
+
+    forges = {f.host: f for f in Forge.objects.all()}
+    for host, kind in {(host, kind) for host, kind, *_ in parsed}:
+        if host not in forges:
+            forges[host] = Forge.objects.create(
+                host=host, kind=kind, api_url=Forge.default_api_url(host, kind)
+            )
+
+    owner_keys = {(host, path.rsplit("/", 1)[0]) for host, _, path, *_ in parsed}
+    Owner.objects.bulk_create(
+        [Owner(forge=forges[host], path=owner, listed=False) for host, owner in owner_keys],
+        ignore_conflicts=True,
+    )
+    owners = {(o.forge.host, o.path.lower()): o for o in Owner.objects.select_related("forge")}
+
+    repositories = []
+    for host, _kind, path, url, row in parsed:
+        license_spdx = licenses.normalize_license(row.get("license"))
+        values = {
+            "description": (row.get("description") or "").strip(),
+            "created_at": _date(row.get("creation_date")),
+            "updated_at": _date(row.get("last_update")),
+            "pushed_at": _date(row.get("last_modification")),
+            "stars": _int(row.get("stars_count")),
+            "forks": _int(row.get("forks_count")),
+            "is_fork": bool(_bool(row.get("is_fork"))),
+            "is_archived": bool(_bool(row.get("is_archived"))),
+        }
+        facts = RepositoryFacts(
+            license_spdx=license_spdx,
+            license_is_free=licenses.is_free_license(license_spdx),
+            has_readme=False,
+            has_contributing=False,
+            has_valid_publiccode=False,
+            has_description=bool(values["description"]),
+            last_activity_at=max(
+                filter(None, [values["pushed_at"], values["updated_at"]]), default=None
+            ),
+            is_archived=values["is_archived"],
+            is_fork=values["is_fork"],
+            stars=values["stars"],
+            forks=values["forks"],
+        )
+        score, checks = score_repository(facts, now=now)
+        repositories.append(
+            Repository(
+                forge=forges[host],
+                owner=owners[(host, path.rsplit("/", 1)[0].lower())],
+                remote_id=f"demo:{path.lower()}",
+                full_path=path,
+                name=path.rsplit("/", 1)[-1],
+                web_url=url,
+                homepage=(row.get("homepage") or "").strip(),
+                open_issues=_int(row.get("open_issues_count")),
+                license_reported=(row.get("license") or "").strip(),
+                license_spdx=license_spdx,
+                language=(row.get("language") or "").strip(),
+                topics=[t.strip() for t in (row.get("topics") or "").split(",") if t.strip()],
+                swh_exists=_bool(row.get("software_heritage_exists")),
+                swh_url=(row.get("software_heritage_url") or "").strip(),
+                score=score,
+                score_checks=checks_to_json(checks),
+                first_seen_at=now,
+                last_seen_at=now,
+                **values,
+            )
+        )
+    update_fields = [
+        "owner",
+        "full_path",
+        "name",
+        "web_url",
+        "homepage",
+        "open_issues",
+        "license_reported",
+        "license_spdx",
+        "language",
+        "topics",
+        "swh_exists",
+        "swh_url",
+        "score",
+        "score_checks",
+        "description",
+        "created_at",
+        "updated_at",
+        "pushed_at",
+        "stars",
+        "forks",
+        "is_fork",
+        "is_archived",
+    ]
+    for start in range(0, len(repositories), BATCH):
+        Repository.objects.bulk_create(
+            repositories[start : start + BATCH],
+            update_conflicts=True,
+            unique_fields=["forge", "remote_id"],
+            update_fields=update_fields,
+        )
+    distinct = len({(repo.forge.host, repo.remote_id) for repo in repositories})
+    stdout.write(
+        f"2021 catalogue dump: {len(rows)} rows, {distinct} distinct repositories from "
+        f"{len(owner_keys)} owners on {len({host for host, *_ in parsed})} forges"
+    )

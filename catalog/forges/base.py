@@ -1,0 +1,173 @@
+"""One interface over the forges' APIs: owners, paginated repository listings, root files.
+
+Listings are generators of pages. Each page is requested conditionally (If-None-Match) with
+the ETag remembered from the previous run; a 304 page carries no repositories, and the
+caller takes the ids it listed last time from the same state.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from urllib.parse import urlencode
+
+from django.utils.dateparse import parse_datetime
+
+from catalog.forges.http import ForgeHTTP
+
+# Canonical name -> pattern of the root files we look for (case-insensitive).
+ROOT_FILE_PATTERNS = {
+    "README": re.compile(r"^readme(\.[\w.-]+)?$", re.I),
+    "LICENSE": re.compile(r"^(licen[cs]e|copying)([.-][\w.-]+)?$", re.I),
+    "CONTRIBUTING": re.compile(r"^contributing(\.[\w.-]+)?$", re.I),
+    "CHANGELOG": re.compile(r"^(changelog|changes|history|news)(\.[\w.-]+)?$", re.I),
+    "CODE_OF_CONDUCT": re.compile(r"^code[_-]of[_-]conduct(\.[\w.-]+)?$", re.I),
+    "SECURITY": re.compile(r"^security(\.[\w.-]+)?$", re.I),
+    "publiccode.yml": re.compile(r"^publiccode\.ya?ml$", re.I),
+    "codemeta.json": re.compile(r"^codemeta\.json$", re.I),
+}
+
+
+def detect_root_files(names) -> tuple[list[str], dict[str, str]]:
+    """(canonical names found, canonical name -> actual file name) for a root listing."""
+    found: dict[str, str] = {}
+    for name in sorted(names):
+        for canonical, pattern in ROOT_FILE_PATTERNS.items():
+            if canonical not in found and pattern.match(name):
+                found[canonical] = name
+    return sorted(found), found
+
+
+def parse_date(value) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return parse_datetime(str(value))
+    except ValueError:
+        return None
+
+
+@dataclass
+class OwnerInfo:
+    path: str
+    kind: str
+    remote_id: str = ""
+    name: str = ""
+    description: str = ""
+    avatar_url: str = ""
+    website: str = ""
+    email: str = ""
+    location: str = ""
+    created_at: datetime | None = None
+    raw: dict = field(default_factory=dict, repr=False)
+
+
+@dataclass
+class RepoInfo:
+    remote_id: str
+    full_path: str
+    name: str
+    owner_path: str
+    web_url: str
+    description: str = ""
+    homepage: str = ""
+    default_branch: str = ""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    pushed_at: datetime | None = None
+    stars: int = 0
+    forks: int = 0
+    open_issues: int = 0
+    watchers: int = 0
+    is_fork: bool = False
+    is_archived: bool = False
+    is_template: bool = False
+    is_empty: bool = False
+    license_reported: str = ""
+    language: str = ""
+    topics: list[str] = field(default_factory=list)
+    # Forge-specific handle for follow-up calls (GitLab's numeric id, others' full path).
+    api_ref: str = ""
+    raw: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def last_activity_at(self) -> datetime | None:
+        return max(filter(None, [self.pushed_at, self.updated_at]), default=None)
+
+    def listing_fields(self) -> dict:
+        """What the listing says about the repository, raw payload and handles left out."""
+        fields = asdict(self)
+        for name in ("raw", "api_ref"):
+            fields.pop(name)
+        return fields
+
+
+@dataclass
+class Page:
+    url: str
+    etag: str
+    next_url: str | None
+    repos: list[RepoInfo] | None  # None: 304, unchanged since the previous run
+
+    @property
+    def not_modified(self) -> bool:
+        return self.repos is None
+
+
+class ForgeClient(ABC):
+    """A forge's API. Subclasses implement the listing parsers and the per-repo calls."""
+
+    kind = ""
+    page_size = 100
+    # Whether the licence needs a request per repository (the listing lacks it).
+    license_needs_request = False
+
+    def __init__(self, *, api_url: str, http: ForgeHTTP, host: str = ""):
+        self.api_url = api_url.rstrip("/")
+        self.http = http
+        self.host = host
+
+    def url(self, path: str, **params) -> str:
+        query = f"?{urlencode(params)}" if params else ""
+        return f"{self.api_url}/{path.lstrip('/')}{query}"
+
+    def paginate(self, first_url: str, state: dict, parse) -> Iterator[Page]:
+        """Follow a listing page by page; `parse(response)` gives (repos, next_url)."""
+        url = first_url
+        seen_urls = set()
+        while url and url not in seen_urls:
+            seen_urls.add(url)
+            cached = state.get(url) or {}
+            response = self.http.get(url, etag=cached.get("etag", ""))
+            if response.not_modified:
+                yield Page(url, cached.get("etag", ""), cached.get("next"), None)
+                url = cached.get("next")
+                continue
+            repos, next_url = parse(response)
+            yield Page(url, response.etag, next_url, repos)
+            url = next_url
+
+    @abstractmethod
+    def fetch_owner(self, path: str) -> OwnerInfo: ...
+
+    @abstractmethod
+    def owner_pages(self, owner: OwnerInfo, *, state: dict) -> Iterator[Page]: ...
+
+    @abstractmethod
+    def forge_pages(self, *, state: dict) -> Iterator[Page]: ...
+
+    @abstractmethod
+    def root_names(self, repo: RepoInfo) -> list[str]:
+        """Names of the files and folders at the root; empty for an empty repository."""
+
+    @abstractmethod
+    def read_file(self, repo: RepoInfo, name: str) -> bytes | None: ...
+
+    @abstractmethod
+    def languages(self, repo: RepoInfo) -> dict: ...
+
+    def license(self, repo: RepoInfo) -> str:
+        return repo.license_reported

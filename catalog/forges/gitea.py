@@ -1,0 +1,138 @@
+"""Gitea, Forgejo and Gogs API v1."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+from catalog.enums import OwnerKind
+from catalog.forges.base import ForgeClient, OwnerInfo, RepoInfo, parse_date
+from catalog.forges.http import MalformedResponse, NotFound
+
+PAGE_SIZE = 50  # Gitea's default maximum page size
+
+
+def _text(value) -> str:
+    return str(value or "").strip()
+
+
+class GiteaClient(ForgeClient):
+    kind = "gitea"
+
+    def fetch_owner(self, path: str) -> OwnerInfo:
+        try:
+            data = self.http.get(self.url(f"orgs/{quote(path)}")).json()
+            kind = OwnerKind.ORGANIZATION
+        except NotFound:
+            data = self.http.get(self.url(f"users/{quote(path)}")).json()
+            kind = OwnerKind.USER
+        if not isinstance(data, dict):
+            raise MalformedResponse(f"{path}: the owner is not a JSON object")
+        return OwnerInfo(
+            path=_text(data.get("username") or data.get("login")) or path,
+            kind=kind,
+            remote_id=_text(data.get("id")),
+            name=_text(data.get("full_name")),
+            description=_text(data.get("description")),
+            avatar_url=_text(data.get("avatar_url")),
+            website=_text(data.get("website")),
+            email=_text(data.get("email")),
+            location=_text(data.get("location")),
+            created_at=parse_date(data.get("created")),
+            raw=data,
+        )
+
+    def parse_repo(self, data: dict) -> RepoInfo:
+        owner = data.get("owner") or {}
+        licenses = data.get("licenses") or []
+        return RepoInfo(
+            remote_id=_text(data["id"]),
+            full_path=_text(data["full_name"]),
+            name=_text(data.get("name")),
+            owner_path=_text(owner.get("login") or owner.get("username")),
+            web_url=_text(data.get("html_url")),
+            description=_text(data.get("description")),
+            homepage=_text(data.get("website")),
+            default_branch=_text(data.get("default_branch")),
+            created_at=parse_date(data.get("created_at")),
+            updated_at=parse_date(data.get("updated_at")),
+            stars=int(data.get("stars_count") or 0),
+            forks=int(data.get("forks_count") or 0),
+            open_issues=int(data.get("open_issues_count") or 0),
+            watchers=int(data.get("watchers_count") or 0),
+            is_fork=bool(data.get("fork")),
+            is_archived=bool(data.get("archived")),
+            is_template=bool(data.get("template")),
+            is_empty=bool(data.get("empty")),
+            license_reported=" AND ".join(str(item) for item in licenses),
+            language=_text(data.get("language")),
+            topics=[str(t) for t in data.get("topics") or []],
+            api_ref=_text(data["full_name"]),
+            raw=data,
+        )
+
+    def _parse(self, response, items):
+        if not isinstance(items, list):
+            raise MalformedResponse(f"{response.url}: expected a list of repositories")
+        try:
+            repos = [self.parse_repo(item) for item in items]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise MalformedResponse(f"{response.url}: unexpected repository ({exc})") from None
+        next_url = response.links.get("next")
+        # Gogs sends no Link header: a full page means there may be another one.
+        if not next_url and "Link" not in response.headers and len(items) == PAGE_SIZE:
+            next_url = _next_page(response.url)
+        return repos, next_url
+
+    def _parse_listing(self, response):
+        return self._parse(response, response.json())
+
+    def _parse_search(self, response):
+        body = response.json()
+        if not isinstance(body, dict):
+            raise MalformedResponse(f"{response.url}: expected a search result object")
+        return self._parse(response, body.get("data"))
+
+    def owner_pages(self, owner: OwnerInfo, *, state: dict):
+        scope = "users" if owner.kind == OwnerKind.USER else "orgs"
+        first = self.url(f"{scope}/{quote(owner.path)}/repos", limit=PAGE_SIZE, page=1)
+        return self.paginate(first, state, self._parse_listing)
+
+    def forge_pages(self, *, state: dict):
+        first = self.url("repos/search", limit=PAGE_SIZE, page=1)
+        return self.paginate(first, state, self._parse_search)
+
+    def root_names(self, repo: RepoInfo) -> list[str]:
+        if repo.is_empty:
+            return []
+        try:
+            items = self.http.get(self.url(f"repos/{repo.api_ref}/contents")).json()
+        except NotFound:
+            return []
+        if not isinstance(items, list):
+            raise MalformedResponse(f"{repo.full_path}: the root listing is not a list")
+        return [str(item.get("name", "")) for item in items if isinstance(item, dict)]
+
+    def read_file(self, repo: RepoInfo, name: str) -> bytes | None:
+        try:
+            data = self.http.get(self.url(f"repos/{repo.api_ref}/contents/{quote(name)}")).json()
+        except NotFound:
+            return None
+        if not isinstance(data, dict):
+            raise MalformedResponse(f"{repo.full_path}/{name}: unexpected file payload")
+        try:
+            return base64.b64decode(data.get("content") or "")
+        except (binascii.Error, ValueError):
+            raise MalformedResponse(f"{repo.full_path}/{name}: invalid base64") from None
+
+    def languages(self, repo: RepoInfo) -> dict:
+        data = self.http.get(self.url(f"repos/{repo.api_ref}/languages")).json()
+        return data if isinstance(data, dict) else {}
+
+
+def _next_page(url: str) -> str:
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    query["page"] = str(int(query.get("page", "1")) + 1)
+    return urlunsplit(parts._replace(query=urlencode(query)))

@@ -1,0 +1,153 @@
+"""GitLab API v4: groups with all their subgroups, user namespaces and whole instances."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from catalog.enums import OwnerKind
+from catalog.forges.base import ForgeClient, OwnerInfo, RepoInfo, parse_date
+from catalog.forges.http import MalformedResponse, NotFound
+
+
+def _text(value) -> str:
+    return str(value or "").strip()
+
+
+class GitLabClient(ForgeClient):
+    kind = "gitlab"
+    license_needs_request = True
+
+    def fetch_owner(self, path: str) -> OwnerInfo:
+        try:
+            data = self.http.get(self.url(f"groups/{quote(path, safe='')}")).json()
+            if not isinstance(data, dict):
+                raise MalformedResponse(f"{path}: the group is not a JSON object")
+            return OwnerInfo(
+                path=_text(data.get("full_path")) or path,
+                kind=OwnerKind.GROUP,
+                remote_id=_text(data.get("id")),
+                name=_text(data.get("name")),
+                description=_text(data.get("description")),
+                avatar_url=_text(data.get("avatar_url")),
+                website=_text(data.get("web_url")),
+                created_at=parse_date(data.get("created_at")),
+                raw=data,
+            )
+        except NotFound:
+            users = self.http.get(self.url("users", username=path)).json()
+        if not isinstance(users, list):
+            raise MalformedResponse(f"{path}: the user search did not answer a list")
+        if not users:
+            raise NotFound(f"{path}: no such group or user")
+        data = users[0]
+        return OwnerInfo(
+            path=_text(data.get("username")) or path,
+            kind=OwnerKind.USER,
+            remote_id=_text(data.get("id")),
+            name=_text(data.get("name")),
+            description=_text(data.get("bio")),
+            avatar_url=_text(data.get("avatar_url")),
+            website=_text(data.get("website_url")),
+            email=_text(data.get("public_email")),
+            location=_text(data.get("location")),
+            created_at=parse_date(data.get("created_at")),
+            raw=data,
+        )
+
+    def parse_repo(self, data: dict) -> RepoInfo:
+        namespace = data.get("namespace") or {}
+        full_path = _text(data["path_with_namespace"])
+        activity = parse_date(data.get("last_activity_at"))
+        return RepoInfo(
+            remote_id=_text(data["id"]),
+            full_path=full_path,
+            name=_text(data.get("name")) or full_path.rsplit("/", 1)[-1],
+            owner_path=_text(namespace.get("full_path")) or full_path.rsplit("/", 1)[0],
+            web_url=_text(data.get("web_url")),
+            description=_text(data.get("description")),
+            default_branch=_text(data.get("default_branch")),
+            created_at=parse_date(data.get("created_at")),
+            updated_at=activity,
+            stars=int(data.get("star_count") or 0),
+            forks=int(data.get("forks_count") or 0),
+            open_issues=int(data.get("open_issues_count") or 0),
+            is_fork=bool(data.get("forked_from_project")),
+            is_archived=bool(data.get("archived")),
+            is_empty=bool(data.get("empty_repo")),
+            topics=[str(t) for t in (data.get("topics") or data.get("tag_list") or [])],
+            api_ref=_text(data["id"]),
+            raw=data,
+        )
+
+    def _parse_listing(self, response):
+        items = response.json()
+        if not isinstance(items, list):
+            raise MalformedResponse(f"{response.url}: expected a list of projects")
+        try:
+            repos = [self.parse_repo(item) for item in items]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise MalformedResponse(f"{response.url}: unexpected project ({exc})") from None
+        next_url = response.links.get("next")
+        if not next_url and response.headers.get("X-Next-Page"):
+            next_url = _with_page(response.url, response.headers["X-Next-Page"])
+        return repos, next_url
+
+    def owner_pages(self, owner: OwnerInfo, *, state: dict):
+        params = {"per_page": 100, "order_by": "id", "sort": "asc"}
+        if owner.kind == OwnerKind.USER:
+            first = self.url(f"users/{owner.remote_id or quote(owner.path)}/projects", **params)
+        else:
+            first = self.url(
+                f"groups/{owner.remote_id or quote(owner.path, safe='')}/projects",
+                include_subgroups="true",
+                with_shared="false",
+                **params,
+            )
+        return self.paginate(first, state, self._parse_listing)
+
+    def forge_pages(self, *, state: dict):
+        first = self.url("projects", pagination="keyset", order_by="id", sort="asc", per_page=100)
+        return self.paginate(first, state, self._parse_listing)
+
+    def root_names(self, repo: RepoInfo) -> list[str]:
+        if repo.is_empty:
+            return []
+        try:
+            items = self.http.get(
+                self.url(f"projects/{repo.api_ref}/repository/tree", per_page=100)
+            ).json()
+        except NotFound:
+            return []
+        if not isinstance(items, list):
+            raise MalformedResponse(f"{repo.full_path}: the root tree is not a list")
+        return [str(item.get("name", "")) for item in items if isinstance(item, dict)]
+
+    def read_file(self, repo: RepoInfo, name: str) -> bytes | None:
+        url = self.url(
+            f"projects/{repo.api_ref}/repository/files/{quote(name, safe='')}/raw",
+            ref=repo.default_branch or "HEAD",
+        )
+        try:
+            return self.http.get(url).content
+        except NotFound:
+            return None
+
+    def languages(self, repo: RepoInfo) -> dict:
+        data = self.http.get(self.url(f"projects/{repo.api_ref}/languages")).json()
+        return data if isinstance(data, dict) else {}
+
+    def license(self, repo: RepoInfo) -> str:
+        data = self.http.get(self.url(f"projects/{repo.api_ref}", license="true")).json()
+        license_data = (data or {}).get("license") if isinstance(data, dict) else None
+        if not license_data:
+            return ""
+        return _text(license_data.get("key") or license_data.get("name"))
+
+
+def _with_page(url: str, page: str) -> str:
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    query["page"] = page
+    return urlunsplit(parts._replace(query=urlencode(query)))

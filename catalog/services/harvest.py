@@ -1,0 +1,418 @@
+"""Harvest one owner, or one whole forge: page through the listing, upsert in bulk.
+
+For each page: one query reads the rows already known for the page's forge ids, unchanged
+repositories (same listing fingerprint) are not written, and the others are upserted in one
+`bulk_create(update_conflicts=True)` on the natural key (forge, remote_id), so renamed or
+transferred repositories are updated, not duplicated. Root files, metadata files, languages
+and (where the listing lacks it) the licence are fetched only for repositories whose
+activity date moved since they were last inspected. Only a complete listing marks the
+repositories it no longer returns as gone; they are never deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from catalog import licenses
+from catalog.enums import RunStatus
+from catalog.forges import build_client
+from catalog.forges.base import ForgeClient, OwnerInfo, RepoInfo, detect_root_files
+from catalog.forges.http import ForgeError, RateLimited
+from catalog.metadata import parse_codemeta, parse_publiccode
+from catalog.models import Forge, HarvestRun, Owner, Repository
+from catalog.scoring import RepositoryFacts, checks_to_json, score_repository
+
+logger = logging.getLogger(__name__)
+
+# Fields a harvest writes; everything else (public body names, editors' fields) is kept.
+LISTING_FIELDS = [
+    "owner",
+    "full_path",
+    "name",
+    "web_url",
+    "description",
+    "homepage",
+    "default_branch",
+    "created_at",
+    "updated_at",
+    "pushed_at",
+    "stars",
+    "forks",
+    "open_issues",
+    "watchers",
+    "is_fork",
+    "is_archived",
+    "is_template",
+    "license_reported",
+    "license_spdx",
+    "language",
+    "topics",
+    "fingerprint",
+    "raw",
+    "last_seen_at",
+    "gone_since",
+    "score",
+    "score_checks",
+]
+INSPECTION_FIELDS = [
+    "languages",
+    "root_files",
+    "publiccode",
+    "publiccode_errors",
+    "publiccode_valid",
+    "codemeta",
+    "codemeta_errors",
+    "inspected_activity_at",
+]
+KNOWN_FIELDS = [
+    "id",
+    "remote_id",
+    "owner_id",
+    "fingerprint",
+    "gone_since",
+    "first_seen_at",
+    "license_reported",
+    *INSPECTION_FIELDS,
+]
+
+
+@dataclass
+class Progress:
+    """Counts of one run, copied onto its HarvestRun row at the end."""
+
+    seen: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    gone: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def fingerprint(repo: RepoInfo) -> str:
+    payload = json.dumps(repo.listing_fields(), sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _inspect(client: ForgeClient, repo: RepoInfo, values: dict, progress: Progress) -> None:
+    """Fetch root files, metadata files, languages and licence for one repository."""
+    try:
+        names = client.root_names(repo)
+        found, actual = detect_root_files(names)
+        values["root_files"] = found
+        for canonical, parse, prefix in (
+            ("publiccode.yml", parse_publiccode, "publiccode"),
+            ("codemeta.json", parse_codemeta, "codemeta"),
+        ):
+            parsed = None
+            if canonical in actual:
+                content = client.read_file(repo, actual[canonical])
+                parsed = parse(content) if content is not None else None
+            values[prefix] = parsed.data if parsed else None
+            values[f"{prefix}_errors"] = list(parsed.errors) if parsed else []
+            if prefix == "publiccode":
+                values["publiccode_valid"] = bool(parsed and parsed.is_valid)
+        values["languages"] = client.languages(repo) if names else {}
+        if client.license_needs_request and "LICENSE" in found:
+            values["license_reported"] = client.license(repo)
+        values["inspected_activity_at"] = repo.last_activity_at
+    except RateLimited:
+        raise
+    except ForgeError as exc:
+        # The listing stays right; inspection is tried again at the next run.
+        progress.errors.append(str(exc))
+        values["inspected_activity_at"] = None
+
+
+def _score(values: dict, now: datetime) -> None:
+    spdx = values["license_spdx"]
+    facts = RepositoryFacts(
+        license_spdx=spdx,
+        license_is_free=licenses.is_free_license(spdx),
+        has_readme="README" in values["root_files"],
+        has_contributing="CONTRIBUTING" in values["root_files"],
+        has_valid_publiccode=values["publiccode_valid"],
+        has_description=bool(values["description"]),
+        last_activity_at=max(
+            filter(None, [values["pushed_at"], values["updated_at"]]), default=None
+        ),
+        is_archived=values["is_archived"],
+        is_fork=values["is_fork"],
+        stars=values["stars"],
+        forks=values["forks"],
+    )
+    score, checks = score_repository(facts, now=now)
+    values["score"], values["score_checks"] = score, checks_to_json(checks)
+
+
+class Harvester:
+    """Upserts the pages of one listing into the database."""
+
+    def __init__(self, *, forge: Forge, client: ForgeClient, owner_for: Callable, now: datetime):
+        self.forge = forge
+        self.client = client
+        self.owner_for = owner_for  # RepoInfo list -> {repo remote_id: Owner}
+        self.now = now
+        self.progress = Progress()
+        self.seen_ids: set[str] = set()
+
+    def process(self, repos: list[RepoInfo], *, full: bool) -> None:
+        ids = [repo.remote_id for repo in repos]
+        self.seen_ids.update(ids)
+        self.progress.seen += len(repos)
+        known = {
+            row["remote_id"]: row
+            for row in Repository.objects.filter(forge=self.forge, remote_id__in=ids).values(
+                *KNOWN_FIELDS
+            )
+        }
+        owners = self.owner_for(repos)
+        rows = []
+        for repo in repos:
+            if repo.remote_id not in owners:
+                continue  # belongs to another listed owner (a GitLab subgroup harvested alone)
+            row = known.get(repo.remote_id)
+            print_ = fingerprint(repo)
+            owner = owners[repo.remote_id]
+            if (
+                row
+                and not full
+                and row["fingerprint"] == print_
+                and row["gone_since"] is None
+                and row["owner_id"] == owner.pk
+            ):
+                self.progress.unchanged += 1
+                continue
+            values = {
+                name: getattr(repo, name)
+                for name in (
+                    "full_path",
+                    "name",
+                    "web_url",
+                    "description",
+                    "homepage",
+                    "default_branch",
+                    "created_at",
+                    "updated_at",
+                    "pushed_at",
+                    "stars",
+                    "forks",
+                    "open_issues",
+                    "watchers",
+                    "is_fork",
+                    "is_archived",
+                    "is_template",
+                    "language",
+                    "topics",
+                    "raw",
+                    "license_reported",
+                )
+            }
+            values.update(owner=owner, fingerprint=print_, last_seen_at=self.now, gone_since=None)
+            inspected = row and row["inspected_activity_at"]
+            if full or not inspected or inspected != repo.last_activity_at:
+                _inspect(self.client, repo, values, self.progress)
+            else:
+                values.update({name: row[name] for name in INSPECTION_FIELDS})
+                if self.client.license_needs_request:
+                    values["license_reported"] = row["license_reported"]
+            values["license_spdx"] = licenses.normalize_license(values["license_reported"])
+            _score(values, self.now)
+            rows.append(
+                Repository(
+                    forge=self.forge,
+                    remote_id=repo.remote_id,
+                    first_seen_at=row["first_seen_at"] if row else self.now,
+                    **values,
+                )
+            )
+            if row:
+                self.progress.updated += 1
+            else:
+                self.progress.created += 1
+        if rows:
+            Repository.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["forge", "remote_id"],
+                update_fields=LISTING_FIELDS + INSPECTION_FIELDS,
+            )
+
+    def mark_gone(self, scope) -> None:
+        """Mark gone what a complete listing of `scope` no longer returns."""
+        missing = [
+            pk
+            for pk, remote_id in scope.filter(gone_since__isnull=True).values_list(
+                "pk", "remote_id"
+            )
+            if remote_id not in self.seen_ids
+        ]
+        for start in range(0, len(missing), 500):
+            Repository.objects.filter(pk__in=missing[start : start + 500]).update(
+                gone_since=self.now
+            )
+        self.progress.gone = len(missing)
+
+
+def _run_listing(harvester: Harvester, pages, state: dict, *, full: bool) -> bool:
+    """Consume the pages; True when the listing was complete."""
+    new_state = {}
+    for page in pages:
+        if page.not_modified:
+            cached = state.get(page.url) or {}
+            ids = cached.get("ids", [])
+            harvester.seen_ids.update(ids)
+            harvester.progress.seen += len(ids)
+            harvester.progress.unchanged += len(ids)
+            new_state[page.url] = cached
+            continue
+        with transaction.atomic():
+            harvester.process(page.repos, full=full)
+        new_state[page.url] = {
+            "etag": page.etag,
+            "ids": [repo.remote_id for repo in page.repos],
+            "next": page.next_url,
+        }
+    state.clear()
+    state.update(new_state)
+    return True
+
+
+def _finish(run: HarvestRun, target, harvester: Harvester | None, client, status, error=""):
+    now = timezone.now()
+    if harvester:
+        progress = harvester.progress
+        run.seen, run.created, run.updated = progress.seen, progress.created, progress.updated
+        run.unchanged, run.gone = progress.unchanged, progress.gone
+        run.errors = progress.errors[:50] + ([error] if error else [])
+    elif error:
+        run.errors = [error]
+    stats = client.http.stats if client else None
+    if stats:
+        run.requests, run.not_modified = stats.requests, stats.not_modified
+        run.rate_limit_waits = stats.rate_limit_waits
+    run.status, run.finished_at = status, now
+    run.save()
+    target.last_attempt_at = run.started_at
+    if status == RunStatus.OK:
+        target.last_success_at, target.last_error = now, ""
+    else:
+        target.last_error = error or "; ".join(run.errors[:3])
+    target.save(
+        update_fields=[
+            "last_attempt_at",
+            "last_success_at",
+            "last_error",
+            "conditional_state",
+            "updated_at",
+        ]
+    )
+    if client:
+        client.http.close()
+    return run
+
+
+def _apply_owner_info(owner: Owner, info: OwnerInfo) -> None:
+    for name, value in (
+        ("kind", info.kind),
+        ("remote_id", info.remote_id),
+        ("name", info.name),
+        ("description", info.description),
+        ("avatar_url", info.avatar_url),
+        ("website", info.website),
+        ("email", info.email),
+        ("location", info.location),
+        ("forge_created_at", info.created_at),
+        ("raw", info.raw),
+    ):
+        setattr(owner, name, value)
+    owner.save()
+
+
+def harvest_owner(*, owner_id: int, full: bool = False, client: ForgeClient | None = None):
+    """Harvest one listed owner; returns its HarvestRun."""
+    owner = Owner.objects.select_related("forge").get(pk=owner_id)
+    forge = owner.forge
+    run = HarvestRun.objects.create(forge=forge, owner=owner)
+    client = client or build_client(forge)
+    harvester = Harvester(forge=forge, client=client, owner_for=None, now=run.started_at)
+    # Repositories inside another listed owner (a GitLab subgroup listed on its own) are
+    # left to that owner's run.
+    nested = [
+        other.lower() + "/"
+        for other in Owner.objects.filter(forge=forge, listed=True)
+        .exclude(pk=owner.pk)
+        .filter(path__istartswith=owner.path + "/")
+        .values_list("path", flat=True)
+    ]
+
+    def owner_for(repos):
+        return {
+            repo.remote_id: owner
+            for repo in repos
+            if not any((repo.full_path.lower() + "/").startswith(p) for p in nested)
+        }
+
+    harvester.owner_for = owner_for
+    state = {} if full else dict(owner.conditional_state.get("pages", {}))
+    try:
+        info = client.fetch_owner(owner.path)
+        _apply_owner_info(owner, info)
+        _run_listing(harvester, client.owner_pages(info, state=state), state, full=full)
+        harvester.mark_gone(Repository.objects.filter(owner=owner))
+        owner.conditional_state = {"pages": state}
+        return _finish(run, owner, harvester, client, RunStatus.OK)
+    except RateLimited as exc:
+        return _finish(run, owner, harvester, client, RunStatus.RATE_LIMITED, str(exc))
+    except ForgeError as exc:
+        return _finish(run, owner, harvester, client, RunStatus.FAILED, str(exc))
+
+
+def _namespace_owners(forge: Forge):
+    """For a whole-forge run: each repository's owner, created on first sight (unlisted)."""
+
+    def owner_for(repos):
+        paths = {repo.owner_path or repo.full_path.rsplit("/", 1)[0] for repo in repos}
+        existing = {o.path.lower(): o for o in Owner.objects.filter(forge=forge, path__in=paths)}
+        missing = [p for p in paths if p.lower() not in existing]
+        if missing:
+            Owner.objects.bulk_create(
+                [Owner(forge=forge, path=p, listed=False) for p in missing],
+                ignore_conflicts=True,
+            )
+            existing.update(
+                {o.path.lower(): o for o in Owner.objects.filter(forge=forge, path__in=missing)}
+            )
+        return {
+            repo.remote_id: existing[(repo.owner_path or repo.full_path.rsplit("/", 1)[0]).lower()]
+            for repo in repos
+        }
+
+    return owner_for
+
+
+def harvest_forge(*, forge_id: int, full: bool = False, client: ForgeClient | None = None):
+    """Harvest every repository of a forge dedicated to public code."""
+    forge = Forge.objects.get(pk=forge_id)
+    run = HarvestRun.objects.create(forge=forge)
+    client = client or build_client(forge)
+    harvester = Harvester(
+        forge=forge, client=client, owner_for=_namespace_owners(forge), now=run.started_at
+    )
+    state = {} if full else dict(forge.conditional_state.get("pages", {}))
+    try:
+        _run_listing(harvester, client.forge_pages(state=state), state, full=full)
+        harvester.mark_gone(Repository.objects.filter(forge=forge))
+        forge.conditional_state = {"pages": state}
+        return _finish(run, forge, harvester, client, RunStatus.OK)
+    except RateLimited as exc:
+        return _finish(run, forge, harvester, client, RunStatus.RATE_LIMITED, str(exc))
+    except ForgeError as exc:
+        return _finish(run, forge, harvester, client, RunStatus.FAILED, str(exc))

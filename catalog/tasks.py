@@ -1,0 +1,85 @@
+"""Celery tasks of the catalogue: a few lines each, calling a service."""
+
+import logging
+import uuid
+from contextlib import contextmanager
+
+from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+from catalog.models import Forge, Owner
+from catalog.services import harvest
+from catalog.services.accounts_import import AccountsDownloadError, read_source
+from catalog.services.accounts_import import import_accounts as import_accounts_service
+
+logger = logging.getLogger(__name__)
+
+
+@contextmanager
+def harvest_lock(name: str):
+    """A non-blocking lock in the cache (Redis in production): yields whether we hold it."""
+    key, token = f"harvest-lock:{name}", uuid.uuid4().hex
+    acquired = cache.add(key, token, timeout=settings.HARVEST_TASK_TIME_LIMIT + 60)
+    try:
+        yield acquired
+    finally:
+        if acquired and cache.get(key) == token:
+            cache.delete(key)
+
+
+def _limits():
+    limit = settings.HARVEST_TASK_TIME_LIMIT
+    return {"soft_time_limit": limit, "time_limit": limit + 60}
+
+
+@shared_task(name="catalog.harvest_owner", **_limits())
+def harvest_owner(owner_id: int, full: bool = False):
+    with harvest_lock(f"owner:{owner_id}") as acquired:
+        if not acquired:
+            logger.info("owner %s is already being harvested: skipped", owner_id)
+            return "locked"
+        return harvest.harvest_owner(owner_id=owner_id, full=full).status
+
+
+@shared_task(name="catalog.harvest_forge", **_limits())
+def harvest_forge(forge_id: int, full: bool = False):
+    with harvest_lock(f"forge:{forge_id}") as acquired:
+        if not acquired:
+            logger.info("forge %s is already being harvested: skipped", forge_id)
+            return "locked"
+        return harvest.harvest_forge(forge_id=forge_id, full=full).status
+
+
+@shared_task(name="catalog.harvest_all", soft_time_limit=120, time_limit=180)
+def harvest_all(full: bool = False):
+    """Fan out one task per listed owner and per forge harvested whole."""
+    owner_ids = list(
+        Owner.objects.harvestable().filter(forge__harvest_whole=False).values_list("pk", flat=True)
+    )
+    forge_ids = list(
+        Forge.objects.harvestable().filter(harvest_whole=True).values_list("pk", flat=True)
+    )
+
+    def enqueue():
+        for owner_id in owner_ids:
+            harvest_owner.delay(owner_id, full)
+        for forge_id in forge_ids:
+            harvest_forge.delay(forge_id, full)
+
+    transaction.on_commit(enqueue)
+    return {"owners": len(owner_ids), "forges": len(forge_ids)}
+
+
+@shared_task(
+    name="catalog.import_accounts",
+    soft_time_limit=120,
+    time_limit=180,
+    autoretry_for=(AccountsDownloadError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def import_accounts(source: str = ""):
+    report = import_accounts_service(text=read_source(source or settings.ACCOUNTS_URL or None))
+    return report.summary()

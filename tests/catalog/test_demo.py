@@ -1,0 +1,34 @@
+import pytest
+from django.core.management import call_command
+
+from catalog.models import Forge, Owner, Repository
+
+pytestmark = pytest.mark.django_db
+
+
+def test_load_demo_loads_the_accounts_list_and_the_2021_dump_and_can_run_again(capsys):
+    call_command("load_demo")
+    counts = (Forge.objects.count(), Owner.objects.count(), Repository.objects.count())
+    call_command("load_demo")
+
+    assert (Forge.objects.count(), Owner.objects.count(), Repository.objects.count()) == counts
+    # 9,157 rows in the dump, 91 of them repeated URLs.
+    assert Repository.objects.count() == 9066
+    assert "9157 rows, 9066 distinct repositories" in capsys.readouterr().out
+
+    repo = Repository.objects.select_related("owner", "forge").get(
+        forge__host="github.com", full_path="opendatateam/datapackage-pipelines-udata"
+    )
+    assert repo.license_spdx == "MIT"
+    assert repo.owner.path == "opendatateam"
+    assert repo.swh_exists is True
+    assert repo.created_at.year == 2018
+
+    # GitLab subgroups become owners addressed by their full path.
+    assert Owner.objects.filter(forge__host="gitlab.inria.fr", path__contains="/").exists()
+    assert Forge.objects.get(host="gitlab.inria.fr").kind == "gitlab"
+    # Licence names become SPDX ids; "Other" and empty stay unknown.
+    assert Repository.objects.filter(license_spdx="AGPL-3.0-only").count() == 343
+    assert not Repository.objects.filter(license_spdx__contains=" ").exists()
+    # The accounts list is there too, with its ignored forges.
+    assert Forge.objects.filter(ignored_since__isnull=False).count() == 17
