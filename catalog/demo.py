@@ -158,6 +158,8 @@ def load(*, stdout) -> None:
         "is_fork",
         "is_archived",
     ]
+    # The dump repeats some URLs: keep one row per key, or the upsert would hit it twice.
+    repositories = list({(r.forge.host, r.remote_id): r for r in repositories}.values())
     for start in range(0, len(repositories), BATCH):
         Repository.objects.bulk_create(
             repositories[start : start + BATCH],
@@ -165,7 +167,7 @@ def load(*, stdout) -> None:
             unique_fields=["forge", "remote_id"],
             update_fields=update_fields,
         )
-    distinct = len({(repo.forge.host, repo.remote_id) for repo in repositories})
+    distinct = len(repositories)
     stdout.write(
         f"2021 catalogue dump: {len(rows)} rows, {distinct} distinct repositories from "
         f"{len(owner_keys)} owners on {len({host for host, *_ in parsed})} forges"

@@ -172,7 +172,7 @@ class Repository(models.Model):
     forge = models.ForeignKey(Forge, on_delete=models.CASCADE, related_name="repositories")
     owner = models.ForeignKey(Owner, on_delete=models.CASCADE, related_name="repositories")
     # The forge's own id survives renames and transfers: the natural key.
-    remote_id = models.CharField(_("identifiant sur la forge"), max_length=64)
+    remote_id = models.CharField(_("identifiant sur la forge"), max_length=255)
     full_path = models.CharField(_("chemin complet"), max_length=500)
     name = models.CharField(_("nom"), max_length=255)
     web_url = models.URLField(_("adresse"), max_length=1000)

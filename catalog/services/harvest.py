@@ -164,6 +164,8 @@ class Harvester:
         self.seen_ids: set[str] = set()
 
     def process(self, repos: list[RepoInfo], *, full: bool) -> None:
+        # A listing that shifts while it is read may repeat a repository: keep one.
+        repos = list({repo.remote_id: repo for repo in repos}.values())
         ids = [repo.remote_id for repo in repos]
         self.seen_ids.update(ids)
         self.progress.seen += len(repos)
