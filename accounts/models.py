@@ -53,6 +53,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Décochez plutôt que de supprimer le compte."),
     )
     date_joined = models.DateTimeField(_("date d'inscription"), default=timezone.now)
+    public_body = models.ForeignKey(
+        "catalog.PublicBody",
+        verbose_name=_("organisme public"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
 
     objects = UserManager()
 

@@ -18,8 +18,8 @@ from django.utils import timezone
 from catalog import licenses
 from catalog.enums import ForgeKind
 from catalog.models import Forge, Owner, Repository
-from catalog.scoring import RepositoryFacts, checks_to_json, score_repository
 from catalog.services.accounts_import import import_accounts, read_source
+from catalog.services.harvest import score_values
 
 DUMP = Path(__file__).resolve().parent / "data" / "repositories-2021.csv.gz"
 PLATFORMS = {"github": ForgeKind.GITHUB, "gitlab": ForgeKind.GITLAB}
@@ -95,22 +95,8 @@ def load(*, stdout) -> None:
             "is_fork": bool(_bool(row.get("is_fork"))),
             "is_archived": bool(_bool(row.get("is_archived"))),
         }
-        facts = RepositoryFacts(
-            license_spdx=license_spdx,
-            license_is_free=licenses.is_free_license(license_spdx),
-            has_readme=False,
-            has_contributing=False,
-            has_valid_publiccode=False,
-            has_description=bool(values["description"]),
-            last_activity_at=max(
-                filter(None, [values["pushed_at"], values["updated_at"]]), default=None
-            ),
-            is_archived=values["is_archived"],
-            is_fork=values["is_fork"],
-            stars=values["stars"],
-            forks=values["forks"],
-        )
-        score, checks = score_repository(facts, now=now)
+        values.update(license_spdx=license_spdx, root_files=[], publiccode_valid=False)
+        score_values(values, now)
         repositories.append(
             Repository(
                 forge=forges[host],
@@ -122,13 +108,10 @@ def load(*, stdout) -> None:
                 homepage=(row.get("homepage") or "").strip(),
                 open_issues=_int(row.get("open_issues_count")),
                 license_reported=(row.get("license") or "").strip(),
-                license_spdx=license_spdx,
                 language=(row.get("language") or "").strip(),
                 topics=[t.strip() for t in (row.get("topics") or "").split(",") if t.strip()],
                 swh_exists=_bool(row.get("software_heritage_exists")),
                 swh_url=(row.get("software_heritage_url") or "").strip(),
-                score=score,
-                score_checks=checks_to_json(checks),
                 first_seen_at=now,
                 last_seen_at=now,
                 **values,

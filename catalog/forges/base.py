@@ -7,6 +7,8 @@ caller takes the ids it listed last time from the same state.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -16,7 +18,7 @@ from urllib.parse import urlencode
 
 from django.utils.dateparse import parse_datetime
 
-from catalog.forges.http import ForgeHTTP
+from catalog.forges.http import ForgeHTTP, MalformedResponse
 
 # Canonical name -> pattern of the root files we look for (case-insensitive).
 ROOT_FILE_PATTERNS = {
@@ -39,6 +41,21 @@ def detect_root_files(names) -> tuple[list[str], dict[str, str]]:
             if canonical not in found and pattern.match(name):
                 found[canonical] = name
     return sorted(found), found
+
+
+def text(value) -> str:
+    """A forge's optional string field, None and numbers included, as a stripped str."""
+    return str(value or "").strip()
+
+
+def decode_content(data, where: str) -> bytes:
+    """The bytes of a GitHub/Gitea "contents" payload (base64, with line breaks)."""
+    if not isinstance(data, dict) or data.get("encoding", "base64") != "base64":
+        raise MalformedResponse(f"{where}: unexpected file payload")
+    try:
+        return base64.b64decode(data.get("content") or "")
+    except (binascii.Error, ValueError):
+        raise MalformedResponse(f"{where}: invalid base64") from None
 
 
 def parse_date(value) -> datetime | None:

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from catalog.enums import OwnerKind
-from catalog.forges.base import ForgeClient, OwnerInfo, RepoInfo, parse_date
+from catalog.forges.base import ForgeClient, OwnerInfo, RepoInfo, decode_content, parse_date, text
 from catalog.forges.http import MalformedResponse, NotFound
 
 PAGE_SIZE = 50  # Gitea's default maximum page size
-
-
-def _text(value) -> str:
-    return str(value or "").strip()
 
 
 class GiteaClient(ForgeClient):
@@ -30,15 +24,15 @@ class GiteaClient(ForgeClient):
         if not isinstance(data, dict):
             raise MalformedResponse(f"{path}: the owner is not a JSON object")
         return OwnerInfo(
-            path=_text(data.get("username") or data.get("login")) or path,
+            path=text(data.get("username") or data.get("login")) or path,
             kind=kind,
-            remote_id=_text(data.get("id")),
-            name=_text(data.get("full_name")),
-            description=_text(data.get("description")),
-            avatar_url=_text(data.get("avatar_url")),
-            website=_text(data.get("website")),
-            email=_text(data.get("email")),
-            location=_text(data.get("location")),
+            remote_id=text(data.get("id")),
+            name=text(data.get("full_name")),
+            description=text(data.get("description")),
+            avatar_url=text(data.get("avatar_url")),
+            website=text(data.get("website")),
+            email=text(data.get("email")),
+            location=text(data.get("location")),
             created_at=parse_date(data.get("created")),
             raw=data,
         )
@@ -47,14 +41,14 @@ class GiteaClient(ForgeClient):
         owner = data.get("owner") or {}
         licenses = data.get("licenses") or []
         return RepoInfo(
-            remote_id=_text(data["id"]),
-            full_path=_text(data["full_name"]),
-            name=_text(data.get("name")),
-            owner_path=_text(owner.get("login") or owner.get("username")),
-            web_url=_text(data.get("html_url")),
-            description=_text(data.get("description")),
-            homepage=_text(data.get("website")),
-            default_branch=_text(data.get("default_branch")),
+            remote_id=text(data["id"]),
+            full_path=text(data["full_name"]),
+            name=text(data.get("name")),
+            owner_path=text(owner.get("login") or owner.get("username")),
+            web_url=text(data.get("html_url")),
+            description=text(data.get("description")),
+            homepage=text(data.get("website")),
+            default_branch=text(data.get("default_branch")),
             created_at=parse_date(data.get("created_at")),
             updated_at=parse_date(data.get("updated_at")),
             stars=int(data.get("stars_count") or 0),
@@ -66,9 +60,9 @@ class GiteaClient(ForgeClient):
             is_template=bool(data.get("template")),
             is_empty=bool(data.get("empty")),
             license_reported=" AND ".join(str(item) for item in licenses),
-            language=_text(data.get("language")),
+            language=text(data.get("language")),
             topics=[str(t) for t in data.get("topics") or []],
-            api_ref=_text(data["full_name"]),
+            api_ref=text(data["full_name"]),
             raw=data,
         )
 
@@ -119,12 +113,7 @@ class GiteaClient(ForgeClient):
             data = self.http.get(self.url(f"repos/{repo.api_ref}/contents/{quote(name)}")).json()
         except NotFound:
             return None
-        if not isinstance(data, dict):
-            raise MalformedResponse(f"{repo.full_path}/{name}: unexpected file payload")
-        try:
-            return base64.b64decode(data.get("content") or "")
-        except (binascii.Error, ValueError):
-            raise MalformedResponse(f"{repo.full_path}/{name}: invalid base64") from None
+        return decode_content(data, f"{repo.full_path}/{name}")
 
     def languages(self, repo: RepoInfo) -> dict:
         data = self.http.get(self.url(f"repos/{repo.api_ref}/languages")).json()

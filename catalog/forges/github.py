@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from urllib.parse import quote
 
 from catalog.enums import OwnerKind
-from catalog.forges.base import ForgeClient, OwnerInfo, RepoInfo, parse_date
+from catalog.forges.base import ForgeClient, OwnerInfo, RepoInfo, decode_content, parse_date, text
 from catalog.forges.http import MalformedResponse, NotFound
-
-
-def _text(value) -> str:
-    return str(value or "").strip()
 
 
 class GitHubClient(ForgeClient):
@@ -28,31 +22,31 @@ class GitHubClient(ForgeClient):
         if not isinstance(data, dict):
             raise MalformedResponse(f"{path}: the owner is not a JSON object")
         return OwnerInfo(
-            path=_text(data.get("login")) or path,
+            path=text(data.get("login")) or path,
             kind=kind,
-            remote_id=_text(data.get("id")),
-            name=_text(data.get("name")),
-            description=_text(data.get("description") or data.get("bio")),
-            avatar_url=_text(data.get("avatar_url")),
-            website=_text(data.get("blog")),
-            email=_text(data.get("email")),
-            location=_text(data.get("location")),
+            remote_id=text(data.get("id")),
+            name=text(data.get("name")),
+            description=text(data.get("description") or data.get("bio")),
+            avatar_url=text(data.get("avatar_url")),
+            website=text(data.get("blog")),
+            email=text(data.get("email")),
+            location=text(data.get("location")),
             created_at=parse_date(data.get("created_at")),
             raw=data,
         )
 
     def parse_repo(self, data: dict) -> RepoInfo:
         license_data = data.get("license") or {}
-        spdx = _text(license_data.get("spdx_id"))
+        spdx = text(license_data.get("spdx_id"))
         return RepoInfo(
-            remote_id=_text(data["id"]),
-            full_path=_text(data["full_name"]),
-            name=_text(data.get("name")),
-            owner_path=_text((data.get("owner") or {}).get("login")),
-            web_url=_text(data.get("html_url")),
-            description=_text(data.get("description")),
-            homepage=_text(data.get("homepage")),
-            default_branch=_text(data.get("default_branch")),
+            remote_id=text(data["id"]),
+            full_path=text(data["full_name"]),
+            name=text(data.get("name")),
+            owner_path=text((data.get("owner") or {}).get("login")),
+            web_url=text(data.get("html_url")),
+            description=text(data.get("description")),
+            homepage=text(data.get("homepage")),
+            default_branch=text(data.get("default_branch")),
             created_at=parse_date(data.get("created_at")),
             updated_at=parse_date(data.get("updated_at")),
             pushed_at=parse_date(data.get("pushed_at")),
@@ -66,10 +60,10 @@ class GitHubClient(ForgeClient):
             is_empty=data.get("size") == 0,
             license_reported=spdx
             if spdx and spdx != "NOASSERTION"
-            else _text(license_data.get("name")),
-            language=_text(data.get("language")),
+            else text(license_data.get("name")),
+            language=text(data.get("language")),
             topics=[str(topic) for topic in data.get("topics") or []],
-            api_ref=_text(data["full_name"]),
+            api_ref=text(data["full_name"]),
             raw=data,
         )
 
@@ -107,12 +101,7 @@ class GitHubClient(ForgeClient):
             data = self.http.get(self.url(f"repos/{repo.api_ref}/contents/{quote(name)}")).json()
         except NotFound:
             return None
-        if not isinstance(data, dict) or data.get("encoding") != "base64":
-            raise MalformedResponse(f"{repo.full_path}/{name}: unexpected file payload")
-        try:
-            return base64.b64decode(data.get("content") or "")
-        except (binascii.Error, ValueError):
-            raise MalformedResponse(f"{repo.full_path}/{name}: invalid base64") from None
+        return decode_content(data, f"{repo.full_path}/{name}")
 
     def languages(self, repo: RepoInfo) -> dict:
         data = self.http.get(self.url(f"repos/{repo.api_ref}/languages")).json()

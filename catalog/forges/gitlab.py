@@ -5,12 +5,8 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from catalog.enums import OwnerKind
-from catalog.forges.base import ForgeClient, OwnerInfo, RepoInfo, parse_date
+from catalog.forges.base import ForgeClient, OwnerInfo, RepoInfo, parse_date, text
 from catalog.forges.http import MalformedResponse, NotFound
-
-
-def _text(value) -> str:
-    return str(value or "").strip()
 
 
 class GitLabClient(ForgeClient):
@@ -23,13 +19,13 @@ class GitLabClient(ForgeClient):
             if not isinstance(data, dict):
                 raise MalformedResponse(f"{path}: the group is not a JSON object")
             return OwnerInfo(
-                path=_text(data.get("full_path")) or path,
+                path=text(data.get("full_path")) or path,
                 kind=OwnerKind.GROUP,
-                remote_id=_text(data.get("id")),
-                name=_text(data.get("name")),
-                description=_text(data.get("description")),
-                avatar_url=_text(data.get("avatar_url")),
-                website=_text(data.get("web_url")),
+                remote_id=text(data.get("id")),
+                name=text(data.get("name")),
+                description=text(data.get("description")),
+                avatar_url=text(data.get("avatar_url")),
+                website=text(data.get("web_url")),
                 created_at=parse_date(data.get("created_at")),
                 raw=data,
             )
@@ -41,31 +37,31 @@ class GitLabClient(ForgeClient):
             raise NotFound(f"{path}: no such group or user")
         data = users[0]
         return OwnerInfo(
-            path=_text(data.get("username")) or path,
+            path=text(data.get("username")) or path,
             kind=OwnerKind.USER,
-            remote_id=_text(data.get("id")),
-            name=_text(data.get("name")),
-            description=_text(data.get("bio")),
-            avatar_url=_text(data.get("avatar_url")),
-            website=_text(data.get("website_url")),
-            email=_text(data.get("public_email")),
-            location=_text(data.get("location")),
+            remote_id=text(data.get("id")),
+            name=text(data.get("name")),
+            description=text(data.get("bio")),
+            avatar_url=text(data.get("avatar_url")),
+            website=text(data.get("website_url")),
+            email=text(data.get("public_email")),
+            location=text(data.get("location")),
             created_at=parse_date(data.get("created_at")),
             raw=data,
         )
 
     def parse_repo(self, data: dict) -> RepoInfo:
         namespace = data.get("namespace") or {}
-        full_path = _text(data["path_with_namespace"])
+        full_path = text(data["path_with_namespace"])
         activity = parse_date(data.get("last_activity_at"))
         return RepoInfo(
-            remote_id=_text(data["id"]),
+            remote_id=text(data["id"]),
             full_path=full_path,
-            name=_text(data.get("name")) or full_path.rsplit("/", 1)[-1],
-            owner_path=_text(namespace.get("full_path")) or full_path.rsplit("/", 1)[0],
-            web_url=_text(data.get("web_url")),
-            description=_text(data.get("description")),
-            default_branch=_text(data.get("default_branch")),
+            name=text(data.get("name")) or full_path.rsplit("/", 1)[-1],
+            owner_path=text(namespace.get("full_path")) or full_path.rsplit("/", 1)[0],
+            web_url=text(data.get("web_url")),
+            description=text(data.get("description")),
+            default_branch=text(data.get("default_branch")),
             created_at=parse_date(data.get("created_at")),
             updated_at=activity,
             stars=int(data.get("star_count") or 0),
@@ -75,7 +71,7 @@ class GitLabClient(ForgeClient):
             is_archived=bool(data.get("archived")),
             is_empty=bool(data.get("empty_repo")),
             topics=[str(t) for t in (data.get("topics") or data.get("tag_list") or [])],
-            api_ref=_text(data["id"]),
+            api_ref=text(data["id"]),
             raw=data,
         )
 
@@ -141,7 +137,7 @@ class GitLabClient(ForgeClient):
         license_data = (data or {}).get("license") if isinstance(data, dict) else None
         if not license_data:
             return ""
-        return _text(license_data.get("key") or license_data.get("name"))
+        return text(license_data.get("key") or license_data.get("name"))
 
 
 def _with_page(url: str, page: str) -> str:

@@ -32,9 +32,8 @@ from catalog.scoring import RepositoryFacts, checks_to_json, score_repository
 
 logger = logging.getLogger(__name__)
 
-# Fields a harvest writes; everything else (public body names, editors' fields) is kept.
-LISTING_FIELDS = [
-    "owner",
+# Copied as they are from the forge's listing onto the row.
+COPIED_FIELDS = [
     "full_path",
     "name",
     "web_url",
@@ -51,12 +50,17 @@ LISTING_FIELDS = [
     "is_fork",
     "is_archived",
     "is_template",
-    "license_reported",
-    "license_spdx",
     "language",
     "topics",
-    "fingerprint",
     "raw",
+    "license_reported",
+]
+# Fields a harvest writes; everything else (editors' fields) is kept.
+LISTING_FIELDS = [
+    *COPIED_FIELDS,
+    "owner",
+    "license_spdx",
+    "fingerprint",
     "last_seen_at",
     "gone_since",
     "score",
@@ -131,7 +135,8 @@ def _inspect(client: ForgeClient, repo: RepoInfo, values: dict, progress: Progre
         values["inspected_activity_at"] = None
 
 
-def _score(values: dict, now: datetime) -> None:
+def score_values(values: dict, now: datetime) -> None:
+    """Set `score` and `score_checks` from a row's values (listing and inspection)."""
     spdx = values["license_spdx"]
     facts = RepositoryFacts(
         license_spdx=spdx,
@@ -192,31 +197,7 @@ class Harvester:
             ):
                 self.progress.unchanged += 1
                 continue
-            values = {
-                name: getattr(repo, name)
-                for name in (
-                    "full_path",
-                    "name",
-                    "web_url",
-                    "description",
-                    "homepage",
-                    "default_branch",
-                    "created_at",
-                    "updated_at",
-                    "pushed_at",
-                    "stars",
-                    "forks",
-                    "open_issues",
-                    "watchers",
-                    "is_fork",
-                    "is_archived",
-                    "is_template",
-                    "language",
-                    "topics",
-                    "raw",
-                    "license_reported",
-                )
-            }
+            values = {name: getattr(repo, name) for name in COPIED_FIELDS}
             values.update(owner=owner, fingerprint=print_, last_seen_at=self.now, gone_since=None)
             inspected = row and row["inspected_activity_at"]
             if full or not inspected or inspected != repo.last_activity_at:
@@ -226,7 +207,7 @@ class Harvester:
                 if self.client.license_needs_request:
                     values["license_reported"] = row["license_reported"]
             values["license_spdx"] = licenses.normalize_license(values["license_reported"])
-            _score(values, self.now)
+            score_values(values, self.now)
             rows.append(
                 Repository(
                     forge=self.forge,
@@ -263,8 +244,8 @@ class Harvester:
         self.progress.gone = len(missing)
 
 
-def _run_listing(harvester: Harvester, pages, state: dict, *, full: bool) -> bool:
-    """Consume the pages; True when the listing was complete."""
+def _run_listing(harvester: Harvester, pages, state: dict, *, full: bool) -> None:
+    """Consume every page (a ForgeError stops it), then replace `state` with the new one."""
     new_state = {}
     for page in pages:
         if page.not_modified:
@@ -284,7 +265,6 @@ def _run_listing(harvester: Harvester, pages, state: dict, *, full: bool) -> boo
         }
     state.clear()
     state.update(new_state)
-    return True
 
 
 def _finish(run: HarvestRun, target, harvester: Harvester | None, client, status, error=""):
@@ -369,6 +349,7 @@ def harvest_owner(*, owner_id: int, full: bool = False, client: ForgeClient | No
         _apply_owner_info(owner, info)
         _run_listing(harvester, client.owner_pages(info, state=state), state, full=full)
         harvester.mark_gone(Repository.objects.filter(owner=owner))
+        run.complete = True
         owner.conditional_state = {"pages": state}
         return _finish(run, owner, harvester, client, RunStatus.OK)
     except RateLimited as exc:
@@ -412,6 +393,7 @@ def harvest_forge(*, forge_id: int, full: bool = False, client: ForgeClient | No
     try:
         _run_listing(harvester, client.forge_pages(state=state), state, full=full)
         harvester.mark_gone(Repository.objects.filter(forge=forge))
+        run.complete = True
         forge.conditional_state = {"pages": state}
         return _finish(run, forge, harvester, client, RunStatus.OK)
     except RateLimited as exc:
