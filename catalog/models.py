@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -206,6 +207,9 @@ class Repository(models.Model):
     swh_url = models.URLField(max_length=1000, blank=True)
     score = models.PositiveSmallIntegerField(_("potentiel de réutilisation"), default=0)
     score_checks = models.JSONField(default=list, blank=True)
+    # PostgreSQL full-text vector (name > topics > description > owner), kept up to date by
+    # catalog.search.update_search_vectors after each write; unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
     # Hash of the normalised listing fields: an unchanged repository is not written again.
     fingerprint = models.CharField(max_length=64, blank=True)
     raw = models.JSONField(_("réponse brute de la forge"), default=dict, blank=True)
