@@ -33,6 +33,40 @@ class RepositoryQuerySet(models.QuerySet):
         """What the public sees: never the repositories the forge no longer lists."""
         return self.filter(gone_since__isnull=True)
 
+    def search(self, text):
+        """Narrowed to a full-text search, annotated with `rank` (see catalog.search)."""
+        from catalog.search import search
+
+        return search(self, text)
+
+    def for_list(self):
+        """What a listing shows, with forge and owner, without the heavy JSON columns."""
+        return self.select_related("forge", "owner", "owner__public_body").defer(
+            "raw",
+            "publiccode",
+            "codemeta",
+            "score_checks",
+            "search_vector",
+            "languages",
+            "publiccode_errors",
+            "codemeta_errors",
+            "owner__raw",
+            "owner__conditional_state",
+            "forge__conditional_state",
+        )
+
+    def for_detail(self):
+        return self.select_related("forge", "owner", "owner__public_body").defer(
+            "raw",
+            "search_vector",
+            "owner__raw",
+            "owner__conditional_state",
+            "forge__conditional_state",
+        )
+
+    def newest_first(self):
+        return self.order_by("-first_seen_at", "-created_at", "full_path")
+
 
 class HarvestRunQuerySet(models.QuerySet):
     def latest_first(self):

@@ -1,0 +1,186 @@
+"""The repository listing's filters (GET parameters), its sorts and its facet counts."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import django_filters
+from django.db import connection
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from catalog.licenses import FREE_LICENSES, NOASSERTION
+from catalog.models import Repository
+
+ACTIVE_DAYS = 365
+SORTS = {
+    "relevance": ("-rank", "-score", "full_path"),
+    "score": ("-score", "-stars", "full_path"),
+    "updated": ("-updated_at", "full_path"),
+    "stars": ("-stars", "full_path"),
+    "forks": ("-forks", "full_path"),
+    "name": ("name", "full_path"),
+    "created": ("-created_at", "full_path"),
+}
+SORT_LABELS = {
+    "relevance": _("Pertinence"),
+    "score": _("Potentiel de réutilisation"),
+    "updated": _("Dernière mise à jour"),
+    "stars": _("Étoiles"),
+    "forks": _("Copies (forks)"),
+    "name": _("Nom"),
+    "created": _("Date de création"),
+}
+LICENSE_GROUPS = {"free": _("Licence libre"), "none": _("Sans licence reconnue")}
+ARCHIVED_CHOICES = (
+    ("include", _("Inclure les dépôts archivés")),
+    ("only", _("Seulement archivés")),
+)
+
+
+def json_list_contains(field: str, value: str) -> Q:
+    """Rows whose JSON list `field` holds `value` (exact element)."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__contains": [value]})
+    # SQLite stores JSON as text: match the quoted element.
+    return Q(**{f"{field}__icontains": json.dumps(value)})
+
+
+class RepositoryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Rechercher"))
+    forge = django_filters.CharFilter(field_name="forge__host", label=_("Forge"))
+    owner = django_filters.CharFilter(method="filter_owner", label=_("Organisation"))
+    public_body = django_filters.NumberFilter(
+        field_name="owner__public_body", label=_("Organisme public")
+    )
+    language = django_filters.CharFilter(
+        field_name="language", lookup_expr="iexact", label=_("Langage")
+    )
+    license = django_filters.CharFilter(method="filter_license", label=_("Licence"))
+    topic = django_filters.CharFilter(method="filter_topic", label=_("Thématique"))
+    publiccode = django_filters.BooleanFilter(
+        field_name="publiccode_valid", label=_("Avec un publiccode.yml valide")
+    )
+    contributing = django_filters.BooleanFilter(
+        method="filter_contributing", label=_("Avec un guide de contribution")
+    )
+    fork = django_filters.BooleanFilter(field_name="is_fork", label=_("Copies (forks)"))
+    archived = django_filters.ChoiceFilter(
+        method="filter_archived", choices=ARCHIVED_CHOICES, label=_("Dépôts archivés")
+    )
+    active = django_filters.BooleanFilter(
+        method="filter_active", label=_("Actifs dans les 12 derniers mois")
+    )
+    min_stars = django_filters.NumberFilter(
+        field_name="stars", lookup_expr="gte", min_value=0, label=_("Étoiles au moins")
+    )
+
+    class Meta:
+        model = Repository
+        fields = []
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # Archived repositories are hidden unless asked for.
+        if not self.form.cleaned_data.get("archived"):
+            queryset = queryset.filter(is_archived=False)
+        return queryset
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value) if value.strip() else queryset
+
+    def filter_owner(self, queryset, name, value):
+        host, _sep, path = value.strip().strip("/").partition("/")
+        if path and "." in host:
+            return queryset.filter(forge__host__iexact=host, owner__path__iexact=path)
+        return queryset.filter(owner__path__iexact=value.strip().strip("/"))
+
+    def filter_license(self, queryset, name, value):
+        if value == "free":
+            return queryset.filter(license_spdx__in=FREE_LICENSES)
+        if value == "none":
+            return queryset.filter(license_spdx=NOASSERTION)
+        return queryset.filter(license_spdx__iexact=value)
+
+    def filter_topic(self, queryset, name, value):
+        return queryset.filter(json_list_contains("topics", value.strip().lower()))
+
+    def filter_contributing(self, queryset, name, value):
+        condition = json_list_contains("root_files", "CONTRIBUTING")
+        return queryset.filter(condition if value else ~condition)
+
+    def filter_archived(self, queryset, name, value):
+        return queryset.filter(is_archived=True) if value == "only" else queryset
+
+    def filter_active(self, queryset, name, value):
+        since = timezone.now() - timedelta(days=ACTIVE_DAYS)
+        recent = Q(pushed_at__gte=since) | Q(updated_at__gte=since)
+        return queryset.filter(recent if value else ~recent)
+
+
+def filter_repositories(params, queryset=None):
+    """(bound filterset, filtered queryset of visible repositories) for GET `params`.
+
+    Invalid values (a non-number for min_stars, an unknown archived choice) are ignored, so
+    a hand-edited URL still shows a listing.
+    """
+    base = queryset if queryset is not None else Repository.objects.visible()
+    filterset = RepositoryFilter(params, queryset=base)
+    if not filterset.is_valid():
+        valid = {k: v for k, v in params.items() if k not in filterset.errors}
+        filterset = RepositoryFilter(valid, queryset=base)
+        filterset.is_valid()
+    return filterset, filterset.qs
+
+
+def sort_order(params, *, searching: bool) -> tuple[str, tuple[str, ...]]:
+    default = "relevance" if searching else "score"
+    key = params.get("sort") or default
+    if key not in SORTS or (key == "relevance" and not searching):
+        key = default
+    return key, SORTS[key]
+
+
+FACETS = ("forge", "language", "license", "topic", "owner")
+
+
+def facet_counts(queryset, *, limit: int = 8) -> dict[str, list[tuple[str, int]]]:
+    """Top values of each facet, with their counts, over the current result set."""
+    plain = queryset.order_by()
+    counts = {}
+    for facet, field in (
+        ("forge", "forge__host"),
+        ("language", "language"),
+        ("license", "license_spdx"),
+        ("owner", "owner__path"),
+    ):
+        rows = (
+            plain.exclude(**{field: ""})
+            .values(field)
+            .annotate(n=Count("pk"))
+            .order_by("-n", field)[:limit]
+        )
+        counts[facet] = [(row[field], row["n"]) for row in rows]
+    counts["topic"] = topic_counts(plain, limit=limit)
+    return counts
+
+
+def topic_counts(queryset, *, limit: int) -> list[tuple[str, int]]:
+    # The subquery is Django's own compiled SQL; every value stays a bound parameter.
+    ids_sql, params = queryset.values("pk").query.sql_with_params()
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT t.value, COUNT(*) AS n FROM catalog_repository r "
+            "CROSS JOIN LATERAL jsonb_array_elements_text(r.topics::jsonb) AS t(value) "
+            f"WHERE r.id IN ({ids_sql}) GROUP BY t.value ORDER BY n DESC, t.value LIMIT %s"  # noqa: S608
+        )
+    else:
+        sql = (
+            "SELECT t.value, COUNT(*) AS n FROM catalog_repository r, json_each(r.topics) t "
+            f"WHERE r.id IN ({ids_sql}) GROUP BY t.value ORDER BY n DESC, t.value LIMIT %s"  # noqa: S608
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit])
+        return [(value, n) for value, n in cursor.fetchall()]

@@ -1,0 +1,106 @@
+"""Full-text search over repositories.
+
+PostgreSQL: a stored `search_vector` (name A > topics B > description C > owner D) built with
+the `codegouv_fr` configuration (French stemming, accents ignored), ranked with ts_rank, and
+a trigram fallback on names when the text search finds nothing (typos). SQLite: an
+accent-insensitive substring match over the same fields.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.backends.signals import connection_created
+from django.db.models import F, FloatField, Q, Value
+from django.db.models.functions import Lower
+from django.dispatch import receiver
+
+MAX_QUERY_LENGTH = 200
+TRIGRAM_THRESHOLD = 0.45
+
+VECTOR_SQL = """
+UPDATE catalog_repository AS r SET search_vector =
+    setweight(to_tsvector('codegouv_fr', coalesce(r.name, '')), 'A')
+    || setweight(to_tsvector('codegouv_fr',
+        translate(coalesce(r.topics::text, ''), '[]",', '    ')), 'B')
+    || setweight(to_tsvector('codegouv_fr', coalesce(r.description, '')), 'C')
+    || setweight(to_tsvector('codegouv_fr',
+        coalesce(o.path, '') || ' ' || coalesce(o.name, '')), 'D')
+FROM catalog_owner AS o
+WHERE o.id = r.owner_id {where}
+"""
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@receiver(connection_created)
+def _sqlite_unaccent(sender, connection, **kwargs):
+    """Give SQLite the UNACCENT() function PostgreSQL's extension provides."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "UNACCENT",
+            1,
+            lambda value: strip_accents(value) if value else value,
+            deterministic=True,
+        )
+
+
+def update_search_vectors(*, ids=None, forge_id=None) -> None:
+    """Recompute the stored vectors (all, or of the given repository ids / forge)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if ids is not None:
+            ids = list(ids)
+            if ids:
+                cursor.execute(VECTOR_SQL.format(where="AND r.id = ANY(%s)"), [ids])
+        elif forge_id is not None:
+            cursor.execute(VECTOR_SQL.format(where="AND r.forge_id = %s"), [forge_id])
+        else:
+            cursor.execute(VECTOR_SQL.format(where=""))
+
+
+def clean_query(text: str) -> str:
+    return " ".join(str(text or "").split())[:MAX_QUERY_LENGTH]
+
+
+def search(queryset, text: str):
+    """`queryset` narrowed to `text`, annotated with `rank` (higher is better)."""
+    text = clean_query(text)
+    if not text:
+        return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
+    if connection.vendor == "postgresql":
+        query = SearchQuery(text, config="codegouv_fr", search_type="websearch")
+        found = queryset.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query)
+        )
+        if found.exists():
+            return found
+        # Nothing matched word for word: try names that look alike (typos).
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        return (
+            queryset.filter(name__trigram_word_similar=text)
+            .annotate(rank=TrigramWordSimilarity(text, "name"))
+            .filter(rank__gte=TRIGRAM_THRESHOLD)
+        )
+    from django.contrib.postgres.lookups import Unaccent
+
+    needle = strip_accents(text).lower()
+    matches = Q()
+    for field in ("name", "description", "topics", "owner__path", "owner__name"):
+        matches |= Q(**{f"_s_{field.replace('__', '_')}__contains": needle})
+    annotations = {
+        f"_s_{field.replace('__', '_')}": Lower(Unaccent(field))
+        for field in ("name", "description", "topics", "owner__path", "owner__name")
+    }
+    return (
+        queryset.annotate(**annotations)
+        .filter(matches)
+        .annotate(rank=Value(0.0, output_field=FloatField()))
+    )
