@@ -174,12 +174,12 @@ def topic_counts(queryset, *, limit: int) -> list[tuple[str, int]]:
         sql = (
             "SELECT t.value, COUNT(*) AS n FROM catalog_repository r "
             "CROSS JOIN LATERAL jsonb_array_elements_text(r.topics::jsonb) AS t(value) "
-            f"WHERE r.id IN ({ids_sql}) GROUP BY t.value ORDER BY n DESC, t.value LIMIT %s"  # noqa: S608
+            f"WHERE r.id IN ({ids_sql}) GROUP BY t.value ORDER BY n DESC, t.value LIMIT %s"
         )
     else:
         sql = (
             "SELECT t.value, COUNT(*) AS n FROM catalog_repository r, json_each(r.topics) t "
-            f"WHERE r.id IN ({ids_sql}) GROUP BY t.value ORDER BY n DESC, t.value LIMIT %s"  # noqa: S608
+            f"WHERE r.id IN ({ids_sql}) GROUP BY t.value ORDER BY n DESC, t.value LIMIT %s"
         )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit])
