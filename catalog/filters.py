@@ -167,20 +167,22 @@ def facet_counts(queryset, *, limit: int = 8) -> dict[str, list[tuple[str, int]]
     return counts
 
 
+# {ids} is Django's own compiled subquery; every value stays a bound parameter.
+TOPIC_SQL = {
+    "postgresql": (
+        "SELECT t.value, COUNT(*) AS n FROM catalog_repository r "
+        "CROSS JOIN LATERAL jsonb_array_elements_text(r.topics::jsonb) AS t(value) "
+        "WHERE r.id IN ({ids}) GROUP BY t.value ORDER BY n DESC, t.value LIMIT %s"
+    ),
+    "sqlite": (
+        "SELECT t.value, COUNT(*) AS n FROM catalog_repository r, json_each(r.topics) t "
+        "WHERE r.id IN ({ids}) GROUP BY t.value ORDER BY n DESC, t.value LIMIT %s"
+    ),
+}
+
+
 def topic_counts(queryset, *, limit: int) -> list[tuple[str, int]]:
-    # The subquery is Django's own compiled SQL; every value stays a bound parameter.
     ids_sql, params = queryset.values("pk").query.sql_with_params()
-    if connection.vendor == "postgresql":
-        sql = (
-            "SELECT t.value, COUNT(*) AS n FROM catalog_repository r "
-            "CROSS JOIN LATERAL jsonb_array_elements_text(r.topics::jsonb) AS t(value) "
-            f"WHERE r.id IN ({ids_sql}) GROUP BY t.value ORDER BY n DESC, t.value LIMIT %s"
-        )
-    else:
-        sql = (
-            "SELECT t.value, COUNT(*) AS n FROM catalog_repository r, json_each(r.topics) t "
-            f"WHERE r.id IN ({ids_sql}) GROUP BY t.value ORDER BY n DESC, t.value LIMIT %s"
-        )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit])
+        cursor.execute(TOPIC_SQL[connection.vendor].format(ids=ids_sql), [*params, limit])
         return [(value, n) for value, n in cursor.fetchall()]
