@@ -18,7 +18,9 @@ from django.utils import timezone
 from catalog import licenses
 from catalog.enums import ForgeKind
 from catalog.models import Forge, Owner, Repository
+from catalog.search import update_search_vectors
 from catalog.services.accounts_import import import_accounts, read_source
+from catalog.services.counts import refresh_owner_counts
 from catalog.services.harvest import score_values
 
 DUMP = Path(__file__).resolve().parent / "data" / "repositories-2021.csv.gz"
@@ -150,6 +152,8 @@ def load(*, stdout) -> None:
             unique_fields=["forge", "remote_id"],
             update_fields=update_fields,
         )
+    update_search_vectors()
+    refresh_owner_counts()
     distinct = len(repositories)
     stdout.write(
         f"2021 catalogue dump: {len(rows)} rows, {distinct} distinct repositories from "

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
 
 from catalog.licenses import FREE_LICENSES, NOASSERTION
 from catalog.models import Repository
@@ -80,6 +81,7 @@ class RepositoryFilter(django_filters.FilterSet):
     class Meta:
         model = Repository
         fields = []
+        form = DsfrBaseForm
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -118,6 +120,12 @@ class RepositoryFilter(django_filters.FilterSet):
         since = timezone.now() - timedelta(days=ACTIVE_DAYS)
         recent = Q(pushed_at__gte=since) | Q(updated_at__gte=since)
         return queryset.filter(recent if value else ~recent)
+
+
+def search_text(params) -> str:
+    from catalog.search import clean_query
+
+    return clean_query(params.get("q", ""))
 
 
 def filter_repositories(params, queryset=None):

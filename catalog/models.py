@@ -11,6 +11,13 @@ from catalog.enums import HARVESTED_KINDS, ForgeKind, OwnerKind, RunStatus
 
 
 class ForgeQuerySet(models.QuerySet):
+    def with_visible_repositories(self):
+        return self.filter(owners__repository_count__gt=0).distinct().order_by("host")
+
+    def harvested_kind_choices(self):
+        kinds = set(self.filter(owners__repository_count__gt=0).values_list("kind", flat=True))
+        return [(value, label) for value, label in ForgeKind.choices if value in kinds]
+
     def harvestable(self, *, on=None):
         """Active forges of a kind we harvest, not ignored as of `on` (today by default)."""
         on = on or timezone.localdate()
@@ -26,6 +33,22 @@ class OwnerQuerySet(models.QuerySet):
             .exclude(ignored_since__lte=on)
             .select_related("forge")
         )
+
+    def listing(self, *, text="", forge="", kind=""):
+        """Owners with visible repositories, for /organisations/, narrowed by the filters."""
+        owners = self.filter(repository_count__gt=0).select_related("forge", "public_body")
+        text = " ".join(str(text).split())[:200]
+        if text:
+            owners = owners.filter(
+                Q(path__icontains=text)
+                | Q(name__icontains=text)
+                | Q(public_body__name__icontains=text)
+            )
+        if forge:
+            owners = owners.filter(forge__host__iexact=forge)
+        if kind:
+            owners = owners.filter(forge__kind=kind)
+        return owners.defer("raw", "conditional_state", "forge__conditional_state")
 
 
 class RepositoryQuerySet(models.QuerySet):
@@ -66,6 +89,25 @@ class RepositoryQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by("-first_seen_at", "-created_at", "full_path")
+
+    def similar_to(self, repository):
+        """Same owner, or same language and a shared topic; best score first."""
+        from catalog.filters import json_list_contains
+
+        shared_topic = Q()
+        for topic in repository.topics[:5]:
+            shared_topic |= json_list_contains("topics", topic)
+        related = Q(owner=repository.owner_id)
+        if repository.language and repository.topics:
+            related |= Q(language=repository.language) & shared_topic
+        elif repository.topics:
+            related |= shared_topic
+        return (
+            self.filter(related, is_archived=False)
+            .exclude(pk=repository.pk)
+            .for_list()
+            .order_by("-score", "-stars", "full_path")
+        )
 
 
 class HarvestRunQuerySet(models.QuerySet):
@@ -187,6 +229,12 @@ class Owner(HarvestState):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Denormalised from the visible repositories by catalog.services.counts, so that
+    # listing 20,000 owners sorted by size does not aggregate 100,000 rows per request.
+    repository_count = models.PositiveIntegerField(_("dépôts"), default=0, db_index=True)
+    star_count = models.PositiveIntegerField(_("étoiles"), default=0)
+    last_activity_at = models.DateTimeField(_("dernière activité"), null=True, blank=True)
+
     objects = OwnerQuerySet.as_manager()
 
     class Meta:
@@ -278,6 +326,31 @@ class Repository(models.Model):
     @property
     def last_activity_at(self):
         return max(filter(None, [self.pushed_at, self.updated_at]), default=None)
+
+    @property
+    def publiccode_summary(self):
+        return (self.publiccode or {}).get("_summary") or {}
+
+    def explained_checks(self):
+        from catalog.scoring import checks_from_json
+
+        return checks_from_json(self.score_checks or [])
+
+    def language_shares(self):
+        """[(language, percent)] of the breakdown, largest first."""
+        total = sum(v for v in (self.languages or {}).values() if isinstance(v, (int, float)))
+        if not total:
+            return []
+        shares = [(name, round(100 * value / total, 1)) for name, value in self.languages.items()]
+        return sorted(shares, key=lambda item: -item[1])
+
+    @property
+    def software_heritage_url(self):
+        from urllib.parse import quote
+
+        return "https://archive.softwareheritage.org/browse/origin/?origin_url=" + quote(
+            self.web_url, safe=""
+        )
 
 
 class HarvestRun(models.Model):

@@ -13,8 +13,8 @@ import unicodedata
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.backends.signals import connection_created
-from django.db.models import F, FloatField, Q, Value
-from django.db.models.functions import Lower
+from django.db.models import F, FloatField, Q, TextField, Value
+from django.db.models.functions import Cast, Lower
 from django.dispatch import receiver
 
 MAX_QUERY_LENGTH = 200
@@ -50,8 +50,9 @@ def _sqlite_unaccent(sender, connection, **kwargs):
         )
 
 
-def update_search_vectors(*, ids=None, forge_id=None) -> None:
-    """Recompute the stored vectors (all, or of the given repository ids / forge)."""
+def update_search_vectors(*, ids=None, forge_id=None, remote_ids=None) -> None:
+    """Recompute the stored vectors: of repository `ids`, of `remote_ids` on `forge_id`, of
+    a whole forge, or of everything."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
@@ -59,6 +60,13 @@ def update_search_vectors(*, ids=None, forge_id=None) -> None:
             ids = list(ids)
             if ids:
                 cursor.execute(VECTOR_SQL.format(where="AND r.id = ANY(%s)"), [ids])
+        elif remote_ids is not None:
+            remote_ids = list(remote_ids)
+            if remote_ids:
+                cursor.execute(
+                    VECTOR_SQL.format(where="AND r.forge_id = %s AND r.remote_id = ANY(%s)"),
+                    [forge_id, remote_ids],
+                )
         elif forge_id is not None:
             cursor.execute(VECTOR_SQL.format(where="AND r.forge_id = %s"), [forge_id])
         else:
@@ -96,7 +104,7 @@ def search(queryset, text: str):
     for field in ("name", "description", "topics", "owner__path", "owner__name"):
         matches |= Q(**{f"_s_{field.replace('__', '_')}__contains": needle})
     annotations = {
-        f"_s_{field.replace('__', '_')}": Lower(Unaccent(field))
+        f"_s_{field.replace('__', '_')}": Lower(Unaccent(Cast(field, TextField())))
         for field in ("name", "description", "topics", "owner__path", "owner__name")
     }
     return (

@@ -1,8 +1,10 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from catalog import views
 
 app_name = "catalog"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="catalog/index.html"), name="index"),
+    path("", views.repository_list, name="index"),
+    path("<str:host>/<path:full_path>/", views.repository_detail, name="detail"),
 ]

@@ -10,6 +10,7 @@ from codegouv.sitemaps import SITEMAPS
 urlpatterns = i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("depots/", include("catalog.urls")),
+    path("organisations/", include("catalog.urls_owners")),
     path("sill/", include("sill.urls")),
     path("contributions/", include("contributions.urls")),
     path("statistiques/", views.StatisticsView.as_view(), name="stats"),

@@ -29,6 +29,8 @@ from catalog.forges.http import ForgeError, RateLimited
 from catalog.metadata import parse_codemeta, parse_publiccode
 from catalog.models import Forge, HarvestRun, Owner, Repository
 from catalog.scoring import RepositoryFacts, checks_to_json, score_repository
+from catalog.search import update_search_vectors
+from catalog.services.counts import refresh_owner_counts
 
 logger = logging.getLogger(__name__)
 
@@ -167,6 +169,7 @@ class Harvester:
         self.now = now
         self.progress = Progress()
         self.seen_ids: set[str] = set()
+        self.touched_owners: set[int] = set()
 
     def process(self, repos: list[RepoInfo], *, full: bool) -> None:
         # A listing that shifts while it is read may repeat a repository: keep one.
@@ -227,6 +230,10 @@ class Harvester:
                 unique_fields=["forge", "remote_id"],
                 update_fields=LISTING_FIELDS + INSPECTION_FIELDS,
             )
+            update_search_vectors(
+                forge_id=self.forge.pk, remote_ids=[row.remote_id for row in rows]
+            )
+            self.touched_owners.update(row.owner_id for row in rows)
 
     def mark_gone(self, scope) -> None:
         """Mark gone what a complete listing of `scope` no longer returns."""
@@ -238,9 +245,9 @@ class Harvester:
             if remote_id not in self.seen_ids
         ]
         for start in range(0, len(missing), 500):
-            Repository.objects.filter(pk__in=missing[start : start + 500]).update(
-                gone_since=self.now
-            )
+            chunk = Repository.objects.filter(pk__in=missing[start : start + 500])
+            self.touched_owners.update(chunk.values_list("owner_id", flat=True).distinct())
+            chunk.update(gone_since=self.now)
         self.progress.gone = len(missing)
 
 
@@ -276,6 +283,8 @@ def _finish(run: HarvestRun, target, harvester: Harvester | None, client, status
         run.errors = progress.errors[:50] + ([error] if error else [])
     elif error:
         run.errors = [error]
+    if harvester and harvester.touched_owners:
+        refresh_owner_counts(owner_ids=harvester.touched_owners)
     stats = client.http.stats if client else None
     if stats:
         run.requests, run.not_modified = stats.requests, stats.not_modified

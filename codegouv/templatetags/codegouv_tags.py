@@ -24,3 +24,18 @@ def language_links(context):
         }
         for code, name in settings.LANGUAGES
     ]
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, name, value=None):
+    """The current query string with `name` set to `value` (removed when None), back to page 1.
+
+    Unlike Django's {% querystring %}, the parameter name can be a variable.
+    """
+    params = context["request"].GET.copy()
+    params.pop("page", None)
+    params.pop(name, None)
+    if value is not None and value != "":
+        params[name] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"

@@ -1,0 +1,480 @@
+"""Open data: the exported columns, streamed CSV/JSON responses and the full dumps.
+
+Rows are read with `.values()` and `.iterator(chunk_size=…)`: one query per export whatever
+the number of rows, and never the whole table in memory. The same row generators feed the
+listing's `?format=csv|json` responses and the gzip-compressed dumps of `/donnees/`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import gzip
+import io
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import quote
+
+from celery import shared_task
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Owner, Repository
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 2000
+# Rows per chunk of a streamed response: fewer, larger writes than one per row.
+ROWS_PER_CHUNK = 500
+SOFTWARE_HERITAGE_BROWSE = "https://archive.softwareheritage.org/browse/origin/?origin_url="
+# What Django's reverse() leaves unquoted in a path (RFC 3986 sub-delimiters and /~:@).
+_PATH_SAFE = "/~:@!$&'()*+,;="
+
+
+class Column(NamedTuple):
+    name: str
+    type: str
+    description: str
+
+
+# Machine type of a column -> what the data dictionary calls it.
+TYPE_LABELS = {
+    "string": _("texte"),
+    "url": _("URL"),
+    "integer": _("entier"),
+    "boolean": _("booléen (true ou false)"),
+    "datetime": _("date et heure (ISO 8601, UTC)"),
+    "array": _("liste (valeurs séparées par des virgules en CSV, tableau en JSON)"),
+}
+
+REPOSITORY_COLUMNS = [
+    Column("url", "url", _("Adresse du dépôt sur sa forge.")),
+    Column("forge", "string", _("Hôte de la forge (par exemple github.com).")),
+    Column("owner", "string", _("Chemin de l’organisation, du groupe ou du compte sur la forge.")),
+    Column("public_body", "string", _("Organisme public dont relève l’organisation, s’il est connu.")),
+    Column("full_path", "string", _("Chemin complet du dépôt sur la forge (organisation/nom).")),
+    Column("name", "string", _("Nom du dépôt.")),
+    Column("description", "string", _("Description donnée sur la forge.")),
+    Column("homepage", "string", _("Site web indiqué sur la forge.")),
+    Column("default_branch", "string", _("Branche par défaut.")),
+    Column("created_at", "datetime", _("Date de création sur la forge.")),
+    Column("updated_at", "datetime", _("Date de dernière mise à jour sur la forge.")),
+    Column("pushed_at", "datetime", _("Date du dernier envoi de code (push).")),
+    Column("stars", "integer", _("Nombre d’étoiles.")),
+    Column("forks", "integer", _("Nombre de copies (forks).")),
+    Column("open_issues", "integer", _("Nombre de tickets ouverts.")),
+    Column("is_fork", "boolean", _("Le dépôt est une copie (fork) d’un autre dépôt.")),
+    Column("is_archived", "boolean", _("Le dépôt est archivé sur la forge.")),
+    Column("is_template", "boolean", _("Le dépôt est un modèle.")),
+    Column(
+        "license",
+        "string",
+        _("Licence en identifiant SPDX ; NOASSERTION quand elle n’est pas reconnue."),
+    ),
+    Column("license_reported", "string", _("Licence telle que la forge la déclare.")),
+    Column("language", "string", _("Langage de programmation principal.")),
+    Column("topics", "array", _("Thématiques (topics) du dépôt.")),
+    Column("has_readme", "boolean", _("Un fichier README est présent à la racine.")),
+    Column(
+        "has_contributing",
+        "boolean",
+        _("Un guide de contribution (CONTRIBUTING) est présent à la racine."),
+    ),
+    Column("has_publiccode", "boolean", _("Un fichier publiccode.yml valide est présent.")),
+    Column("score", "integer", _("Potentiel de réutilisation, de 0 à 100.")),
+    Column(
+        "software_heritage_url",
+        "url",
+        _("Adresse de l’origine du dépôt dans l’archive Software Heritage."),
+    ),
+    Column("first_seen_at", "datetime", _("Date à laquelle le portail a vu le dépôt pour la première fois.")),
+    Column("page", "url", _("Adresse de la page du dépôt sur ce portail.")),
+]
+
+OWNER_COLUMNS = [
+    Column("forge", "string", _("Hôte de la forge (par exemple github.com).")),
+    Column("path", "string", _("Chemin de l’organisation, du groupe ou du compte sur la forge.")),
+    Column(
+        "kind",
+        "string",
+        _("Type de compte : organization, group, user, ou vide s’il est inconnu."),
+    ),
+    Column("name", "string", _("Nom affiché sur la forge.")),
+    Column("description", "string", _("Description donnée sur la forge.")),
+    Column("website", "string", _("Site web indiqué sur la forge.")),
+    Column("public_body", "string", _("Organisme public dont relève l’organisation, s’il est connu.")),
+    Column("pso_id", "string", _("Identifiant de l’organisme dans l’annuaire de service-public.fr.")),
+    Column("floss_policy", "url", _("Adresse de la politique logiciels libres de l’organisme.")),
+    Column("ospo_url", "url", _("Adresse du bureau des logiciels libres (OSPO) de l’organisme.")),
+    Column("repositories", "integer", _("Nombre de dépôts référencés (hors dépôts disparus).")),
+    Column("stars", "integer", _("Somme des étoiles de ces dépôts.")),
+    Column("page", "url", _("Adresse de la page de l’organisation sur ce portail.")),
+]
+
+# The files of the full dumps, as served by /donnees/<name>.
+REPOSITORY_DUMPS = ("repositories.csv.gz", "repositories.json.gz")
+OWNER_DUMPS = ("organisations.csv.gz", "organisations.json.gz")
+METADATA_FILE = "metadata.json"
+DUMP_FILES = (*REPOSITORY_DUMPS, *OWNER_DUMPS, METADATA_FILE)
+
+
+# --- Addresses -------------------------------------------------------------------------
+
+
+def base_url_of(request) -> str:
+    """Scheme and host of the request, without a trailing slash: "https://code.gouv.fr"."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def default_base_url() -> str:
+    """Where the portal is served, for exports made without a request (the dumps)."""
+    return getattr(settings, "SITE_URL", "") or f"https://{settings.SITE_NAME}"
+
+
+def dumps_directory() -> Path:
+    return Path(getattr(settings, "DUMPS_ROOT", settings.BASE_DIR / "var" / "dumps"))
+
+
+def repository_path(host: str, full_path: str) -> str:
+    return f"/depots/{quote(host, safe=_PATH_SAFE)}/{quote(full_path, safe=_PATH_SAFE)}/"
+
+
+def owner_path(host: str, path: str) -> str:
+    return f"/organisations/{quote(host, safe=_PATH_SAFE)}/{quote(path, safe=_PATH_SAFE)}/"
+
+
+def software_heritage_url(web_url: str) -> str:
+    return SOFTWARE_HERITAGE_BROWSE + quote(web_url, safe="")
+
+
+# --- Rows ------------------------------------------------------------------------------
+
+REPOSITORY_FIELDS = (
+    "web_url",
+    "forge__host",
+    "owner__path",
+    "owner__public_body__name",
+    "full_path",
+    "name",
+    "description",
+    "homepage",
+    "default_branch",
+    "created_at",
+    "updated_at",
+    "pushed_at",
+    "stars",
+    "forks",
+    "open_issues",
+    "is_fork",
+    "is_archived",
+    "is_template",
+    "license_spdx",
+    "license_reported",
+    "language",
+    "topics",
+    "root_files",
+    "publiccode_valid",
+    "score",
+    "first_seen_at",
+)
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def repository_rows(queryset, *, base_url: str) -> Iterator[dict]:
+    """One dict per repository of `queryset`, keyed by REPOSITORY_COLUMNS; one query."""
+    base_url = base_url.rstrip("/")
+    for row in queryset.values(*REPOSITORY_FIELDS).iterator(chunk_size=CHUNK_SIZE):
+        root_files = row["root_files"] or []
+        yield {
+            "url": row["web_url"],
+            "forge": row["forge__host"],
+            "owner": row["owner__path"],
+            "public_body": row["owner__public_body__name"] or "",
+            "full_path": row["full_path"],
+            "name": row["name"],
+            "description": row["description"],
+            "homepage": row["homepage"],
+            "default_branch": row["default_branch"],
+            "created_at": _iso(row["created_at"]),
+            "updated_at": _iso(row["updated_at"]),
+            "pushed_at": _iso(row["pushed_at"]),
+            "stars": row["stars"],
+            "forks": row["forks"],
+            "open_issues": row["open_issues"],
+            "is_fork": row["is_fork"],
+            "is_archived": row["is_archived"],
+            "is_template": row["is_template"],
+            "license": row["license_spdx"],
+            "license_reported": row["license_reported"],
+            "language": row["language"],
+            "topics": list(row["topics"] or []),
+            "has_readme": "README" in root_files,
+            "has_contributing": "CONTRIBUTING" in root_files,
+            "has_publiccode": row["publiccode_valid"],
+            "score": row["score"],
+            "software_heritage_url": software_heritage_url(row["web_url"]),
+            "first_seen_at": _iso(row["first_seen_at"]),
+            "page": base_url + repository_path(row["forge__host"], row["full_path"]),
+        }
+
+
+def owner_rows(queryset, *, base_url: str) -> Iterator[dict]:
+    """One dict per owner of `queryset`, keyed by OWNER_COLUMNS, with the counts of its
+    visible repositories; one aggregate query."""
+    base_url = base_url.rstrip("/")
+    visible = Q(repositories__gone_since__isnull=True)
+    rows = (
+        queryset.annotate(
+            visible_repositories=Count("repositories", filter=visible),
+            visible_stars=Coalesce(Sum("repositories__stars", filter=visible), 0),
+        )
+        .values(
+            "forge__host",
+            "path",
+            "kind",
+            "name",
+            "description",
+            "website",
+            "public_body__name",
+            "pso_id",
+            "floss_policy",
+            "ospo_url",
+            "visible_repositories",
+            "visible_stars",
+        )
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+    for row in rows:
+        yield {
+            "forge": row["forge__host"],
+            "path": row["path"],
+            "kind": row["kind"],
+            "name": row["name"],
+            "description": row["description"],
+            "website": row["website"],
+            "public_body": row["public_body__name"] or "",
+            "pso_id": row["pso_id"],
+            "floss_policy": row["floss_policy"],
+            "ospo_url": row["ospo_url"],
+            "repositories": row["visible_repositories"],
+            "stars": row["visible_stars"],
+            "page": base_url + owner_path(row["forge__host"], row["path"]),
+        }
+
+
+# --- Serialisation ---------------------------------------------------------------------
+
+
+def _csv_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ",".join(str(item) for item in value)
+    return value
+
+
+class _Echo:
+    """A file-like object whose write() hands back what it was given (for csv.writer)."""
+
+    def write(self, value):
+        return value
+
+
+def csv_chunks(rows: Iterable[dict], columns) -> Iterator[str]:
+    """The CSV text of `rows` (header first), in chunks of ROWS_PER_CHUNK lines."""
+    writer = csv.writer(_Echo())
+    names = [column.name for column in columns]
+    chunk = [writer.writerow(names)]
+    for row in rows:
+        chunk.append(writer.writerow([_csv_cell(row.get(name)) for name in names]))
+        if len(chunk) >= ROWS_PER_CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    if chunk:
+        yield "".join(chunk)
+
+
+def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
+    """A JSON array of `rows`, written incrementally: "[", the items joined by ",", "]"."""
+    chunk, separator = ["["], ""
+    for row in rows:
+        chunk.append(separator + json.dumps(row, ensure_ascii=False, default=str))
+        separator = ",\n"
+        if len(chunk) >= ROWS_PER_CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    chunk.append("]\n")
+    yield "".join(chunk)
+
+
+def _attachment(response, filename: str):
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def csv_response(rows: Iterable[dict], columns, *, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        csv_chunks(rows, columns), content_type="text/csv; charset=utf-8"
+    )
+    return _attachment(response, filename)
+
+
+def json_response(rows: Iterable[dict], *, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(json_chunks(rows), content_type="application/json")
+    return _attachment(response, filename)
+
+
+EXPORT_FORMATS = ("csv", "json")
+
+
+def export_response(queryset, *, fmt: str, request, kind: str = "repositories"):
+    """The `?format=csv|json` download of a listing's queryset (repositories or owners)."""
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    if kind == "repositories":
+        rows, columns, stem = repository_rows, REPOSITORY_COLUMNS, "depots"
+    elif kind == "owners":
+        rows, columns, stem = owner_rows, OWNER_COLUMNS, "organisations"
+    else:
+        raise ValueError(f"unknown export kind {kind!r}")
+    data = rows(queryset, base_url=base_url_of(request))
+    if fmt == "csv":
+        return csv_response(data, columns, filename=f"{stem}.csv")
+    return json_response(data, filename=f"{stem}.json")
+
+
+# --- Dumps -----------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _atomic_file(path: Path, *, compress: bool):
+    """A text stream to a temporary file beside `path`, renamed over it on success."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as raw:
+            binary = (
+                gzip.GzipFile(filename=path.name.removesuffix(".gz"), mode="wb", fileobj=raw)
+                if compress
+                else raw
+            )
+            with io.TextIOWrapper(binary, encoding="utf-8", newline="") as text:
+                yield text
+        os.chmod(temporary, 0o644)  # mkstemp creates 0600; the web process reads the dumps.
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+class _Counted:
+    """Iterates `rows` and remembers how many it gave."""
+
+    def __init__(self, rows):
+        self.rows, self.count = rows, 0
+
+    def __iter__(self):
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
+def _write_pair(directory: Path, names: tuple[str, str], rows, columns) -> int:
+    """Write the CSV and JSON dumps of `rows` in one pass over the database."""
+    csv_name, json_name = names
+    counted = _Counted(rows)
+    with (
+        _atomic_file(directory / csv_name, compress=True) as csv_file,
+        _atomic_file(directory / json_name, compress=True) as json_file,
+    ):
+        writer = csv.writer(csv_file)
+        names_in_order = [column.name for column in columns]
+        writer.writerow(names_in_order)
+        json_file.write("[")
+        for row in counted:
+            writer.writerow([_csv_cell(row.get(name)) for name in names_in_order])
+            if counted.count > 1:
+                json_file.write(",\n")
+            json_file.write(json.dumps(row, ensure_ascii=False, default=str))
+        json_file.write("]\n")
+    return counted.count
+
+
+def export_dumps(*, directory, base_url: str | None = None) -> dict:
+    """Write the full open-data dumps and their metadata.json into `directory`.
+
+    Each file is written to a temporary file in the same directory, then renamed over the
+    previous one: a download never sees a half-written dump. Returns the metadata.
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    base_url = base_url or default_base_url()
+    generated_at = timezone.now()
+
+    repositories = Repository.objects.visible().order_by("forge__host", "full_path", "pk")
+    repository_count = _write_pair(
+        directory, REPOSITORY_DUMPS, repository_rows(repositories, base_url=base_url),
+        REPOSITORY_COLUMNS,
+    )
+    owners = Owner.objects.order_by("forge__host", "path", "pk")
+    owner_count = _write_pair(
+        directory, OWNER_DUMPS, owner_rows(owners, base_url=base_url), OWNER_COLUMNS
+    )
+
+    rows = dict.fromkeys(REPOSITORY_DUMPS, repository_count) | dict.fromkeys(
+        OWNER_DUMPS, owner_count
+    )
+    metadata = {
+        "generated_at": generated_at.isoformat(),
+        "licence": "Licence Ouverte / Etalab 2.0",
+        "licence_url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+        "counts": {"repositories": repository_count, "organisations": owner_count},
+        "files": {
+            name: {"rows": rows[name], "size": (directory / name).stat().st_size}
+            for name in (*REPOSITORY_DUMPS, *OWNER_DUMPS)
+        },
+    }
+    with _atomic_file(directory / METADATA_FILE, compress=False) as stream:
+        json.dump(metadata, stream, ensure_ascii=False, indent=2)
+    logger.info(
+        "open-data dumps written to %s: %s repositories, %s organisations",
+        directory,
+        repository_count,
+        owner_count,
+    )
+    return metadata
+
+
+def read_metadata(directory=None) -> dict | None:
+    """The metadata.json of the dumps in `directory`, or None if not generated (or broken)."""
+    path = Path(directory or dumps_directory()) / METADATA_FILE
+    try:
+        with path.open(encoding="utf-8") as stream:
+            metadata = json.load(stream)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        logger.exception("unreadable %s", path)
+        return None
+    return metadata if isinstance(metadata, dict) else None
+
+
+@shared_task(name="catalog.export_dumps", soft_time_limit=1800, time_limit=1900)
+def export_dumps_task():
+    metadata = export_dumps(directory=dumps_directory())
+    return metadata["counts"]

@@ -1,0 +1,507 @@
+"""Fill the database with synthetic repositories shaped like the real 2021 catalogue dump.
+
+For benchmarks only. Every value is drawn from the empirical distributions of the dump
+(catalog/data/repositories-2021.csv.gz): forge hosts and owner sizes, languages, licences,
+topics, stars and forks, fork and archived shares, dates, descriptions (words of the real
+French or English descriptions) and names (real name tokens). Dates keep their age relative
+to the dump's newest date, moved to today, so that "active in the last 12 months" keeps the
+share it had in 2021. The same seed gives the same rows (dates move with the day).
+
+Bench rows are marked `remote_id = "bench:<n>"` (repositories and owners) and their owners
+are not `listed`, so no harvest ever touches them; `--clear` deletes them. Forges are reused
+by host, created when missing, and never deleted.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import random
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from catalog import demo, licenses
+from catalog.enums import ForgeKind, OwnerKind
+from catalog.models import Forge, Owner, Repository
+from catalog.services.harvest import score_values
+
+PREFIX = "bench:"
+BATCH = 5000
+REPOS_PER_OWNER = 9
+DESCRIPTION_WORDS = (5, 25)
+MAX_NAME_TOKENS = 5
+# Root files other than LICENSE (present exactly when a licence is reported).
+README_SHARE = 0.90
+CONTRIBUTING_SHARE = 0.15
+PUBLICCODE_SHARE = 0.03
+
+OWNER_KINDS = {ForgeKind.GITHUB: OwnerKind.ORGANIZATION, ForgeKind.GITLAB: OwnerKind.GROUP}
+# A description counts as French when it has more of these words than English ones.
+FRENCH_WORDS = frozenset(
+    {
+        "le",
+        "la",
+        "les",
+        "l",
+        "de",
+        "des",
+        "du",
+        "d",
+        "et",
+        "pour",
+        "un",
+        "une",
+        "dans",
+        "sur",
+        "est",
+        "par",
+        "avec",
+        "au",
+        "aux",
+        "à",
+        "ce",
+        "ces",
+        "qui",
+        "que",
+        "en",
+    }
+)
+ENGLISH_WORDS = frozenset(
+    {
+        "the",
+        "of",
+        "and",
+        "for",
+        "to",
+        "a",
+        "an",
+        "in",
+        "on",
+        "with",
+        "is",
+        "from",
+        "by",
+        "this",
+        "that",
+        "using",
+    }
+)
+EDGE_PUNCTUATION = "\"'()[]{}<>,.;:!?«»“”‘’*#`|/\\"  # noqa: RUF001 (typographic on purpose)
+NAME_SEPARATORS = re.compile(r"[-_.\s]+")
+
+
+class Empirical:
+    """Values with their observed counts, sampled with `random.choices`."""
+
+    def __init__(self, counts: Counter):
+        # Most frequent first, ties by repr: the order (hence the draws) never depends on
+        # hash seeds or on insertion order.
+        items = sorted(counts.items(), key=lambda item: (-item[1], repr(item[0])))
+        self.values = [value for value, _ in items]
+        self.cum_weights = list(itertools.accumulate(count for _, count in items))
+
+    def __len__(self):
+        return len(self.values)
+
+    def one(self, rng: random.Random):
+        return rng.choices(self.values, cum_weights=self.cum_weights)[0]
+
+    def many(self, rng: random.Random, k: int) -> list:
+        return rng.choices(self.values, cum_weights=self.cum_weights, k=k)
+
+
+@dataclass(frozen=True)
+class OwnerTemplate:
+    host: str
+    path: str
+    name: str
+    size: int  # repositories in the dump
+
+
+@dataclass(frozen=True)
+class Distributions:
+    rows: int
+    forge_kinds: dict  # host -> ForgeKind
+    owners: list  # [OwnerTemplate], dump order
+    languages: Empirical
+    licenses: Empirical  # reported names ("" when none)
+    topic_counts: Empirical
+    topics: Empirical
+    stats: list  # [(stars, forks, open_issues, is_fork)]
+    activity: list  # [(created_at, updated_at, pushed_at, is_archived)] as in the dump
+    newest: datetime  # the dump's newest activity date
+    description_share: float
+    description_languages: Empirical  # "fr" / "en"
+    description_vocabulary: dict  # language -> Empirical of words
+    description_lengths: Empirical  # word counts within DESCRIPTION_WORDS
+    name_lengths: Empirical  # tokens per name
+    name_tokens: Empirical
+
+
+def _description_words(text: str) -> list[str]:
+    words = []
+    for raw in text.split():
+        word = raw.strip(EDGE_PUNCTUATION)
+        if not word or len(word) > 30 or "://" in word or word.startswith("www."):
+            continue
+        if not any(char.isalpha() for char in word):
+            continue
+        # Keep acronyms (API, GRU) as written, lowercase the rest.
+        words.append(word if word.isupper() and len(word) > 1 else word.lower())
+    return words
+
+
+def _description_language(words: list[str]) -> str:
+    stems = [part for word in words for part in re.split(r"['’]", word.lower()) if part]
+    french = sum(stem in FRENCH_WORDS for stem in stems)
+    english = sum(stem in ENGLISH_WORDS for stem in stems)
+    if french != english:
+        return "fr" if french > english else "en"
+    return "fr" if any(char in "àâçéèêëîïôûùüÿœ" for char in "".join(stems)) else "en"
+
+
+@functools.lru_cache(maxsize=1)
+def distributions() -> Distributions:
+    """The empirical distributions of the 2021 dump (read once per process)."""
+    forge_kinds: dict[str, str] = {}
+    owner_sizes: Counter = Counter()
+    owner_names: dict = {}
+    languages, reported, topic_counts, topics = Counter(), Counter(), Counter(), Counter()
+    stats, activity = [], []
+    described, description_languages = 0, Counter()
+    vocabulary = {"fr": Counter(), "en": Counter()}
+    description_lengths, name_lengths, name_tokens = Counter(), Counter(), Counter()
+
+    rows = demo.read_dump()
+    for row in rows:
+        parts = urlsplit((row.get("repository_url") or "").strip())
+        path = parts.path.strip("/")
+        kind = demo.PLATFORMS.get((row.get("platform") or "").strip().lower())
+        if not kind or not parts.netloc or "/" not in path:
+            continue
+        host = parts.netloc.lower()
+        forge_kinds.setdefault(host, kind)
+        owner_path, name = path.rsplit("/", 1)
+        owner_sizes[(host, owner_path)] += 1
+        owner_names.setdefault((host, owner_path), (row.get("organization_name") or "").strip())
+
+        languages[(row.get("language") or "").strip()] += 1
+        reported[(row.get("license") or "").strip()] += 1
+        repo_topics = [t.strip().lower() for t in (row.get("topics") or "").split(",")]
+        repo_topics = [t for t in repo_topics if t]
+        topic_counts[len(repo_topics)] += 1
+        topics.update(repo_topics)
+
+        stats.append(
+            (
+                demo._int(row.get("stars_count")),
+                demo._int(row.get("forks_count")),
+                demo._int(row.get("open_issues_count")),
+                bool(demo._bool(row.get("is_fork"))),
+            )
+        )
+        activity.append(
+            (
+                demo._date(row.get("creation_date")),
+                demo._date(row.get("last_update")),
+                demo._date(row.get("last_modification")),
+                bool(demo._bool(row.get("is_archived"))),
+            )
+        )
+
+        words = _description_words(row.get("description") or "")
+        if words:
+            described += 1
+            language = _description_language(words)
+            description_languages[language] += 1
+            vocabulary[language].update(words)
+            low, high = DESCRIPTION_WORDS
+            if low <= len(words) <= high:
+                description_lengths[len(words)] += 1
+
+        tokens = [t for t in NAME_SEPARATORS.split(name.lower()) if t]
+        if tokens:
+            name_lengths[min(len(tokens), MAX_NAME_TOKENS)] += 1
+            name_tokens.update(tokens)
+
+    if not stats:
+        raise CommandError(f"{demo.DUMP}: no usable rows")
+    dates = [d for created, updated, pushed, _ in activity for d in (updated, pushed) if d]
+    return Distributions(
+        rows=len(stats),
+        forge_kinds=forge_kinds,
+        owners=[
+            OwnerTemplate(host=host, path=path, name=owner_names[(host, path)], size=size)
+            for (host, path), size in owner_sizes.items()
+        ],
+        languages=Empirical(languages),
+        licenses=Empirical(reported),
+        topic_counts=Empirical(topic_counts),
+        topics=Empirical(topics),
+        stats=stats,
+        activity=activity,
+        newest=max(dates),
+        description_share=described / len(stats),
+        description_languages=Empirical(description_languages),
+        description_vocabulary={lang: Empirical(words) for lang, words in vocabulary.items()},
+        description_lengths=Empirical(description_lengths),
+        name_lengths=Empirical(name_lengths),
+        name_tokens=Empirical(name_tokens),
+    )
+
+
+def allocate(total: int, weights: list[int]) -> list[int]:
+    """Split `total` into len(weights) parts ≥ 1 proportional to `weights` (largest remainder)."""
+    rest = total - len(weights)
+    weight_sum = sum(weights)
+    shares = [rest * w / weight_sum for w in weights]
+    parts = [int(share) for share in shares]
+    by_remainder = sorted(range(len(weights)), key=lambda i: (parts[i] - shares[i], i))
+    for i in by_remainder[: rest - sum(parts)]:
+        parts[i] += 1
+    return [1 + part for part in parts]
+
+
+class Generator:
+    """Draws owners and repositories from the distributions, one seeded stream."""
+
+    def __init__(self, dist: Distributions, *, seed: int, now: datetime):
+        self.dist = dist
+        self.rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
+        self.now = now
+        # Move the dump's dates so that its newest one falls on today (whole days).
+        today = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        self.shift = timedelta(days=(today - dist.newest).days)
+
+    def owner_plan(self, *, repos: int, owners: int) -> list[tuple[OwnerTemplate, int]]:
+        templates = [self.rng.choice(self.dist.owners) for _ in range(owners)]
+        return list(zip(templates, allocate(repos, [t.size for t in templates]), strict=True))
+
+    def name(self) -> str:
+        count = self.dist.name_lengths.one(self.rng)
+        return "-".join(self.dist.name_tokens.many(self.rng, count))
+
+    def description(self) -> str:
+        if self.rng.random() >= self.dist.description_share:
+            return ""
+        language = self.dist.description_languages.one(self.rng)
+        count = self.dist.description_lengths.one(self.rng)
+        words = self.dist.description_vocabulary[language].many(self.rng, count)
+        text = " ".join(words)
+        return text[0].upper() + text[1:] + "."
+
+    def topics(self) -> list[str]:
+        count = self.dist.topic_counts.one(self.rng)
+        if not count:
+            return []
+        chosen: dict[str, None] = {}
+        while len(chosen) < count:
+            chosen.update(dict.fromkeys(self.dist.topics.many(self.rng, count - len(chosen))))
+        return list(chosen)
+
+    def repository(self, *, n: int, forge: Forge, owner: Owner) -> Repository:
+        rng = self.rng
+        name = f"{self.name()}-{n}"
+        full_path = f"{owner.path}/{name}"
+        web_url = f"https://{forge.host}/{full_path}"
+        reported = self.dist.licenses.one(rng)
+        stars, forks, open_issues, is_fork = rng.choice(self.dist.stats)
+        created_at, updated_at, pushed_at, is_archived = rng.choice(self.dist.activity)
+        created_at, updated_at, pushed_at = (
+            date + self.shift if date else None for date in (created_at, updated_at, pushed_at)
+        )
+        root_files = []
+        if rng.random() < README_SHARE:
+            root_files.append("README")
+        if reported:
+            root_files.append("LICENSE")
+        if rng.random() < CONTRIBUTING_SHARE:
+            root_files.append("CONTRIBUTING")
+        publiccode_valid = rng.random() < PUBLICCODE_SHARE
+        if publiccode_valid:
+            root_files.append("publiccode.yml")
+        values = {
+            "description": self.description(),
+            "created_at": created_at,
+            "updated_at": updated_at,
+            "pushed_at": pushed_at,
+            "stars": stars,
+            "forks": forks,
+            "is_fork": is_fork,
+            "is_archived": is_archived,
+            "license_spdx": licenses.normalize_license(reported),
+            "root_files": sorted(root_files),
+            "publiccode_valid": publiccode_valid,
+        }
+        score_values(values, self.now)
+        return Repository(
+            forge=forge,
+            owner=owner,
+            remote_id=f"{PREFIX}{n}",
+            full_path=full_path,
+            name=name,
+            web_url=web_url,
+            open_issues=open_issues,
+            license_reported=reported,
+            language=self.dist.languages.one(rng),
+            topics=self.topics(),
+            publiccode=(
+                {"publiccodeYmlVersion": "0.4", "name": name, "url": web_url}
+                if publiccode_valid
+                else None
+            ),
+            inspected_activity_at=max(filter(None, [pushed_at, updated_at]), default=None),
+            first_seen_at=self.now,
+            last_seen_at=self.now,
+            **values,
+        )
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill the database with synthetic repositories whose distributions follow the 2021 "
+        "catalogue dump, for benchmarks. Rows are marked remote_id 'bench:<n>'."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--repos", type=int, default=100_000, help="repositories to create")
+        parser.add_argument(
+            "--owners",
+            type=int,
+            help=f"owners to create (default: repos / {REPOS_PER_OWNER})",
+        )
+        parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+        parser.add_argument(
+            "--clear", action="store_true", help="delete the previous bench rows first"
+        )
+
+    def handle(self, *args, repos, owners=None, seed=1, clear=False, **options):
+        if repos < 1:
+            raise CommandError("--repos must be at least 1")
+        owners = owners or max(1, round(repos / REPOS_PER_OWNER))
+        if not 1 <= owners <= repos:
+            raise CommandError("--owners must be between 1 and --repos")
+        started = time.perf_counter()
+
+        dist = distributions()
+        self.say(
+            f"2021 dump: {dist.rows} repositories, {len(dist.owners)} owners on "
+            f"{len(dist.forge_kinds)} forges, {len(dist.languages)} languages, "
+            f"{len(dist.licenses)} licence names, {len(dist.topics)} topics "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
+        now = timezone.now()
+        generator = Generator(dist, seed=seed, now=now)
+        plan = generator.owner_plan(repos=repos, owners=owners)
+
+        with transaction.atomic():
+            existing = Repository.objects.filter(remote_id__startswith=PREFIX).count()
+            if existing and not clear:
+                raise CommandError(
+                    f"{existing} bench repositories already seeded: use --clear to replace them"
+                )
+            if clear:
+                self.clear()
+            forges = self.forges({template.host for template, _ in plan}, dist.forge_kinds)
+            owner_rows = self.create_owners(plan, forges)
+            created = self.create_repositories(generator, plan, owner_rows, forges, started)
+
+        step = time.perf_counter()
+        self.update_search_vectors()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE catalog_repository, catalog_owner")
+        self.say(f"search vectors and statistics: {time.perf_counter() - step:.1f} s")
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"seeded {created} repositories, {len(owner_rows)} owners on {len(forges)} "
+                f"forges in {elapsed:.1f} s ({created / elapsed:.0f} repositories/s)"
+            )
+        )
+
+    def say(self, text: str) -> None:
+        self.stdout.write(text)
+        self.stdout.flush()
+
+    def clear(self) -> None:
+        step = time.perf_counter()
+        repos, _ = Repository.objects.filter(remote_id__startswith=PREFIX).delete()
+        _, deleted = Owner.objects.filter(remote_id__startswith=PREFIX).delete()
+        owners = deleted.get(Owner._meta.label, 0)
+        elapsed = time.perf_counter() - step
+        self.say(f"cleared {repos} bench repositories and {owners} owners ({elapsed:.1f} s)")
+
+    def forges(self, hosts: set[str], kinds: dict[str, str]) -> dict[str, Forge]:
+        """The forges of these hosts, reused or created."""
+        forges = {forge.host: forge for forge in Forge.objects.filter(host__in=hosts)}
+        for host in sorted(hosts - forges.keys()):
+            kind = kinds[host]
+            forges[host] = Forge.objects.create(
+                host=host, kind=kind, api_url=Forge.default_api_url(host, kind)
+            )
+        return forges
+
+    def create_owners(self, plan, forges) -> list[Owner]:
+        step = time.perf_counter()
+        taken = set(
+            Owner.objects.filter(forge__in=forges.values()).values_list("forge_id", Lower("path"))
+        )
+        owners = []
+        for index, (template, _size) in enumerate(plan, start=1):
+            forge = forges[template.host]
+            path = f"{template.path}-{index}"
+            if (forge.pk, path.lower()) in taken:
+                path = f"{template.path}-bench-{index}"
+            owners.append(
+                Owner(
+                    forge=forge,
+                    path=path,
+                    kind=OWNER_KINDS.get(forge.kind, OwnerKind.UNKNOWN),
+                    listed=False,
+                    remote_id=f"{PREFIX}{index}",
+                    name=template.name,
+                )
+            )
+        owners = Owner.objects.bulk_create(owners, batch_size=BATCH)
+        self.say(f"owners: {len(owners)} created ({time.perf_counter() - step:.1f} s)")
+        return owners
+
+    def create_repositories(self, generator, plan, owner_rows, forges, started) -> int:
+        total = sum(size for _, size in plan)
+        batch, created, n = [], 0, 0
+        for (template, size), owner in zip(plan, owner_rows, strict=True):
+            forge = forges[template.host]
+            for _ in range(size):
+                n += 1
+                batch.append(generator.repository(n=n, forge=forge, owner=owner))
+                if len(batch) == BATCH or n == total:
+                    Repository.objects.bulk_create(batch, batch_size=BATCH)
+                    created += len(batch)
+                    batch = []
+                    self.say(
+                        f"repositories: {created}/{total} ({time.perf_counter() - started:.1f} s)"
+                    )
+        return created
+
+    def update_search_vectors(self) -> None:
+        try:
+            from catalog.search import update_search_vectors
+        except ModuleNotFoundError as exc:
+            if exc.name != "catalog.search":
+                raise
+            self.stderr.write(
+                "catalog.search is not there yet: search vectors not computed "
+                "(run catalog.search.update_search_vectors() once it exists)"
+            )
+            return
+        update_search_vectors()

@@ -1,0 +1,32 @@
+"""Keep the owners' denormalised counts (repositories, stars, last activity) in step."""
+
+from django.db.models import Count, Max, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
+
+from catalog.models import Owner, Repository
+
+
+def refresh_owner_counts(*, owner_ids=None, forge_id=None) -> int:
+    """One UPDATE over the given owners (all when neither argument is given)."""
+    visible = Repository.objects.filter(owner=OuterRef("pk"), gone_since__isnull=True)
+    per_owner = visible.order_by().values("owner")
+    owners = Owner.objects.all()
+    if owner_ids is not None:
+        owners = owners.filter(pk__in=list(owner_ids))
+    if forge_id is not None:
+        owners = owners.filter(forge_id=forge_id)
+    return owners.update(
+        repository_count=Coalesce(
+            Subquery(per_owner.annotate(n=Count("pk")).values("n")), Value(0)
+        ),
+        star_count=Coalesce(Subquery(per_owner.annotate(n=Sum("stars")).values("n")), Value(0)),
+        last_activity_at=Subquery(
+            per_owner.annotate(
+                last=Max(
+                    Greatest(
+                        Coalesce("pushed_at", "updated_at"), Coalesce("updated_at", "pushed_at")
+                    )
+                )
+            ).values("last")
+        ),
+    )

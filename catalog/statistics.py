@@ -1,0 +1,355 @@
+"""The figures of the `/statistiques/` page: a handful of aggregate queries, kept in the cache.
+
+- `compute_statistics()` reads the visible repositories with GROUP BY queries only (six in
+  all, whatever the number of rows) and returns language-neutral, JSON-serialisable data:
+  keys and counts, never translated labels, so one cached copy serves every language.
+- `get_statistics()` serves that data from the cache, computing it when it is absent.
+- `schedule_refresh()` is what the harvest calls when a run ends: it enqueues one
+  `refresh_statistics` task a minute later, however many runs end meanwhile.
+- `statistics_page()` turns the data into labels, percentages and bar geometry for the
+  template, which only displays them.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from celery import shared_task
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce, ExtractYear, Greatest
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from catalog.licenses import NOASSERTION, is_free_license
+from catalog.models import Repository
+
+logger = logging.getLogger(__name__)
+
+CACHE_KEY = "catalog:statistics"
+REFRESH_FLAG_KEY = "catalog:statistics:refresh-scheduled"
+# Bump when the shape of compute_statistics()'s result changes: a cached copy of another
+# version is ignored and recomputed instead of breaking the page after a deployment.
+VERSION = 1
+
+TOP = 15
+TOP_OWNERS = 10
+REFRESH_DELAY = 60  # seconds between the end of a harvest run and the refresh
+REFRESH_FLAG_TIMEOUT = 120
+
+# Activity buckets, by the most recent of the last push and the last update.
+ACTIVITY_BUCKETS = ("month", "year", "three_years", "older", "unknown")
+_MONTH, _YEAR, _THREE_YEARS = timedelta(days=30), timedelta(days=365), timedelta(days=3 * 365)
+
+
+# --- Computing -------------------------------------------------------------------------
+
+
+def _ranked(rows, key: str, *, top: int = TOP) -> dict:
+    """{"top": [{"key", "count"}…] (the `top` largest), "other": count of the rest}."""
+    counts: dict = {}
+    for row in rows:
+        counts[row[key]] = counts.get(row[key], 0) + row["count"]
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
+    return {
+        "top": [{"key": name, "count": count} for name, count in ordered[:top]],
+        "other": sum(count for _name, count in ordered[top:]),
+    }
+
+
+def _grouped(queryset, field: str):
+    return queryset.values(field).annotate(count=Count("pk")).order_by()
+
+
+def compute_statistics() -> dict:
+    """The catalogue's figures over the visible repositories, in six aggregate queries."""
+    now = timezone.now()
+    visible = Repository.objects.visible()
+
+    # 1. Totals and activity buckets, in one aggregate.
+    activity = visible.alias(
+        # Both operands are NULL together, so GREATEST (PostgreSQL) and MAX (SQLite) agree.
+        last_activity=Greatest(
+            Coalesce("pushed_at", "updated_at"), Coalesce("updated_at", "pushed_at")
+        )
+    )
+    totals = activity.aggregate(
+        repositories=Count("pk"),
+        owners=Count("owner", distinct=True),
+        forges=Count("forge", distinct=True),
+        archived=Count("pk", filter=Q(is_archived=True)),
+        forks=Count("pk", filter=Q(is_fork=True)),
+        stars=Coalesce(Sum("stars"), 0),
+        month=Count("pk", filter=Q(last_activity__gte=now - _MONTH)),
+        year=Count("pk", filter=Q(last_activity__lt=now - _MONTH, last_activity__gte=now - _YEAR)),
+        three_years=Count(
+            "pk", filter=Q(last_activity__lt=now - _YEAR, last_activity__gte=now - _THREE_YEARS)
+        ),
+        older=Count("pk", filter=Q(last_activity__lt=now - _THREE_YEARS)),
+        unknown=Count("pk", filter=Q(last_activity__isnull=True)),
+    )
+    activity_counts = {bucket: totals.pop(bucket) for bucket in ACTIVITY_BUCKETS}
+
+    # 2. Languages ("" when the forge reports none).
+    languages = _ranked(_grouped(visible, "language"), "language")
+
+    # 3. Licences: every distinct id comes back (a few hundred at most), to count the free ones.
+    license_rows = [
+        {"license": row["license_spdx"] or NOASSERTION, "count": row["count"]}
+        for row in _grouped(visible, "license_spdx")
+    ]
+    licenses = _ranked(license_rows, "license")
+    totals["free_license"] = sum(
+        row["count"] for row in license_rows if is_free_license(row["license"])
+    )
+
+    # 4. Forge hosts.
+    forges = _ranked(_grouped(visible, "forge__host"), "forge__host")
+
+    # 5. Creation years (in the site's time zone); None when the forge gave no date.
+    year_rows = (
+        visible.annotate(year=ExtractYear("created_at"))
+        .values("year")
+        .annotate(count=Count("pk"))
+        .order_by("year")
+    )
+    years = [{"key": row["year"], "count": row["count"]} for row in year_rows]
+    unknown_year = sum(row["count"] for row in years if row["key"] is None)
+
+    # 6. The owners with the most visible repositories.
+    owner_rows = (
+        visible.values("owner", "owner__path", "owner__name", "owner__forge__host")
+        .annotate(repositories=Count("pk"), stars=Coalesce(Sum("stars"), 0))
+        .order_by("-repositories", "owner__forge__host", "owner__path")[:TOP_OWNERS]
+    )
+    top_owners = [
+        {
+            "host": row["owner__forge__host"],
+            "path": row["owner__path"],
+            "name": row["owner__name"],
+            "repositories": row["repositories"],
+            "stars": row["stars"],
+        }
+        for row in owner_rows
+    ]
+
+    return {
+        "version": VERSION,
+        "computed_at": now.isoformat(),
+        "totals": totals,
+        "languages": languages,
+        "licenses": licenses,
+        "forges": forges,
+        "years": {
+            "rows": [row for row in years if row["key"] is not None],
+            "unknown": unknown_year,
+        },
+        "activity": activity_counts,
+        "top_owners": top_owners,
+    }
+
+
+# --- Caching and refreshing ------------------------------------------------------------
+
+
+def store_statistics() -> dict:
+    statistics = compute_statistics()
+    cache.set(CACHE_KEY, statistics, timeout=None)
+    return statistics
+
+
+def get_statistics() -> dict:
+    """The figures from the cache (kept until the next refresh), computed when absent."""
+    statistics = cache.get(CACHE_KEY)
+    if not statistics or statistics.get("version") != VERSION:
+        statistics = store_statistics()
+    return statistics
+
+
+def schedule_refresh() -> None:
+    """Ask for fresh figures once the current transaction commits, without computing them.
+
+    Called when a harvest run ends. The task runs a minute later; the cache flag makes
+    every run ending before it starts share that one refresh (300 runs, one task).
+    """
+
+    def enqueue():
+        if cache.add(REFRESH_FLAG_KEY, 1, timeout=REFRESH_FLAG_TIMEOUT):
+            refresh_statistics.apply_async(countdown=REFRESH_DELAY)
+
+    # robust: a broker outage must not fail the harvest run that asked for the refresh.
+    transaction.on_commit(enqueue, robust=True)
+
+
+@shared_task(name="catalog.refresh_statistics", soft_time_limit=120, time_limit=180)
+def refresh_statistics():
+    # Runs ending from now on ask for another refresh: their writes may come too late
+    # for the queries below.
+    cache.delete(REFRESH_FLAG_KEY)
+    statistics = store_statistics()
+    return statistics["totals"]["repositories"]
+
+
+# --- Page ------------------------------------------------------------------------------
+
+# SVG geometry of one bar chart row (px): the label line, then the bar under it.
+ROW_HEIGHT = 44
+LABEL_BASELINE = 16
+BAR_OFFSET = 24
+SVG_LABEL_LENGTH = 32
+
+
+def _percent(count: int, total: int) -> float:
+    return round(count * 100 / total, 1) if total else 0.0
+
+
+def bar_chart(items: list[tuple[str, int]], *, total: int) -> dict:
+    """Rows and height for components/bar_chart.html, from (label, count) pairs.
+
+    `percent` is the share of `total`; `bar` the bar's length in % of the chart's width,
+    the largest count filling it. Geometry is formatted here so that the template never
+    localises it ("12,5" is not an SVG length).
+    """
+    largest = max((count for _label, count in items), default=0)
+    rows = []
+    for index, (label, count) in enumerate(items):
+        top = index * ROW_HEIGHT
+        bar = count * 100 / largest if largest else 0
+        short = label if len(label) <= SVG_LABEL_LENGTH else label[: SVG_LABEL_LENGTH - 1] + "…"
+        rows.append(
+            {
+                "label": label,
+                "short_label": short,
+                "value": count,
+                "percent": _percent(count, total),
+                "bar": f"{max(bar, 0.5) if count else 0:.2f}",
+                "label_y": str(top + LABEL_BASELINE),
+                "bar_y": str(top + BAR_OFFSET),
+            }
+        )
+    return {"rows": rows, "height": str(len(rows) * ROW_HEIGHT)}
+
+
+def _with_other(ranked: dict, label_of, other_label: str) -> list[tuple[str, int]]:
+    items = [(label_of(entry["key"]), entry["count"]) for entry in ranked["top"]]
+    if ranked["other"]:
+        items.append((other_label, ranked["other"]))
+    return items
+
+
+def _license_label(key: str) -> str:
+    return _("Non renseignée") if key == NOASSERTION else key
+
+
+def _charts(statistics: dict) -> list[dict]:
+    total = statistics["totals"]["repositories"]
+    years = [(str(row["key"]), row["count"]) for row in statistics["years"]["rows"]]
+    if statistics["years"]["unknown"]:
+        years.append((_("Date inconnue"), statistics["years"]["unknown"]))
+    activity_labels = {
+        "month": _("Moins d’un mois"),
+        "year": _("De 1 à 12 mois"),
+        "three_years": _("De 1 à 3 ans"),
+        "older": _("Plus de 3 ans"),
+        "unknown": _("Inconnue"),
+    }
+    activity = [
+        (activity_labels[bucket], statistics["activity"][bucket]) for bucket in ACTIVITY_BUCKETS
+    ]
+    charts = [
+        {
+            "id": "stats-languages",
+            "heading": _("Langages"),
+            "intro": _("Le langage principal de chaque dépôt, tel que la forge le détecte."),
+            "title": _("Répartition des dépôts par langage principal"),
+            "category": _("Langage"),
+            "items": _with_other(
+                statistics["languages"],
+                lambda key: key or _("Non renseigné"),
+                _("Autres langages"),
+            ),
+        },
+        {
+            "id": "stats-licenses",
+            "heading": _("Licences"),
+            "intro": _(
+                "La licence déclarée par chaque dépôt, sous son identifiant SPDX. « Non "
+                "renseignée » regroupe les dépôts sans licence reconnue."
+            ),
+            "title": _("Répartition des dépôts par licence"),
+            "category": _("Licence (identifiant SPDX)"),
+            "items": _with_other(statistics["licenses"], _license_label, _("Autres licences")),
+        },
+        {
+            "id": "stats-forges",
+            "heading": _("Forges"),
+            "intro": _("Les forges sur lesquelles les dépôts sont publiés."),
+            "title": _("Répartition des dépôts par forge"),
+            "category": _("Forge"),
+            "items": _with_other(statistics["forges"], str, _("Autres forges")),
+        },
+        {
+            "id": "stats-years",
+            "heading": _("Année de création"),
+            "intro": _("L’année de création de chaque dépôt sur sa forge."),
+            "title": _("Répartition des dépôts par année de création"),
+            "category": _("Année"),
+            "items": years,
+        },
+        {
+            "id": "stats-activity",
+            "heading": _("Activité"),
+            "intro": _(
+                "Le temps écoulé depuis la dernière activité de chaque dépôt : son dernier "
+                "envoi de code ou sa dernière mise à jour, la plus récente des deux."
+            ),
+            "title": _("Répartition des dépôts par ancienneté de la dernière activité"),
+            "category": _("Dernière activité"),
+            "items": activity,
+        },
+    ]
+    for chart in charts:
+        chart.update(bar_chart(chart.pop("items"), total=total))
+    return charts
+
+
+def _figures(totals: dict) -> list[dict]:
+    total = totals["repositories"]
+    return [
+        {"value": total, "percent": None, "label": _("dépôts publics")},
+        {"value": totals["owners"], "percent": None, "label": _("organisations")},
+        {"value": totals["forges"], "percent": None, "label": _("forges")},
+        {
+            "value": None,
+            "percent": _percent(totals["free_license"], total),
+            "label": _("des dépôts sous licence libre"),
+        },
+        {
+            "value": None,
+            "percent": _percent(totals["archived"], total),
+            "label": _("des dépôts archivés"),
+        },
+        {"value": totals["stars"], "percent": None, "label": _("étoiles")},
+    ]
+
+
+@require_safe
+def statistics_page(request):
+    statistics = get_statistics()
+    return render(
+        request,
+        "catalog/statistics.html",
+        {
+            "computed_at": datetime.fromisoformat(statistics["computed_at"]),
+            "figures": _figures(statistics["totals"]),
+            "charts": _charts(statistics),
+            "top_owners": [
+                {**owner, "url": f"https://{owner['host']}/{owner['path']}"}
+                for owner in statistics["top_owners"]
+            ],
+        },
+    )

@@ -1,0 +1,167 @@
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from catalog import filters
+from catalog.models import Forge, Owner, Repository
+
+PER_PAGE_CHOICES = (20, 50, 100)
+OWNER_SORTS = {
+    "repositories": ("-repository_count", "path"),
+    "stars": ("-star_count", "path"),
+    "activity": (F("last_activity_at").desc(nulls_last=True), "path"),
+    "name": ("path",),
+}
+
+
+def paginate(request, queryset, *, per_page_default=20):
+    """(page, per_page): `page=abc` gives page 1; a page past the end is a 404."""
+    try:
+        per_page = int(request.GET.get("per_page", per_page_default))
+    except ValueError:
+        per_page = per_page_default
+    if per_page not in PER_PAGE_CHOICES:
+        per_page = per_page_default
+    paginator = Paginator(queryset, per_page)
+    try:
+        return paginator.page(request.GET.get("page") or 1), per_page
+    except PageNotAnInteger:
+        return paginator.page(1), per_page
+    except EmptyPage:
+        if request.GET.get("page") and paginator.count:
+            raise Http404(_("Cette page de résultats n’existe pas.")) from None
+        return paginator.page(1), per_page
+
+
+def active_filters(filterset):
+    """[(label, value)] of the filters in use, for the removable tags."""
+    data = filterset.form.cleaned_data if hasattr(filterset.form, "cleaned_data") else {}
+    active = []
+    for name, field in filterset.form.fields.items():
+        value = data.get(name)
+        if name == "q" or value in (None, ""):
+            continue
+        shown = value
+        if name == "license" and value in filters.LICENSE_GROUPS:
+            shown = filters.LICENSE_GROUPS[value]
+        elif name == "archived":
+            shown = dict(filters.ARCHIVED_CHOICES).get(value, value)
+        elif isinstance(value, bool):
+            shown = _("oui") if value else _("non")
+        active.append({"name": name, "label": field.label, "value": shown})
+    return active
+
+
+def repository_listing(request, *, base=None, template, extra=None):
+    filterset, queryset = filters.filter_repositories(request.GET, base)
+    searching = bool(filters.search_text(request.GET))
+    sort_key, order = filters.sort_order(request.GET, searching=searching)
+    export = request.GET.get("format")
+    if export in ("csv", "json"):
+        from catalog import exports
+
+        rows = exports.repository_rows(
+            queryset.order_by(*order), base_url=request.build_absolute_uri("/").rstrip("/")
+        )
+        if export == "csv":
+            return exports.csv_response(rows, exports.REPOSITORY_COLUMNS, filename="depots.csv")
+        return exports.json_response(rows, filename="depots.json")
+    page, per_page = paginate(request, queryset.for_list().order_by(*order))
+    context = {
+        "filterset": filterset,
+        "page_obj": page,
+        "repositories": page.object_list,
+        "facets": filters.facet_counts(queryset),
+        "active_filters": active_filters(filterset),
+        "query": filters.search_text(request.GET),
+        "sort": sort_key,
+        "sorts": [
+            (key, label)
+            for key, label in filters.SORT_LABELS.items()
+            if key != "relevance" or searching
+        ],
+        "per_page": per_page,
+        "per_page_choices": PER_PAGE_CHOICES,
+        **(extra or {}),
+    }
+    return render(request, template, context)
+
+
+def repository_list(request):
+    return repository_listing(request, template="catalog/repository_list.html")
+
+
+def repository_detail(request, host, full_path):
+    repository = get_object_or_404(
+        Repository.objects.visible().for_detail(),
+        forge__host__iexact=host,
+        full_path__iexact=full_path.strip("/"),
+    )
+    return render(
+        request,
+        "catalog/repository_detail.html",
+        {
+            "repository": repository,
+            "checks": repository.explained_checks(),
+            "similar": Repository.objects.visible().similar_to(repository)[:6],
+            "languages": repository.language_shares(),
+        },
+    )
+
+
+def owner_list(request):
+    owners = Owner.objects.listing(
+        text=request.GET.get("q", ""),
+        forge=request.GET.get("forge", ""),
+        kind=request.GET.get("kind", ""),
+    )
+    sort = request.GET.get("sort") if request.GET.get("sort") in OWNER_SORTS else "repositories"
+    if request.GET.get("format") in ("csv", "json"):
+        from catalog import exports
+
+        rows = exports.owner_rows(
+            owners.order_by(*OWNER_SORTS[sort]),
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        )
+        if request.GET["format"] == "csv":
+            return exports.csv_response(rows, exports.OWNER_COLUMNS, filename="organisations.csv")
+        return exports.json_response(rows, filename="organisations.json")
+    page, per_page = paginate(request, owners.order_by(*OWNER_SORTS[sort]))
+    return render(
+        request,
+        "catalog/owner_list.html",
+        {
+            "page_obj": page,
+            "owners": page.object_list,
+            "sort": sort,
+            "sorts": [
+                ("repositories", _("Nombre de dépôts")),
+                ("stars", _("Étoiles")),
+                ("activity", _("Activité récente")),
+                ("name", _("Nom")),
+            ],
+            "per_page": per_page,
+            "per_page_choices": PER_PAGE_CHOICES,
+            "query": request.GET.get("q", "")[:200],
+            "forges": Forge.objects.with_visible_repositories(),
+            "current_forge": request.GET.get("forge", ""),
+            "current_kind": request.GET.get("kind", ""),
+            "kinds": Forge.objects.harvested_kind_choices(),
+        },
+    )
+
+
+def owner_detail(request, host, path):
+    owner = get_object_or_404(
+        Owner.objects.select_related("forge", "public_body").defer("raw", "conditional_state"),
+        forge__host__iexact=host,
+        path__iexact=path.strip("/"),
+    )
+    return repository_listing(
+        request,
+        base=Repository.objects.visible().filter(owner=owner),
+        template="catalog/owner_detail.html",
+        extra={"owner": owner},
+    )

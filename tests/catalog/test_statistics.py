@@ -1,0 +1,341 @@
+import re
+from datetime import UTC, datetime, timedelta
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from catalog import statistics
+from catalog.models import Forge, Owner, Repository
+
+pytestmark = pytest.mark.django_db
+
+STATS_URLS = pytest.mark.urls("tests.catalog.stats_urls")
+
+
+# --- Small local helpers ---------------------------------------------------------------
+
+
+def make_forge(host="git.example.fr", kind="gitlab"):
+    return Forge.objects.create(host=host, kind=kind, api_url=f"https://{host}/api/v4")
+
+
+def make_owner(forge, path, name=""):
+    return Owner.objects.create(forge=forge, path=path, name=name)
+
+
+def make_repo(owner, name, **fields):
+    full_path = f"{owner.path}/{name}"
+    return Repository.objects.create(
+        forge=owner.forge,
+        owner=owner,
+        remote_id=full_path,
+        full_path=full_path,
+        name=name,
+        web_url=f"https://{owner.forge.host}/{full_path}",
+        **fields,
+    )
+
+
+def ago(days):
+    return timezone.now() - timedelta(days=days)
+
+
+def created(year):
+    return datetime(year, 6, 15, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def catalogue():
+    """Five visible repositories on two forges, three owners, and one gone repository."""
+    gitlab = make_forge("git.example.fr", "gitlab")
+    github = make_forge("github.com", "github")
+    ville = make_owner(gitlab, "ville", "Ville d’Exemple")
+    dinum = make_owner(github, "dinum", "DINUM")
+    etalab = make_owner(github, "etalab")
+    make_repo(
+        ville,
+        "app",
+        language="Python",
+        license_spdx="MIT",
+        pushed_at=ago(10),
+        created_at=created(2019),
+        stars=5,
+    )
+    make_repo(
+        ville, "site", language="Python", updated_at=ago(180), created_at=created(2020), stars=1
+    )
+    make_repo(
+        dinum,
+        "api",
+        language="JavaScript",
+        license_spdx="EUPL-1.2",
+        pushed_at=ago(700),
+        updated_at=ago(730),
+        created_at=created(2020),
+        stars=10,
+        is_archived=True,
+    )
+    make_repo(
+        dinum,
+        "lib",
+        license_spdx="AGPL-3.0-only",
+        pushed_at=ago(5 * 365),
+        created_at=created(2015),
+        is_fork=True,
+    )
+    make_repo(etalab, "x", language="Python", license_spdx="LicenseRef-proprietary")
+    make_repo(
+        etalab,
+        "old",
+        language="Rust",
+        license_spdx="MIT",
+        pushed_at=ago(1),
+        created_at=created(2024),
+        stars=100,
+        gone_since=ago(3),
+    )
+
+
+def make_many(count, *, prefix="r"):
+    forge = Forge.objects.first() or make_forge()
+    owner = make_owner(forge, f"{prefix}-owner")
+    for index in range(count):
+        make_repo(
+            owner,
+            f"{prefix}{index}",
+            language=f"Lang{index % 20}",
+            pushed_at=ago(index * 40),
+            created_at=created(2010 + index % 15),
+            license_spdx="MIT" if index % 2 else "0BSD",
+        )
+
+
+# --- The figures -----------------------------------------------------------------------
+
+
+def test_figures_of_a_known_catalogue_leave_gone_repositories_out(catalogue):
+    stats = statistics.compute_statistics()
+
+    assert stats["totals"] == {
+        "repositories": 5,
+        "owners": 3,
+        "forges": 2,
+        "archived": 1,
+        "forks": 1,
+        "stars": 16,
+        "free_license": 3,  # MIT, EUPL-1.2, AGPL-3.0-only
+    }
+    assert stats["languages"] == {
+        "top": [
+            {"key": "Python", "count": 3},
+            {"key": "", "count": 1},
+            {"key": "JavaScript", "count": 1},
+        ],
+        "other": 0,
+    }
+    assert {row["key"]: row["count"] for row in stats["licenses"]["top"]} == {
+        "NOASSERTION": 1,
+        "MIT": 1,
+        "EUPL-1.2": 1,
+        "AGPL-3.0-only": 1,
+        "LicenseRef-proprietary": 1,
+    }
+    assert stats["forges"]["top"] == [
+        {"key": "github.com", "count": 3},
+        {"key": "git.example.fr", "count": 2},
+    ]
+    assert stats["years"] == {
+        "rows": [
+            {"key": 2015, "count": 1},
+            {"key": 2019, "count": 1},
+            {"key": 2020, "count": 2},
+        ],
+        "unknown": 1,
+    }
+    assert stats["activity"] == {
+        "month": 1,
+        "year": 1,
+        "three_years": 1,
+        "older": 1,
+        "unknown": 1,
+    }
+    assert stats["top_owners"] == [
+        {
+            "host": "git.example.fr",
+            "path": "ville",
+            "name": "Ville d’Exemple",
+            "repositories": 2,
+            "stars": 6,
+        },
+        {"host": "github.com", "path": "dinum", "name": "DINUM", "repositories": 2, "stars": 10},
+        {"host": "github.com", "path": "etalab", "name": "", "repositories": 1, "stars": 0},
+    ]
+    assert datetime.fromisoformat(stats["computed_at"]) <= timezone.now()
+
+
+def test_only_the_top_fifteen_are_listed_the_rest_is_summed_up():
+    make_many(40)
+
+    stats = statistics.compute_statistics()
+
+    assert len(stats["languages"]["top"]) == 15
+    assert sum(row["count"] for row in stats["languages"]["top"]) == 30
+    assert stats["languages"]["other"] == 10
+    assert stats["licenses"]["other"] == 0
+    assert stats["totals"]["free_license"] == 40
+
+
+def test_an_empty_catalogue_has_zero_everywhere():
+    stats = statistics.compute_statistics()
+
+    assert stats["totals"]["repositories"] == 0
+    assert stats["totals"]["stars"] == 0
+    assert stats["top_owners"] == []
+
+
+def test_the_figures_survive_a_trip_through_json(catalogue):
+    import json
+
+    stats = statistics.compute_statistics()
+
+    assert json.loads(json.dumps(stats)) == stats
+
+
+def test_the_number_of_queries_does_not_grow_with_the_catalogue(django_assert_num_queries):
+    make_many(30, prefix="a")
+    with django_assert_num_queries(6):
+        first = statistics.compute_statistics()
+
+    make_many(30, prefix="b")
+    with django_assert_num_queries(6):
+        second = statistics.compute_statistics()
+
+    assert (first["totals"]["repositories"], second["totals"]["repositories"]) == (30, 60)
+
+
+# --- Cache and refresh -----------------------------------------------------------------
+
+
+def test_figures_are_served_from_the_cache_until_refreshed(catalogue, django_assert_num_queries):
+    first = statistics.get_statistics()
+    with django_assert_num_queries(0):
+        assert statistics.get_statistics() == first
+
+    make_repo(Owner.objects.get(path="etalab"), "new", language="Go")
+    assert statistics.get_statistics()["totals"]["repositories"] == 5
+
+    statistics.refresh_statistics.delay().get()
+
+    assert statistics.get_statistics()["totals"]["repositories"] == 6
+
+
+def test_a_cached_copy_of_another_shape_is_recomputed(catalogue):
+    cache.set(statistics.CACHE_KEY, {"version": 0, "totals": {}}, timeout=None)
+
+    assert statistics.get_statistics()["totals"]["repositories"] == 5
+
+
+def test_many_runs_ending_together_enqueue_one_refresh(django_capture_on_commit_callbacks):
+    with (
+        mock.patch.object(statistics.refresh_statistics, "apply_async") as apply_async,
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        for _run in range(300):
+            statistics.schedule_refresh()
+        # Nothing leaves before the harvest's transaction commits.
+        apply_async.assert_not_called()
+
+    assert len(callbacks) == 300
+    apply_async.assert_called_once_with(countdown=60)
+    assert cache.get(statistics.REFRESH_FLAG_KEY) == 1
+
+
+def test_the_refresh_task_lets_later_runs_schedule_another_one(
+    catalogue, django_capture_on_commit_callbacks
+):
+    cache.add(statistics.REFRESH_FLAG_KEY, 1, timeout=120)
+
+    assert statistics.refresh_statistics.delay().get() == 5
+
+    assert cache.get(statistics.REFRESH_FLAG_KEY) is None
+    with (
+        mock.patch.object(statistics.refresh_statistics, "apply_async") as apply_async,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        statistics.schedule_refresh()
+    apply_async.assert_called_once_with(countdown=60)
+
+
+def test_the_refresh_task_is_registered_under_its_name():
+    from codegouv.celery import app
+
+    task = app.tasks["catalog.refresh_statistics"]
+    assert task.name == statistics.refresh_statistics.name
+    assert task.soft_time_limit and task.time_limit
+
+
+# --- The page --------------------------------------------------------------------------
+
+
+@STATS_URLS
+def test_the_page_shows_the_figures_as_charts_and_tables(client, catalogue):
+    response = client.get("/statistiques/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Statistiques</h1>" in html
+    assert "<title>Statistiques — " in html
+    assert 'aria-current="page">Statistiques</a>' in html
+    # One chart per distribution, each an accessible image followed by its data table.
+    charts = re.findall(
+        r'<svg class="codegouv-bar-chart" role="img" aria-labelledby="([^"]+)"', html
+    )
+    assert charts == [
+        "stats-languages-title",
+        "stats-licenses-title",
+        "stats-forges-title",
+        "stats-years-title",
+        "stats-activity-title",
+    ]
+    for chart in charts:
+        assert f'<title id="{chart}">' in html
+    assert html.count("<caption>") == 6  # five charts and the organisations
+    assert "<script" not in html.split('id="content"')[1].split("</main>")[0]
+    # Labels and figures, French formatting.
+    assert "Non renseignée" in html  # NOASSERTION
+    assert "60,0\u00a0%" in html  # free licences: 3 of 5
+    assert "Moins d’un mois" in html
+    assert "Ville d’Exemple" in html and 'href="https://git.example.fr/ville"' in html
+    # The gone repository is nowhere.
+    assert "Rust" not in html
+
+
+@STATS_URLS
+def test_the_page_renders_with_an_empty_catalogue(client):
+    response = client.get("/statistiques/")
+
+    assert response.status_code == 200
+    assert "Aucune donnée pour l’instant." in response.content.decode()
+
+
+@STATS_URLS
+def test_the_page_exists_in_english(client, catalogue):
+    response = client.get("/en/statistiques/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="en"' in html
+    assert 'role="img"' in html
+    assert "60.0" in html
+
+
+@STATS_URLS
+def test_the_page_reads_the_cache(client, catalogue, django_assert_max_num_queries):
+    client.get("/statistiques/")
+
+    with django_assert_max_num_queries(2):  # the session and user, never the figures
+        response = client.get("/statistiques/")
+
+    assert response.status_code == 200
