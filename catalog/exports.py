@@ -61,7 +61,9 @@ REPOSITORY_COLUMNS = [
     Column("url", "url", _("Adresse du dépôt sur sa forge.")),
     Column("forge", "string", _("Hôte de la forge (par exemple github.com).")),
     Column("owner", "string", _("Chemin de l’organisation, du groupe ou du compte sur la forge.")),
-    Column("public_body", "string", _("Organisme public dont relève l’organisation, s’il est connu.")),
+    Column(
+        "public_body", "string", _("Organisme public dont relève l’organisation, s’il est connu.")
+    ),
     Column("full_path", "string", _("Chemin complet du dépôt sur la forge (organisation/nom).")),
     Column("name", "string", _("Nom du dépôt.")),
     Column("description", "string", _("Description donnée sur la forge.")),
@@ -97,7 +99,11 @@ REPOSITORY_COLUMNS = [
         "url",
         _("Adresse de l’origine du dépôt dans l’archive Software Heritage."),
     ),
-    Column("first_seen_at", "datetime", _("Date à laquelle le portail a vu le dépôt pour la première fois.")),
+    Column(
+        "first_seen_at",
+        "datetime",
+        _("Date à laquelle le portail a vu le dépôt pour la première fois."),
+    ),
     Column("page", "url", _("Adresse de la page du dépôt sur ce portail.")),
 ]
 
@@ -112,8 +118,12 @@ OWNER_COLUMNS = [
     Column("name", "string", _("Nom affiché sur la forge.")),
     Column("description", "string", _("Description donnée sur la forge.")),
     Column("website", "string", _("Site web indiqué sur la forge.")),
-    Column("public_body", "string", _("Organisme public dont relève l’organisation, s’il est connu.")),
-    Column("pso_id", "string", _("Identifiant de l’organisme dans l’annuaire de service-public.fr.")),
+    Column(
+        "public_body", "string", _("Organisme public dont relève l’organisation, s’il est connu.")
+    ),
+    Column(
+        "pso_id", "string", _("Identifiant de l’organisme dans l’annuaire de service-public.fr.")
+    ),
     Column("floss_policy", "url", _("Adresse de la politique logiciels libres de l’organisme.")),
     Column("ospo_url", "url", _("Adresse du bureau des logiciels libres (OSPO) de l’organisme.")),
     Column("repositories", "integer", _("Nombre de dépôts référencés (hors dépôts disparus).")),
@@ -428,7 +438,9 @@ def export_dumps(*, directory, base_url: str | None = None) -> dict:
 
     repositories = Repository.objects.visible().order_by("forge__host", "full_path", "pk")
     repository_count = _write_pair(
-        directory, REPOSITORY_DUMPS, repository_rows(repositories, base_url=base_url),
+        directory,
+        REPOSITORY_DUMPS,
+        repository_rows(repositories, base_url=base_url),
         REPOSITORY_COLUMNS,
     )
     owners = Owner.objects.order_by("forge__host", "path", "pk")

@@ -140,9 +140,4 @@ class OwnerFeed(RepositoryItemsFeed):
         return owner_path(obj.forge.host, obj.path)
 
     def items(self, obj):
-        return (
-            Repository.objects.visible()
-            .filter(owner=obj)
-            .for_list()
-            .newest_first()[:FEED_SIZE]
-        )
+        return Repository.objects.visible().filter(owner=obj).for_list().newest_first()[:FEED_SIZE]

@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 
 import django_filters
+from django import forms
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -16,6 +17,28 @@ from catalog.licenses import FREE_LICENSES, NOASSERTION
 from catalog.models import Repository
 
 ACTIVE_DAYS = 365
+
+
+class FilterForm(DsfrBaseForm):
+    """Every filter is optional: no "(Optionnel)" after each label."""
+
+    def get_context(self):
+        context = super().get_context()
+        context["DSFR_MARK_OPTIONAL_FIELDS"] = False
+        return context
+
+
+def yes_no(label, **options):
+    """A filter that is either off ("Indifférent"), yes or no."""
+    return django_filters.BooleanFilter(
+        label=label,
+        **options,
+        widget=forms.Select(
+            choices=[("", _("Indifférent")), ("true", _("Oui")), ("false", _("Non"))]
+        ),
+    )
+
+
 SORTS = {
     "relevance": ("-rank", "-score", "full_path"),
     "score": ("-score", "-stars", "full_path"),
@@ -61,19 +84,13 @@ class RepositoryFilter(django_filters.FilterSet):
     )
     license = django_filters.CharFilter(method="filter_license", label=_("Licence"))
     topic = django_filters.CharFilter(method="filter_topic", label=_("Thématique"))
-    publiccode = django_filters.BooleanFilter(
-        field_name="publiccode_valid", label=_("Avec un publiccode.yml valide")
-    )
-    contributing = django_filters.BooleanFilter(
-        method="filter_contributing", label=_("Avec un guide de contribution")
-    )
-    fork = django_filters.BooleanFilter(field_name="is_fork", label=_("Copies (forks)"))
+    publiccode = yes_no(_("Avec un publiccode.yml valide"), field_name="publiccode_valid")
+    contributing = yes_no(_("Avec un guide de contribution"), method="filter_contributing")
+    fork = yes_no(_("Copies (forks)"), field_name="is_fork")
     archived = django_filters.ChoiceFilter(
         method="filter_archived", choices=ARCHIVED_CHOICES, label=_("Dépôts archivés")
     )
-    active = django_filters.BooleanFilter(
-        method="filter_active", label=_("Actifs dans les 12 derniers mois")
-    )
+    active = yes_no(_("Actifs dans les 12 derniers mois"), method="filter_active")
     min_stars = django_filters.NumberFilter(
         field_name="stars", lookup_expr="gte", min_value=0, label=_("Étoiles au moins")
     )
@@ -81,7 +98,7 @@ class RepositoryFilter(django_filters.FilterSet):
     class Meta:
         model = Repository
         fields = []
-        form = DsfrBaseForm
+        form = FilterForm
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -49,15 +49,22 @@ _MONTH, _YEAR, _THREE_YEARS = timedelta(days=30), timedelta(days=365), timedelta
 # --- Computing -------------------------------------------------------------------------
 
 
-def _ranked(rows, key: str, *, top: int = TOP) -> dict:
-    """{"top": [{"key", "count"}…] (the `top` largest), "other": count of the rest}."""
+def _ranked(rows, key: str, *, unknown=None, top: int = TOP) -> dict:
+    """{"top": [{"key", "count"}…], "other": count, "unknown": count} from grouped rows.
+
+    `top` lists the largest known values; "other" sums the rest; "unknown" counts the rows
+    whose value is `unknown` (no language, NOASSERTION), kept apart so the page can put
+    them last.
+    """
     counts: dict = {}
     for row in rows:
         counts[row[key]] = counts.get(row[key], 0) + row["count"]
+    unknown_count = counts.pop(unknown, 0) if unknown is not None else 0
     ordered = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
     return {
         "top": [{"key": name, "count": count} for name, count in ordered[:top]],
         "other": sum(count for _name, count in ordered[top:]),
+        "unknown": unknown_count,
     }
 
 
@@ -95,14 +102,14 @@ def compute_statistics() -> dict:
     activity_counts = {bucket: totals.pop(bucket) for bucket in ACTIVITY_BUCKETS}
 
     # 2. Languages ("" when the forge reports none).
-    languages = _ranked(_grouped(visible, "language"), "language")
+    languages = _ranked(_grouped(visible, "language"), "language", unknown="")
 
     # 3. Licences: every distinct id comes back (a few hundred at most), to count the free ones.
     license_rows = [
         {"license": row["license_spdx"] or NOASSERTION, "count": row["count"]}
         for row in _grouped(visible, "license_spdx")
     ]
-    licenses = _ranked(license_rows, "license")
+    licenses = _ranked(license_rows, "license", unknown=NOASSERTION)
     totals["free_license"] = sum(
         row["count"] for row in license_rows if is_free_license(row["license"])
     )
@@ -200,7 +207,7 @@ def refresh_statistics():
 ROW_HEIGHT = 44
 LABEL_BASELINE = 16
 BAR_OFFSET = 24
-SVG_LABEL_LENGTH = 32
+SVG_LABEL_LENGTH = 36
 
 
 def _percent(count: int, total: int) -> float:
@@ -234,15 +241,14 @@ def bar_chart(items: list[tuple[str, int]], *, total: int) -> dict:
     return {"rows": rows, "height": str(len(rows) * ROW_HEIGHT)}
 
 
-def _with_other(ranked: dict, label_of, other_label: str) -> list[tuple[str, int]]:
-    items = [(label_of(entry["key"]), entry["count"]) for entry in ranked["top"]]
+def _with_other(ranked: dict, *, other: str, unknown: str = "") -> list[tuple[str, int]]:
+    """The top values, then the others summed up, then the unknown ones."""
+    items = [(str(entry["key"]), entry["count"]) for entry in ranked["top"]]
     if ranked["other"]:
-        items.append((other_label, ranked["other"]))
+        items.append((other, ranked["other"]))
+    if ranked["unknown"]:
+        items.append((unknown, ranked["unknown"]))
     return items
-
-
-def _license_label(key: str) -> str:
-    return _("Non renseignée") if key == NOASSERTION else key
 
 
 def _charts(statistics: dict) -> list[dict]:
@@ -268,9 +274,7 @@ def _charts(statistics: dict) -> list[dict]:
             "title": _("Répartition des dépôts par langage principal"),
             "category": _("Langage"),
             "items": _with_other(
-                statistics["languages"],
-                lambda key: key or _("Non renseigné"),
-                _("Autres langages"),
+                statistics["languages"], other=_("Autres langages"), unknown=_("Non renseigné")
             ),
         },
         {
@@ -282,7 +286,9 @@ def _charts(statistics: dict) -> list[dict]:
             ),
             "title": _("Répartition des dépôts par licence"),
             "category": _("Licence (identifiant SPDX)"),
-            "items": _with_other(statistics["licenses"], _license_label, _("Autres licences")),
+            "items": _with_other(
+                statistics["licenses"], other=_("Autres licences"), unknown=_("Non renseignée")
+            ),
         },
         {
             "id": "stats-forges",
@@ -290,7 +296,7 @@ def _charts(statistics: dict) -> list[dict]:
             "intro": _("Les forges sur lesquelles les dépôts sont publiés."),
             "title": _("Répartition des dépôts par forge"),
             "category": _("Forge"),
-            "items": _with_other(statistics["forges"], str, _("Autres forges")),
+            "items": _with_other(statistics["forges"], other=_("Autres forges")),
         },
         {
             "id": "stats-years",

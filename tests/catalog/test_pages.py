@@ -1,0 +1,284 @@
+"""The public catalogue pages as a visitor uses them."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from catalog.search import update_search_vectors
+from catalog.services.counts import refresh_owner_counts
+from tests.factories import ForgeFactory, OwnerFactory, PublicBodyFactory, RepositoryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def listed(response):
+    """Full paths of the repositories shown, in order."""
+    return re.findall(
+        r'<h3 class="fr-card__title">\s*<a href="[^"]+">([^<]+)</a>', response.content.decode()
+    )
+
+
+def result_count(response):
+    match = re.search(r'id="result-count">\s*([\d\s]+)', response.content.decode())
+    return int(match.group(1).replace(" ", ""))
+
+
+def test_gone_repositories_are_never_listed_and_archived_ones_only_when_asked(client):
+    RepositoryFactory(full_path="org/live")
+    RepositoryFactory(full_path="org/gone", gone=True)
+    RepositoryFactory(full_path="org/old", archived=True)
+
+    assert listed(client.get("/depots/")) == ["org/live"]
+    assert sorted(listed(client.get("/depots/?archived=include"))) == ["org/live", "org/old"]
+    assert listed(client.get("/depots/?archived=only")) == ["org/old"]
+    assert client.get("/depots/github.com/org/gone/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("forge=gitlab.example.fr", {"b"}),
+        ("owner=dinum", {"a", "c"}),
+        ("owner=github.com/dinum", {"a", "c"}),
+        ("language=ocaml", {"b"}),
+        ("license=free", {"a", "b"}),
+        ("license=none", {"c"}),
+        ("license=AGPL-3.0-only", {"b"}),
+        ("topic=open-data", {"a"}),
+        ("publiccode=true", {"b"}),
+        ("contributing=true", {"a"}),
+        ("fork=true", {"c"}),
+        ("fork=false", {"a", "b"}),
+        ("active=true", {"a", "b"}),
+        ("min_stars=10", {"b"}),
+        ("language=Python&license=free", {"a"}),
+    ],
+)
+def test_each_filter(client, query, expected):
+    now = timezone.now()
+    dinum = OwnerFactory(path="dinum")
+    inria = OwnerFactory(path="inria", forge=ForgeFactory(gitlab=True))
+    RepositoryFactory(
+        owner=dinum,
+        name="a",
+        topics=["open-data"],
+        root_files=["CONTRIBUTING"],
+        pushed_at=now,
+        stars=3,
+    )
+    RepositoryFactory(
+        owner=inria,
+        name="b",
+        language="OCaml",
+        license_spdx="AGPL-3.0-only",
+        publiccode_valid=True,
+        pushed_at=now - timedelta(days=30),
+        stars=12,
+    )
+    RepositoryFactory(
+        owner=dinum,
+        name="c",
+        license_spdx="NOASSERTION",
+        fork=True,
+        pushed_at=now - timedelta(days=800),
+    )
+
+    names = {path.rsplit("/", 1)[1] for path in listed(client.get(f"/depots/?{query}"))}
+
+    assert names == expected
+
+
+def test_active_filters_are_shown_as_removable_tags(client):
+    RepositoryFactory()
+
+    html = client.get("/depots/?language=Python&min_stars=2&sort=stars").content.decode()
+
+    assert 'aria-label="Retirer le filtre Langage : Python"' in html
+    assert 'href="?min_stars=2&amp;sort=stars"' in html  # the tag that removes language
+
+
+def test_facet_counts_follow_the_result_set(client):
+    for language, count in (("Python", 3), ("Go", 2), ("Rust", 1)):
+        for _ in range(count):
+            RepositoryFactory(language=language, topics=["cli", language.lower()])
+    RepositoryFactory(language="Go", gone=True)
+
+    html = client.get("/depots/").content.decode()
+    facet = re.search(r'id="facet-language">.*?</section>', html, re.S).group(0)
+    assert re.findall(r"([A-Za-z]+) <span class=\"fr-badge fr-badge--sm\">(\d+)", facet) == [
+        ("Python", "3"),
+        ("Go", "2"),
+        ("Rust", "1"),
+    ]
+    topics = re.search(r'id="facet-topic">.*?</section>', html, re.S).group(0)
+    assert 'cli <span class="fr-badge fr-badge--sm">6' in topics
+
+    html = client.get("/depots/?language=Go").content.decode()
+    topics = re.search(r'id="facet-topic">.*?</section>', html, re.S).group(0)
+    assert 'cli <span class="fr-badge fr-badge--sm">2' in topics
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("stars", ["o/many", "o/some", "o/none"]),
+        ("name", ["o/many", "o/none", "o/some"]),
+        ("score", ["o/none", "o/some", "o/many"]),
+        ("bogus", ["o/none", "o/some", "o/many"]),  # unknown sort: the default (score)
+    ],
+)
+def test_sorts(client, sort, expected):
+    owner = OwnerFactory(path="o")
+    RepositoryFactory(owner=owner, name="many", stars=100, score=10)
+    RepositoryFactory(owner=owner, name="some", stars=10, score=50)
+    RepositoryFactory(owner=owner, name="none", stars=0, score=90)
+
+    assert listed(client.get(f"/depots/?sort={sort}")) == expected
+
+
+def test_pagination_keeps_the_other_parameters_and_refuses_pages_past_the_end(client):
+    RepositoryFactory.create_batch(45, language="Python")
+
+    first = client.get("/depots/?language=Python&per_page=20")
+    assert len(listed(first)) == 20 and result_count(first) == 45
+    assert 'href="?language=Python&amp;per_page=20&amp;page=2"' in first.content.decode()
+    assert len(listed(client.get("/depots/?language=Python&per_page=20&page=3"))) == 5
+    assert len(listed(client.get("/depots/?page=abc"))) == 20
+    assert len(listed(client.get("/depots/?per_page=7"))) == 20  # unknown size: default
+    past = client.get("/depots/?page=99")
+    assert past.status_code == 404 and "Page non trouvée" in past.content.decode()
+
+
+def test_bad_input_never_breaks_the_page(client):
+    RepositoryFactory(description="x")
+    huge = "<script>alert(1)</script>' OR 1=1 --" * 300
+
+    response = client.get("/depots/", {"q": huge, "min_stars": "lots", "archived": "maybe"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)" in html
+    assert "Aucun dépôt ne correspond" in html
+
+
+def test_search_on_any_database_ignores_accents_and_case(client):
+    RepositoryFactory(name="outil-equipe", description="Gestion d’Équipe")
+    RepositoryFactory(name="autre", description="rien à voir")
+    update_search_vectors()  # PostgreSQL searches the stored vector; no-op on SQLite
+
+    assert listed(client.get("/depots/?q=équipe")) == [listed(client.get("/depots/?q=EQUIPE"))[0]]
+    assert len(listed(client.get("/depots/?q=equipe"))) == 1
+
+
+def test_repository_page_explains_its_score_and_links_out(client):
+    body = PublicBodyFactory(name="Direction interministérielle du numérique")
+    repository = RepositoryFactory(
+        owner=OwnerFactory(path="dinum", public_body=body),
+        name="app",
+        topics=["santé"],
+        languages={"Python": 750, "HTML": 250},
+        score=65,
+        score_checks=[{"code": "readme", "passed": True, "weight": 15, "label": "README présent"}],
+        is_archived=True,
+    )
+
+    html = client.get("/depots/github.com/dinum/app/").content.decode()
+
+    assert "<h1>app</h1>" in html
+    assert "Ce dépôt est archivé" in html
+    assert "Python — 75,0 %" in html
+    assert "README présent" in html
+    assert "Direction interministérielle du numérique" in html
+    assert "https://spdx.org/licenses/MIT.html" in html
+    assert repository.software_heritage_url.replace("&", "&amp;") in html
+    assert 'href="/depots/?topic=sant%C3%A9"' in html
+
+
+def test_owner_pages(client):
+    forge = ForgeFactory()
+    big = OwnerFactory(
+        forge=forge,
+        path="big",
+        name="Grande organisation",
+        floss_policy="https://example.gouv.fr/politique",
+    )
+    small = OwnerFactory(forge=forge, path="small")
+    RepositoryFactory.create_batch(3, owner=big, stars=2)
+    RepositoryFactory(owner=small)
+    OwnerFactory(forge=forge, path="empty")
+    refresh_owner_counts()
+
+    html = client.get("/organisations/").content.decode()
+    assert html.index("/organisations/github.com/big/") < html.index(
+        "/organisations/github.com/small/"
+    )
+    assert "/organisations/github.com/empty/" not in html
+    assert "2 organisations" in html
+
+    detail = client.get("/organisations/github.com/big/")
+    assert result_count(detail) == 3
+    assert "Politique logiciels libres" in detail.content.decode()
+    assert client.get("/organisations/github.com/nobody/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/depots/",
+        "/depots/?q=projet&language=Python",
+        "/organisations/",
+        "/organisations/github.com/org/",
+        "/depots/github.com/org/depot-main/",
+    ],
+)
+def test_query_count_does_not_grow_with_rows(client, django_assert_num_queries, url):
+    owner = OwnerFactory(path="org")
+    RepositoryFactory(owner=owner, name="depot-main", description="projet", topics=["a"])
+
+    def queries_for(rows):
+        RepositoryFactory.create_batch(rows, owner=owner, description="projet", topics=["a", "b"])
+        refresh_owner_counts()
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    assert queries_for(5) == queries_for(10)
+
+
+@pytest.mark.postgresql
+class TestPostgresSearch:
+    def search(self, client, text):
+        update_search_vectors()
+        return listed(client.get("/depots/", {"q": text}))
+
+    def test_accents_and_case(self, client):
+        RepositoryFactory(name="planning", description="Gestion de l’Équipe")
+        assert len(self.search(client, "equipe")) == 1
+
+    def test_french_stemming(self, client):
+        RepositoryFactory(name="catalogue", description="Un logiciel pour les mairies")
+        assert len(self.search(client, "logiciels")) == 1
+
+    def test_ranking_name_above_topics_above_description_above_owner(self, client):
+        owner = OwnerFactory(path="cartographie-org")
+        RepositoryFactory(owner=owner, name="zzz", description="rien")
+        RepositoryFactory(name="aaa", description="outil de cartographie")
+        RepositoryFactory(name="bbb", topics=["cartographie"], description="rien")
+        RepositoryFactory(name="cartographie", description="rien")
+
+        names = [path.rsplit("/", 1)[1] for path in self.search(client, "cartographie")]
+        assert names == ["cartographie", "bbb", "aaa", "zzz"]
+
+    def test_typos_fall_back_to_similar_names(self, client):
+        RepositoryFactory(name="openfisca-france", description="Simulateur")
+        RepositoryFactory(name="autre-chose", description="rien")
+
+        assert [p.rsplit("/", 1)[1] for p in self.search(client, "openfica")] == [
+            "openfisca-france"
+        ]
