@@ -1,6 +1,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from catalog.sitemaps import OwnerSitemap, RepositorySitemap
+
 
 class StaticViewSitemap(Sitemap):
     """The pages that exist without data: home, sections and the footer pages."""
@@ -14,6 +16,7 @@ class StaticViewSitemap(Sitemap):
         return [
             "home",
             "catalog:index",
+            "owners:index",
             "sill:index",
             "contributions:index",
             "stats",
@@ -27,4 +30,8 @@ class StaticViewSitemap(Sitemap):
         return reverse(item)
 
 
-SITEMAPS = {"static": StaticViewSitemap}
+SITEMAPS = {
+    "static": StaticViewSitemap,
+    "repositories": RepositorySitemap,
+    "organisations": OwnerSitemap,
+}

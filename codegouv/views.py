@@ -14,6 +14,13 @@ logger = logging.getLogger(__name__)
 class HomeView(TemplateView):
     template_name = "pages/home.html"
 
+    def get_context_data(self, **kwargs):
+        from catalog import home
+
+        return super().get_context_data(
+            counters=home.counters(), latest=home.latest_repositories(), **kwargs
+        )
+
 
 class StatisticsView(TemplateView):
     template_name = "pages/statistics.html"

@@ -1,0 +1,24 @@
+"""What the home page shows from the catalogue: counters and the latest repositories."""
+
+from django.core.cache import cache
+
+from catalog.models import Forge, Owner, Repository
+
+COUNTERS_KEY = "catalog:home-counters"
+
+
+def counters() -> dict:
+    """Totals for the home page, cached for 10 minutes (three COUNT queries otherwise)."""
+    values = cache.get(COUNTERS_KEY)
+    if values is None:
+        values = {
+            "repositories": Repository.objects.visible().count(),
+            "owners": Owner.objects.filter(repository_count__gt=0).count(),
+            "forges": Forge.objects.filter(owners__repository_count__gt=0).distinct().count(),
+        }
+        cache.set(COUNTERS_KEY, values, timeout=600)
+    return values
+
+
+def latest_repositories(limit: int = 6):
+    return Repository.objects.visible().filter(is_fork=False).for_list().newest_first()[:limit]
