@@ -443,7 +443,7 @@ def export_dumps(*, directory, base_url: str | None = None) -> dict:
         repository_rows(repositories, base_url=base_url),
         REPOSITORY_COLUMNS,
     )
-    owners = Owner.objects.order_by("forge__host", "path", "pk")
+    owners = Owner.objects.filter(repository_count__gt=0).order_by("forge__host", "path", "pk")
     owner_count = _write_pair(
         directory, OWNER_DUMPS, owner_rows(owners, base_url=base_url), OWNER_COLUMNS
     )

@@ -12,7 +12,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
 
 from catalog.exports import owner_path, repository_path
-from catalog.filters import RepositoryFilter, filter_repositories
+from catalog.filters import LICENSE_GROUPS, RepositoryFilter, filter_repositories
 from catalog.models import Owner, Repository
 
 FEED_SIZE = 50
@@ -38,6 +38,8 @@ def search_summary(params) -> str:
             value = gettext("oui") if value else gettext("non")
         elif name == "archived":
             value = dict(field.choices).get(value, value)
+        elif name == "license":
+            value = LICENSE_GROUPS.get(value, value)
         parts.append(f"{field.label} : {value}")
     return " · ".join(str(part) for part in parts)
 

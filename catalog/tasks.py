@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+# Tasks defined next to their services, imported here so that workers register them.
+from catalog.exports import export_dumps_task  # noqa: F401
 from catalog.models import Forge, Owner
 from catalog.services import harvest
 from catalog.services.accounts_import import AccountsDownloadError, read_source

@@ -169,12 +169,18 @@ HARVEST_MAX_RETRIES = config.get_int("HARVEST_MAX_RETRIES", default=3)
 # Longest wait for a forge's rate limit to reset before the run stops cleanly, in seconds.
 HARVEST_MAX_RATE_LIMIT_WAIT = config.get_int("HARVEST_MAX_RATE_LIMIT_WAIT", default=900)
 HARVEST_TASK_TIME_LIMIT = config.get_int("HARVEST_TASK_TIME_LIMIT", default=3600, minimum=60)
+# Where the daily open-data dumps are written (shared by the web and worker processes).
+DUMPS_ROOT = Path(config.get_str("DUMPS_ROOT") or BASE_DIR / "var" / "dumps")
+# The portal's public address, for absolute links in dumps; default https://SITE_NAME.
+SITE_URL = config.get_str("CODEGOUV_SITE_URL")
+EXPORT_DUMPS_SCHEDULE = config.get_crontab("EXPORT_DUMPS_SCHEDULE", default="0 6 * * *")
 
 CELERY_BEAT_SCHEDULE = {
     # The heartbeat lets /healthz tell when a worker last ran a task.
     "heartbeat": {"task": "codegouv.ping", "schedule": 300.0},
     "harvest-all": {"task": "catalog.harvest_all", "schedule": HARVEST_SCHEDULE},
     "import-accounts": {"task": "catalog.import_accounts", "schedule": ACCOUNTS_IMPORT_SCHEDULE},
+    "export-dumps": {"task": "catalog.export_dumps", "schedule": EXPORT_DUMPS_SCHEDULE},
 }
 
 LANGUAGE_CODE = "fr"

@@ -17,6 +17,8 @@ class StaticViewSitemap(Sitemap):
             "home",
             "catalog:index",
             "owners:index",
+            "data:index",
+            "data:dictionary",
             "sill:index",
             "contributions:index",
             "stats",

@@ -4,17 +4,22 @@ from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from catalog.feeds import OwnerFeed, RepositoryFeed
+from catalog.statistics import statistics_page
 from codegouv import views
 from codegouv.sitemaps import SITEMAPS
 
 # French at the root, English under /en/: every page has a stable, shareable URL per language.
 urlpatterns = i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
+    path("depots/flux.atom", RepositoryFeed(), name="repositories_feed"),
     path("depots/", include("catalog.urls")),
+    path("organisations/<str:host>/<path:path>/flux.atom", OwnerFeed(), name="owner_feed"),
     path("organisations/", include("catalog.urls_owners")),
+    path("donnees/", include("catalog.urls_data")),
     path("sill/", include("sill.urls")),
     path("contributions/", include("contributions.urls")),
-    path("statistiques/", views.StatisticsView.as_view(), name="stats"),
+    path("statistiques/", statistics_page, name="stats"),
     path("compte/", include("accounts.urls")),
     path("", include("codegouv.pages")),
     prefix_default_language=False,

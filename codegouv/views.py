@@ -22,10 +22,6 @@ class HomeView(TemplateView):
         )
 
 
-class StatisticsView(TemplateView):
-    template_name = "pages/statistics.html"
-
-
 @never_cache
 @require_GET
 def healthz(request):

@@ -31,6 +31,7 @@ from catalog.models import Forge, HarvestRun, Owner, Repository
 from catalog.scoring import RepositoryFacts, checks_to_json, score_repository
 from catalog.search import update_search_vectors
 from catalog.services.counts import refresh_owner_counts
+from catalog.statistics import schedule_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -285,6 +286,7 @@ def _finish(run: HarvestRun, target, harvester: Harvester | None, client, status
         run.errors = [error]
     if harvester and harvester.touched_owners:
         refresh_owner_counts(owner_ids=harvester.touched_owners)
+        schedule_refresh()
     stats = client.http.stats if client else None
     if stats:
         run.requests, run.not_modified = stats.requests, stats.not_modified

@@ -1,0 +1,475 @@
+"""Benchmark the site like its users: concurrent clients against gunicorn on PostgreSQL.
+
+    .venv/bin/python scripts/bench_site.py [--repos 100000] [--concurrency 8] [--duration 10]
+
+Prepares the database named by DATABASE_URL (default: the local PostgreSQL database
+`codegouv_sitebench`, created on first use): migrate, `seed_bench --repos N` unless N bench
+repositories are already there, collectstatic when the manifest is missing. Starts gunicorn
+with production settings (DEBUG off, plain HTTP, GUNICORN_WORKERS workers) on a free port,
+warms the statistics cache and every worker, then for each page runs CONCURRENCY client
+processes issuing requests back to back for DURATION seconds, and prints latency
+percentiles, throughput, errors and the HTML size next to the targets; then the time to
+first byte of a CSV export. Prints figures, asserts nothing: exits 0 unless the server
+cannot start. The clients share the machine's cores with gunicorn and PostgreSQL.
+"""
+
+import argparse
+import contextlib
+import http.client
+import multiprocessing
+import os
+import queue
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import quote
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/codegouv_sitebench"
+HEADERS = {"Accept": "text/html", "Accept-Language": "fr", "User-Agent": "codegouv-bench-site"}
+REQUEST_TIMEOUT = 30  # seconds, every page request
+CSV_TIMEOUT = 300  # seconds, the whole export
+CSV_SAMPLES = 5
+START_TIMEOUT = 60  # seconds for gunicorn to answer /healthz
+PAGE_P95_MS = 100
+STATISTICS_P95_MS = 20
+SEARCH_HTML_BYTES = 60_000
+
+# (label, target): the page p95 target in ms, and whether the HTML size target applies.
+SCENARIOS = [
+    ("home", None, False),
+    ("list", PAGE_P95_MS, False),
+    ("search: 1 word", PAGE_P95_MS, True),
+    ("search: 3 filters", PAGE_P95_MS, True),
+    ("repository page", PAGE_P95_MS, False),
+    ("organisation page", PAGE_P95_MS, False),
+    ("statistics", STATISTICS_P95_MS, False),
+]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repos", type=int, default=100_000, help="bench repositories")
+    parser.add_argument("--concurrency", type=int, default=8, help="clients at once")
+    parser.add_argument("--duration", type=float, default=10, help="seconds per page")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    args = parser.parse_args()
+
+    env = {
+        "DJANGO_SETTINGS_MODULE": "codegouv.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_HTTPS": "false",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+    }
+    os.environ.update(env)
+    started = time.perf_counter()
+    info = prepare(args.repos)
+    print(f"database ready in {time.perf_counter() - started:.1f} s: {info['summary']}")
+
+    paths = {
+        "home": "/",
+        "list": "/depots/",
+        "search: 1 word": "/depots/?q=donnees",
+        "search: 3 filters": "/depots/?q=application&language=Python&license=free&forge=github.com",
+        "repository page": info["repository_path"],
+        "organisation page": info["owner_path"],
+        "statistics": "/statistiques/",
+    }
+    csv_path = "/depots/?format=csv&per_page=10000"
+
+    port = free_port()
+    server_env = {
+        **os.environ,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": str(args.workers),
+    }
+    with tempfile.NamedTemporaryFile(prefix="bench-site-gunicorn-", suffix=".log") as log:
+        server = start_server(server_env, log)
+        try:
+            if not wait_healthy(server, port):
+                print("gunicorn did not become healthy; its log ends with:", file=sys.stderr)
+                print(tail(log.name), file=sys.stderr)
+                return 1
+            print(
+                f"gunicorn: {args.workers} workers on 127.0.0.1:{port}, "
+                f"cache {'Redis' if os.environ.get('REDIS_URL') else 'local memory per worker'}"
+            )
+            elapsed, status, _size = fetch(port, paths["statistics"], timeout=CSV_TIMEOUT)
+            print(f"statistics, first request (cache warming): {status}, {elapsed * 1000:.0f} ms")
+            warm(port, list(paths.values()), clients=args.workers * 2)
+
+            results = {}
+            for label, _target, _html in SCENARIOS:
+                results[label] = run_scenario(port, paths[label], args.concurrency, args.duration)
+                print(f"  measured {label}: {results[label]['requests']} requests", flush=True)
+            samples = [measure_csv(port, csv_path) for _ in range(CSV_SAMPLES)]
+        finally:
+            stop_server(server)
+        print_report(args, info, paths, results, csv_path, samples)
+        if any(result["errors"] for result in results.values()):
+            print_server_errors(log.name)
+    return 0
+
+
+# --- Preparation (this process, Django set up) ---------------------------------------------
+
+
+def prepare(repos: int) -> dict:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, connections
+    from django.db.models import Count, Q
+
+    from catalog.models import Owner, Repository
+
+    if connection.vendor == "postgresql":
+        _ensure_database(connection)
+    else:
+        print(f"warning: {connection.vendor}, not PostgreSQL: figures will not be representative")
+    call_command("migrate", verbosity=0)
+    bench = Repository.objects.filter(remote_id__startswith="bench:").count()
+    if bench < repos:
+        print(f"{bench} bench repositories, {repos} wanted: seeding")
+        call_command("seed_bench", repos=repos, clear=bool(bench))
+    if not (BASE_DIR / "staticfiles" / "staticfiles.json").exists():
+        print("collectstatic…")
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+    visible = Repository.objects.visible()
+    repository = (
+        visible.filter(is_archived=False)
+        .select_related("forge")
+        .order_by("-score", "-stars", "pk")
+        .first()
+    )
+    owner = (
+        Owner.objects.annotate(
+            n=Count("repositories", filter=Q(repositories__gone_since__isnull=True))
+        )
+        .select_related("forge")
+        .order_by("-n", "pk")
+        .first()
+    )
+    if repository is None or owner is None:
+        raise SystemExit("no repository in the database: nothing to measure")
+    info = {
+        "summary": (
+            f"{connection.vendor}, {visible.count():,} visible repositories "
+            f"({Repository.objects.filter(remote_id__startswith='bench:').count():,} bench), "
+            f"{Owner.objects.count():,} owners"
+        ),
+        "repository_path": quote(f"/depots/{repository.forge.host}/{repository.full_path}/"),
+        "owner_path": quote(f"/organisations/{owner.forge.host}/{owner.path}/"),
+        "owner_repositories": owner.n,
+    }
+    connections.close_all()
+    return info
+
+
+def _ensure_database(connection):
+    """Create the benchmark database on first use."""
+    import psycopg
+
+    params = connection.get_connection_params()
+    name = connection.settings_dict["NAME"]
+    admin = {k: v for k, v in params.items() if k in {"host", "port", "user", "password"}}
+    with psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=5, **admin) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+# --- The server ----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(env: dict, log) -> subprocess.Popen:
+    gunicorn = BASE_DIR / ".venv" / "bin" / "gunicorn"
+    if not gunicorn.exists():
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+    return subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
+        [str(gunicorn), "-c", "gunicorn.conf.py", "codegouv.wsgi"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, stopped as a whole
+    )
+
+
+def wait_healthy(server: subprocess.Popen, port: int) -> bool:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            return False
+        try:
+            _elapsed, status, _size = fetch(port, "/healthz", timeout=2)
+        except (OSError, http.client.HTTPException):
+            status = None
+        if status == 200:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is not None:
+        return
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+
+
+def tail(path: str, lines: int = 30) -> str:
+    return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
+
+
+def print_server_errors(path: str, lines: int = 40) -> None:
+    """The first server error the log recorded (Django logs each 500 with its traceback)."""
+    log = Path(path).read_text(errors="replace").splitlines()
+    errors = [i for i, line in enumerate(log) if " ERROR " in line or "[ERROR]" in line]
+    print(f"\nserver log: {len(errors)} error lines", end="")
+    if errors:
+        print("; the first one:")
+        print("\n".join(log[errors[0] : errors[0] + lines]))
+    else:
+        print()
+
+
+# --- The clients ---------------------------------------------------------------------------
+
+
+def fetch(port: int, path: str, *, timeout: float) -> tuple[float, int, int]:
+    """(seconds, status, body bytes) of one GET on a fresh connection."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        started = time.perf_counter()
+        conn.request("GET", path, headers=HEADERS)
+        response = conn.getresponse()
+        body = response.read()
+        return time.perf_counter() - started, response.status, len(body)
+    finally:
+        conn.close()
+
+
+def warm(port: int, paths: list[str], *, clients: int) -> None:
+    """Every page a few times at once, so that each worker has rendered each (unmeasured)."""
+
+    def visit(_):
+        for path in paths:
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                fetch(port, path, timeout=CSV_TIMEOUT)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(visit, range(clients)))
+    print(
+        f"warm-up: {clients} clients x {len(paths)} pages in {time.perf_counter() - started:.1f} s"
+    )
+
+
+def client(port: int, path: str, start_at: float, duration: float, results) -> None:
+    """One user: requests back to back on one keep-alive connection until the time is up."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+    latencies, statuses, errors, size = [], Counter(), 0, None
+    while time.monotonic() < start_at:
+        time.sleep(0.005)
+    end = start_at + duration
+    while time.monotonic() < end:
+        started = time.perf_counter()
+        try:
+            conn.request("GET", path, headers=HEADERS)
+            response = conn.getresponse()
+            body = response.read()
+        except (OSError, http.client.HTTPException):
+            errors += 1
+            conn.close()  # http.client reconnects on the next request
+            time.sleep(0.05)
+            continue
+        latencies.append(time.perf_counter() - started)
+        statuses[response.status] += 1
+        if size is None:
+            size = len(body)
+        if response.will_close:  # gunicorn's sync workers close after each response
+            conn.close()
+    conn.close()
+    results.put((latencies, dict(statuses), errors, size))
+
+
+def run_scenario(port: int, path: str, concurrency: int, duration: float) -> dict:
+    """CONCURRENCY client processes (not threads: no shared interpreter) for DURATION s."""
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    start_at = time.monotonic() + 1.0  # time for every process to start
+    processes = [
+        context.Process(target=client, args=(port, path, start_at, duration, results))
+        for _ in range(concurrency)
+    ]
+    for process in processes:
+        process.start()
+    latencies, statuses, errors, size = [], Counter(), 0, None
+    for _ in processes:
+        try:
+            got_latencies, got_statuses, got_errors, got_size = results.get(
+                timeout=duration + REQUEST_TIMEOUT + 30
+            )
+        except queue.Empty:
+            errors += 1
+            continue
+        latencies += got_latencies
+        statuses.update(got_statuses)
+        errors += got_errors
+        size = size if size is not None else got_size
+    for process in processes:
+        process.join(timeout=10)
+        if process.is_alive():
+            process.terminate()
+    errors += sum(n for status, n in statuses.items() if status >= 500)
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / duration,
+        "p50": percentile(latencies, 50),
+        "p95": percentile(latencies, 95),
+        "p99": percentile(latencies, 99),
+        "statuses": statuses,
+        "errors": errors,
+        "size": size,
+    }
+
+
+def percentile(sorted_values: list[float], rank: float) -> float | None:
+    """Nearest-rank percentile, in milliseconds."""
+    if not sorted_values:
+        return None
+    index = max(0, min(len(sorted_values) - 1, round(rank / 100 * len(sorted_values)) - 1))
+    return sorted_values[index] * 1000
+
+
+def measure_csv(port: int, path: str) -> dict:
+    """Time to the status line, to the first body chunk, and to the end of a CSV export."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=CSV_TIMEOUT)
+    started = time.perf_counter()
+    try:
+        conn.request("GET", path, headers={**HEADERS, "Accept": "text/csv"})
+        response = conn.getresponse()
+        status_at = time.perf_counter() - started
+        first = response.read1(65536)
+        first_at = time.perf_counter() - started
+        size, lines = len(first), first.count(b"\n")
+        while chunk := response.read1(65536):
+            size += len(chunk)
+            lines += chunk.count(b"\n")
+        total = time.perf_counter() - started
+    except (OSError, http.client.HTTPException) as exc:
+        return {"error": f"{type(exc).__name__}: {exc}"}
+    finally:
+        conn.close()
+    return {
+        "status": response.status,
+        "type": response.getheader("Content-Type", ""),
+        "status_ms": status_at * 1000,
+        "ttfb_ms": first_at * 1000,
+        "total_ms": total * 1000,
+        "bytes": size,
+        "lines": lines,
+    }
+
+
+# --- The report ----------------------------------------------------------------------------
+
+
+def ms(value) -> str:
+    return "-" if value is None else f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+
+
+def status_text(statuses: Counter) -> str:
+    if not statuses:
+        return "none"
+    (main, _n), *others = statuses.most_common()
+    text = str(main)
+    if others:
+        text += " (+" + ", ".join(f"{n}x{status}" for status, n in others) + ")"
+    return text
+
+
+def verdict(result: dict, target_ms, html: bool) -> str:
+    main = result["statuses"].most_common(1)[0][0] if result["statuses"] else None
+    if main != 200:
+        return f"not measured: {'no answer' if main is None else f'HTTP {main}'}"
+    parts = []
+    if target_ms is not None:
+        met = result["p95"] is not None and result["p95"] <= target_ms
+        parts.append(f"p95 <= {target_ms} ms {'met' if met else 'MISSED'}")
+    if html:
+        met = result["size"] is not None and result["size"] <= SEARCH_HTML_BYTES
+        parts.append(f"HTML <= {SEARCH_HTML_BYTES // 1000} KB {'met' if met else 'MISSED'}")
+    return ", ".join(parts) or "no target"
+
+
+def print_report(args, info, paths, results, csv_path, samples) -> None:
+    print()
+    print(
+        f"Site benchmark: {info['summary']}; gunicorn {args.workers} sync workers; "
+        f"{args.concurrency} clients x {args.duration:g} s per page; "
+        f"{os.cpu_count()} CPUs shared by clients, server and database"
+    )
+    header = (
+        f"{'page':<19} {'status':<12} {'requests':>8} {'req/s':>7} {'p50 ms':>7} "
+        f"{'p95 ms':>7} {'p99 ms':>7} {'errors':>6} {'HTML bytes':>10}  target"
+    )
+    print(header)
+    print("-" * (len(header) + 30))
+    for label, target_ms, html in SCENARIOS:
+        r = results[label]
+        size = "-" if r["size"] is None else f"{r['size']:,}"
+        print(
+            f"{label:<19} {status_text(r['statuses']):<12} {r['requests']:>8} "
+            f"{r['rps']:>7.1f} {ms(r['p50']):>7} {ms(r['p95']):>7} {ms(r['p99']):>7} "
+            f"{r['errors']:>6} {size:>10}  {verdict(r, target_ms, html)}"
+        )
+    print()
+    for label, path in paths.items():
+        print(f"  {label:<19} {path}")
+    print(
+        f"  (organisation page: the owner with the most repositories, {info['owner_repositories']})"
+    )
+    print()
+    print(f"CSV export {csv_path}, {CSV_SAMPLES} samples one after the other:")
+    for sample in samples:
+        if "error" in sample:
+            print(f"  error: {sample['error']}")
+            continue
+        print(
+            f"  HTTP {sample['status']} {sample['type'] or '-'}: status line "
+            f"{ms(sample['status_ms'])} ms, first chunk {ms(sample['ttfb_ms'])} ms, total "
+            f"{ms(sample['total_ms'])} ms, {sample['bytes']:,} bytes, {sample['lines']:,} lines"
+        )
+    ok = sorted(s["ttfb_ms"] for s in samples if "error" not in s)
+    if ok:
+        print(f"  time to first byte: median {ms(ok[len(ok) // 2])} ms, max {ms(ok[-1])} ms")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
