@@ -2,6 +2,7 @@
 
 from django.core.cache import cache
 
+from catalog.listing_cache import catalog_version
 from catalog.models import Forge, Owner, Repository
 
 COUNTERS_KEY = "catalog:home-counters"
@@ -9,14 +10,15 @@ COUNTERS_KEY = "catalog:home-counters"
 
 def counters() -> dict:
     """Totals for the home page, cached for 10 minutes (three COUNT queries otherwise)."""
-    values = cache.get(COUNTERS_KEY)
+    key = f"{COUNTERS_KEY}:{catalog_version()}"
+    values = cache.get(key)
     if values is None:
         values = {
             "repositories": Repository.objects.visible().count(),
             "owners": Owner.objects.filter(repository_count__gt=0).count(),
             "forges": Forge.objects.filter(owners__repository_count__gt=0).distinct().count(),
         }
-        cache.set(COUNTERS_KEY, values, timeout=600)
+        cache.set(key, values, timeout=600)
     return values
 
 

@@ -1,6 +1,6 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -313,9 +313,17 @@ class Repository(models.Model):
         indexes = [
             models.Index(fields=["owner", "gone_since"], name="catalog_repo_owner_gone"),
             models.Index(fields=["forge", "full_path"], name="catalog_repo_forge_path"),
+            # The default listing: visible, not archived, best score first.
             models.Index(
-                fields=["-score"],
-                name="catalog_repo_visible_score",
+                F("score").desc(),
+                F("stars").desc(),
+                "full_path",
+                name="catalog_repo_listing_score",
+                condition=Q(gone_since__isnull=True, is_archived=False),
+            ),
+            models.Index(
+                F("first_seen_at").desc(),
+                name="catalog_repo_newest",
                 condition=Q(gone_since__isnull=True),
             ),
         ]

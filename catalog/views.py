@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from catalog import filters
+from catalog import filters, listing_cache
 from catalog.models import Forge, Owner, Repository
 
 PER_PAGE_CHOICES = (20, 50, 100)
@@ -16,8 +16,10 @@ OWNER_SORTS = {
 }
 
 
-def paginate(request, queryset, *, per_page_default=20):
-    """(page, per_page): `page=abc` gives page 1; a page past the end is a 404."""
+def paginate(request, queryset, *, per_page_default=20, count=None):
+    """(page, per_page): `page=abc` gives page 1; a page past the end is a 404.
+
+    `count`, when given, saves the COUNT(*) query (a cached total)."""
     try:
         per_page = int(request.GET.get("per_page", per_page_default))
     except ValueError:
@@ -25,6 +27,8 @@ def paginate(request, queryset, *, per_page_default=20):
     if per_page not in PER_PAGE_CHOICES:
         per_page = per_page_default
     paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # Paginator.count is a cached_property
     try:
         return paginator.page(request.GET.get("page") or 1), per_page
     except PageNotAnInteger:
@@ -54,7 +58,7 @@ def active_filters(filterset):
     return active
 
 
-def repository_listing(request, *, base=None, template, extra=None):
+def repository_listing(request, *, base=None, scope="", template, extra=None):
     filterset, queryset = filters.filter_repositories(request.GET, base)
     searching = bool(filters.search_text(request.GET))
     sort_key, order = filters.sort_order(request.GET, searching=searching)
@@ -68,12 +72,16 @@ def repository_listing(request, *, base=None, template, extra=None):
         if export == "csv":
             return exports.csv_response(rows, exports.REPOSITORY_COLUMNS, filename="depots.csv")
         return exports.json_response(rows, filename="depots.json")
-    page, per_page = paginate(request, queryset.for_list().order_by(*order))
+    total = listing_cache.cached(listing_cache.key_for("count", request.GET, scope), queryset.count)
+    page, per_page = paginate(request, queryset.for_list().order_by(*order), count=total)
     context = {
         "filterset": filterset,
         "page_obj": page,
         "repositories": page.object_list,
-        "facets": filters.facet_counts(queryset),
+        "facets": listing_cache.cached(
+            listing_cache.key_for("facets", request.GET, scope),
+            lambda: filters.facet_counts(queryset),
+        ),
         "active_filters": active_filters(filterset),
         "query": filters.search_text(request.GET),
         "sort": sort_key,
@@ -162,6 +170,7 @@ def owner_detail(request, host, path):
     return repository_listing(
         request,
         base=Repository.objects.visible().filter(owner=owner),
+        scope=f"owner:{owner.pk}",
         template="catalog/owner_detail.html",
         extra={"owner": owner},
     )

@@ -18,7 +18,7 @@ FORWARD = [
     "CREATE INDEX IF NOT EXISTS catalog_repo_name_trgm ON catalog_repository "
     "USING gin (name gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS catalog_repo_topics ON catalog_repository "
-    "USING gin ((topics::jsonb) jsonb_path_ops)",
+    "USING gin (topics jsonb_path_ops)",
 ]
 BACKWARD = [
     "DROP INDEX IF EXISTS catalog_repo_topics",

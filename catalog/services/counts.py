@@ -3,11 +3,14 @@
 from django.db.models import Count, Max, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 
+from catalog.listing_cache import bump_catalog_version
 from catalog.models import Owner, Repository
 
 
 def refresh_owner_counts(*, owner_ids=None, forge_id=None) -> int:
-    """One UPDATE over the given owners (all when neither argument is given)."""
+    """One UPDATE over the given owners (all when neither argument is given).
+
+    Called after every write to repositories, it also marks cached listings stale."""
     visible = Repository.objects.filter(owner=OuterRef("pk"), gone_since__isnull=True)
     per_owner = visible.order_by().values("owner")
     owners = Owner.objects.all()
@@ -15,6 +18,7 @@ def refresh_owner_counts(*, owner_ids=None, forge_id=None) -> int:
         owners = owners.filter(pk__in=list(owner_ids))
     if forge_id is not None:
         owners = owners.filter(forge_id=forge_id)
+    bump_catalog_version()
     return owners.update(
         repository_count=Coalesce(
             Subquery(per_owner.annotate(n=Count("pk")).values("n")), Value(0)

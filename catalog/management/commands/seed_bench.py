@@ -32,6 +32,8 @@ from django.utils import timezone
 from catalog import demo, licenses
 from catalog.enums import ForgeKind, OwnerKind
 from catalog.models import Forge, Owner, Repository
+from catalog.search import update_search_vectors
+from catalog.services.counts import refresh_owner_counts
 from catalog.services.harvest import score_values
 
 PREFIX = "bench:"
@@ -494,14 +496,6 @@ class Command(BaseCommand):
         return created
 
     def update_search_vectors(self) -> None:
-        try:
-            from catalog.search import update_search_vectors
-        except ModuleNotFoundError as exc:
-            if exc.name != "catalog.search":
-                raise
-            self.stderr.write(
-                "catalog.search is not there yet: search vectors not computed "
-                "(run catalog.search.update_search_vectors() once it exists)"
-            )
-            return
+        """Search vectors and the owners' counts, as after a harvest."""
         update_search_vectors()
+        refresh_owner_counts()

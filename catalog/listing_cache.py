@@ -1,0 +1,49 @@
+"""Cache of what a listing computes over its whole result set (count, facet counts).
+
+Keys carry a catalogue version that every write to the catalogue bumps, so a harvest that
+changes repositories makes every cached listing stale at once without scanning keys.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+
+VERSION_KEY = "catalog:version"
+TIMEOUT = 15 * 60
+IGNORED_PARAMS = {"page", "sort", "per_page", "format"}
+
+
+def catalog_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY) or 1
+    return version
+
+
+def bump_catalog_version() -> None:
+    """Call after writing repositories or owners."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not set yet
+        cache.add(VERSION_KEY, 2, timeout=None)
+
+
+def key_for(kind: str, params, scope: str = "") -> str:
+    items = sorted(
+        (name, value)
+        for name in params
+        if name not in IGNORED_PARAMS
+        for value in params.getlist(name)
+        if value
+    )
+    digest = hashlib.sha256(repr((scope, items)).encode()).hexdigest()[:32]
+    return f"catalog:{kind}:{catalog_version()}:{digest}"
+
+
+def cached(key: str, compute):
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=TIMEOUT)
+    return value
