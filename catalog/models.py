@@ -88,7 +88,8 @@ class RepositoryQuerySet(models.QuerySet):
         )
 
     def newest_first(self):
-        return self.order_by("-first_seen_at", "-created_at", "full_path")
+        # A harvest run stamps all its new rows alike: the id breaks ties, on the index.
+        return self.order_by("-first_seen_at", "-pk")
 
     def similar_to(self, repository):
         """Same owner, or same language and a shared topic; best score first."""
@@ -323,6 +324,7 @@ class Repository(models.Model):
             ),
             models.Index(
                 F("first_seen_at").desc(),
+                F("id").desc(),
                 name="catalog_repo_newest",
                 condition=Q(gone_since__isnull=True),
             ),

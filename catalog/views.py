@@ -113,10 +113,22 @@ def repository_detail(request, host, full_path):
         {
             "repository": repository,
             "checks": repository.explained_checks(),
-            "similar": Repository.objects.visible().similar_to(repository)[:6],
+            "similar": similar_repositories(repository),
             "languages": repository.language_shares(),
         },
     )
+
+
+def similar_repositories(repository, limit=6):
+    """Cached per repository until the catalogue changes: the OR over topics is costly."""
+    ids = listing_cache.cached(
+        f"catalog:similar:{listing_cache.catalog_version()}:{repository.pk}",
+        lambda: list(
+            Repository.objects.visible().similar_to(repository).values_list("pk", flat=True)[:limit]
+        ),
+    )
+    rows = Repository.objects.for_list().in_bulk(ids)
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def owner_list(request):

@@ -15,7 +15,9 @@ def po_entries(path: Path) -> dict[str, str]:
 
     def flush():
         if current["msgid"]:
-            entries[current["msgid"]] = "" if fuzzy else current["msgstr"]
+            forms = [v for k, v in current.items() if k.startswith("msgstr[")]
+            msgstr = current["msgstr"] if not forms else ("" if "" in forms else forms[0])
+            entries[current["msgid"]] = "" if fuzzy else msgstr
 
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("#,") and "fuzzy" in line:
@@ -24,9 +26,17 @@ def po_entries(path: Path) -> dict[str, str]:
             flush()
             current, key = {"msgid": "", "msgstr": ""}, "msgid"
             current[key] = ast.literal_eval(line[6:])
+        elif line.startswith("msgid_plural "):
+            key = "msgid_plural"
+            current[key] = ast.literal_eval(line[13:])
         elif line.startswith("msgstr "):
             key = "msgstr"
             current[key] = ast.literal_eval(line[7:])
+        elif line.startswith("msgstr["):
+            # Plural forms: the entry counts as translated only when every form is.
+            index, _, literal = line[7:].partition("] ")
+            key = f"msgstr[{index}]"
+            current[key] = ast.literal_eval(literal)
         elif line.startswith('"') and key:
             current[key] += ast.literal_eval(line)
         elif not line.strip():
@@ -49,7 +59,11 @@ def test_the_compiled_catalogue_is_up_to_date():
     with (LOCALE / "django.mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
 
-    stale = [msgid for msgid, msgstr in entries.items() if compiled.gettext(msgid) != msgstr]
+    stale = [
+        msgid
+        for msgid, msgstr in entries.items()
+        if compiled.gettext(msgid) != msgstr and compiled.ngettext(msgid, "", 1) != msgstr
+    ]
     assert stale == [], "run `make messages` to recompile locale/en/LC_MESSAGES/django.mo"
 
 
