@@ -19,7 +19,7 @@ QUICKSTART_ENV = DJANGO_DEBUG=$${DJANGO_DEBUG:-false} \
 TEST_ENV = DJANGO_DEBUG=false DJANGO_HTTPS=false \
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-test-only-secret-key-$$(date +%s)}
 
-.PHONY: help install run dev worker beat test lint fmt bench-harvest check-deploy messages lock clean
+.PHONY: help install run dev worker beat test lint fmt bench bench-harvest check-deploy messages lock clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -72,6 +72,9 @@ fmt: $(STAMP) ## Fix what ruff can fix and format the code
 test: lint $(STATIC_MANIFEST) ## Lint, then the test suite (DATABASE_URL, else local PostgreSQL, else SQLite)
 	export DATABASE_URL="$$($(PY) scripts/test_database.py)"; \
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP) ## Serve 100,000 synthetic repositories with gunicorn and measure the pages
+	$(PY) scripts/bench_site.py $(BENCH_ARGS)
 
 bench-harvest: $(STAMP) ## Harvest a fake forge of 20,000 repositories and print figures
 	$(PY) scripts/bench_harvest.py $(BENCH_ARGS)
