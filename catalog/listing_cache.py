@@ -29,11 +29,13 @@ def bump_catalog_version() -> None:
         cache.add(VERSION_KEY, 2, timeout=None)
 
 
-def key_for(kind: str, params, scope: str = "") -> str:
+def key_for(kind: str, params, scope: str = "", *, every_param: bool = False) -> str:
+    """A cache key for `params`; with `every_param`, sort, page and size count too."""
+    ignored = set() if every_param else IGNORED_PARAMS
     items = sorted(
         (name, value)
         for name in params
-        if name not in IGNORED_PARAMS
+        if name not in ignored
         for value in params.getlist(name)
         if value
     )

@@ -2,6 +2,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from catalog import filters, listing_cache
@@ -92,6 +93,11 @@ def repository_listing(request, *, base=None, scope="", template, extra=None):
         ],
         "per_page": per_page,
         "per_page_choices": PER_PAGE_CHOICES,
+        # The rendered sidebar and results depend on the parameters, the language and the
+        # catalogue version only: rendering them costs more than every query of the page.
+        "fragment_key": listing_cache.key_for(
+            f"html:{get_language()}", request.GET, scope, every_param=True
+        ),
         **(extra or {}),
     }
     return render(request, template, context)
@@ -102,11 +108,14 @@ def repository_list(request):
 
 
 def repository_detail(request, host, full_path):
-    repository = get_object_or_404(
-        Repository.objects.visible().for_detail(),
-        forge__host__iexact=host,
-        full_path__iexact=full_path.strip("/"),
-    )
+    visible = Repository.objects.visible().for_detail()
+    full_path = full_path.strip("/")
+    # The exact path is on an index; a differently cased link still finds its repository.
+    repository = visible.filter(forge__host=host, full_path=full_path).first()
+    if repository is None:
+        repository = get_object_or_404(
+            visible, forge__host__iexact=host, full_path__iexact=full_path
+        )
     return render(
         request,
         "catalog/repository_detail.html",
