@@ -17,11 +17,13 @@ from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear, Greatest
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -346,11 +348,18 @@ def _figures(totals: dict) -> list[dict]:
 @require_safe
 def statistics_page(request):
     statistics = get_statistics()
+    computed_at = datetime.fromisoformat(statistics["computed_at"])
+    body_key = make_template_fragment_key(
+        "statistics_body", [get_language(), computed_at.isoformat()]
+    )
+    if cache.has_key(body_key):
+        # The template's cached body needs nothing else: skip preparing the charts.
+        return render(request, "catalog/statistics.html", {"computed_at": computed_at})
     return render(
         request,
         "catalog/statistics.html",
         {
-            "computed_at": datetime.fromisoformat(statistics["computed_at"]),
+            "computed_at": computed_at,
             "figures": _figures(statistics["totals"]),
             "charts": _charts(statistics),
             "top_owners": [
