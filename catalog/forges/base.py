@@ -14,11 +14,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.utils.dateparse import parse_datetime
 
-from catalog.forges.http import ForgeHTTP, MalformedResponse
+from catalog.forges.http import ForgeHTTP, MalformedResponse, NotFound
 
 # Canonical name -> pattern of the root files we look for (case-insensitive).
 ROOT_FILE_PATTERNS = {
@@ -188,3 +188,32 @@ class ForgeClient(ABC):
 
     def license(self, repo: RepoInfo) -> str:
         return repo.license_reported
+
+
+class ContentsAPI:
+    """Root listing, files and languages through the `/repos/{owner}/{repo}/contents` API
+    that GitHub defined and Gitea, Forgejo and Gogs copied."""
+
+    contents_root = "contents"
+
+    def root_names(self, repo: RepoInfo) -> list[str]:
+        if repo.is_empty:
+            return []
+        try:
+            items = self.http.get(self.url(f"repos/{repo.api_ref}/{self.contents_root}")).json()
+        except NotFound:
+            return []
+        if not isinstance(items, list):
+            raise MalformedResponse(f"{repo.full_path}: the root listing is not a list")
+        return [str(item.get("name", "")) for item in items if isinstance(item, dict)]
+
+    def read_file(self, repo: RepoInfo, name: str) -> bytes | None:
+        try:
+            data = self.http.get(self.url(f"repos/{repo.api_ref}/contents/{quote(name)}")).json()
+        except NotFound:
+            return None
+        return decode_content(data, f"{repo.full_path}/{name}")
+
+    def languages(self, repo: RepoInfo) -> dict:
+        data = self.http.get(self.url(f"repos/{repo.api_ref}/languages")).json()
+        return data if isinstance(data, dict) else {}

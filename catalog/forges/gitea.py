@@ -5,13 +5,20 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from catalog.enums import OwnerKind
-from catalog.forges.base import ForgeClient, OwnerInfo, RepoInfo, decode_content, parse_date, text
+from catalog.forges.base import (
+    ContentsAPI,
+    ForgeClient,
+    OwnerInfo,
+    RepoInfo,
+    parse_date,
+    text,
+)
 from catalog.forges.http import MalformedResponse, NotFound
 
 PAGE_SIZE = 50  # Gitea's default maximum page size
 
 
-class GiteaClient(ForgeClient):
+class GiteaClient(ContentsAPI, ForgeClient):
     kind = "gitea"
 
     def fetch_owner(self, path: str) -> OwnerInfo:
@@ -96,28 +103,6 @@ class GiteaClient(ForgeClient):
     def forge_pages(self, *, state: dict):
         first = self.url("repos/search", limit=PAGE_SIZE, page=1)
         return self.paginate(first, state, self._parse_search)
-
-    def root_names(self, repo: RepoInfo) -> list[str]:
-        if repo.is_empty:
-            return []
-        try:
-            items = self.http.get(self.url(f"repos/{repo.api_ref}/contents")).json()
-        except NotFound:
-            return []
-        if not isinstance(items, list):
-            raise MalformedResponse(f"{repo.full_path}: the root listing is not a list")
-        return [str(item.get("name", "")) for item in items if isinstance(item, dict)]
-
-    def read_file(self, repo: RepoInfo, name: str) -> bytes | None:
-        try:
-            data = self.http.get(self.url(f"repos/{repo.api_ref}/contents/{quote(name)}")).json()
-        except NotFound:
-            return None
-        return decode_content(data, f"{repo.full_path}/{name}")
-
-    def languages(self, repo: RepoInfo) -> dict:
-        data = self.http.get(self.url(f"repos/{repo.api_ref}/languages")).json()
-        return data if isinstance(data, dict) else {}
 
 
 def _next_page(url: str) -> str:

@@ -5,11 +5,19 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from catalog.enums import OwnerKind
-from catalog.forges.base import ForgeClient, OwnerInfo, RepoInfo, decode_content, parse_date, text
+from catalog.forges.base import (
+    ContentsAPI,
+    ForgeClient,
+    OwnerInfo,
+    RepoInfo,
+    parse_date,
+    text,
+)
 from catalog.forges.http import MalformedResponse, NotFound
 
 
-class GitHubClient(ForgeClient):
+class GitHubClient(ContentsAPI, ForgeClient):
+    contents_root = "contents/"
     kind = "github"
 
     def fetch_owner(self, path: str) -> OwnerInfo:
@@ -86,23 +94,3 @@ class GitHubClient(ForgeClient):
 
     def forge_pages(self, *, state: dict):
         return self.paginate(self.url("repositories"), state, self._parse_listing)
-
-    def root_names(self, repo: RepoInfo) -> list[str]:
-        try:
-            items = self.http.get(self.url(f"repos/{repo.api_ref}/contents/")).json()
-        except NotFound:
-            return []
-        if not isinstance(items, list):
-            raise MalformedResponse(f"{repo.full_path}: the root listing is not a list")
-        return [str(item.get("name", "")) for item in items if isinstance(item, dict)]
-
-    def read_file(self, repo: RepoInfo, name: str) -> bytes | None:
-        try:
-            data = self.http.get(self.url(f"repos/{repo.api_ref}/contents/{quote(name)}")).json()
-        except NotFound:
-            return None
-        return decode_content(data, f"{repo.full_path}/{name}")
-
-    def languages(self, repo: RepoInfo) -> dict:
-        data = self.http.get(self.url(f"repos/{repo.api_ref}/languages")).json()
-        return data if isinstance(data, dict) else {}
