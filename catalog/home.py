@@ -4,6 +4,7 @@ from django.core.cache import cache
 
 from catalog.listing_cache import catalog_version
 from catalog.models import Forge, Owner, Repository
+from sill.models import Software
 
 COUNTERS_KEY = "catalog:home-counters"
 
@@ -17,6 +18,7 @@ def counters() -> dict:
             "repositories": Repository.objects.visible().count(),
             "owners": Owner.objects.filter(repository_count__gt=0).count(),
             "forges": Forge.objects.filter(owners__repository_count__gt=0).distinct().count(),
+            "software": Software.objects.count(),
         }
         cache.set(key, values, timeout=600)
     return values

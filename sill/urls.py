@@ -1,8 +1,10 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from sill import views
 
 app_name = "sill"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="sill/index.html"), name="index"),
+    path("", views.software_list, name="index"),
+    path("<slug:slug>/", views.software_detail, name="detail"),
 ]

@@ -56,3 +56,9 @@ def eager_celery(request):
 @pytest.fixture
 def on_postgresql():
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create many users: a deliberately slow hasher would only slow them down."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,84 @@
+"""The SILL listing's filters, sorts and facet counts."""
+
+import django_filters
+from django import forms
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from catalog.filters import FilterForm
+from sill.enums import DeclarationKind, SoftwareStatus
+from sill.models import Software
+
+SORTS = {
+    "name": ("name",),
+    "recent": ("-added_at", "name"),
+    "users": ("-user_count", "name"),
+    "referents": ("-referent_count", "name"),
+}
+SORT_LABELS = {
+    "name": _("Nom"),
+    "recent": _("Ajout récent"),
+    "users": _("Nombre d’utilisateurs"),
+    "referents": _("Nombre de référents"),
+}
+
+
+class SoftwareFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Rechercher"))
+    category = django_filters.CharFilter(field_name="category", label=_("Catégorie"))
+    status = django_filters.ChoiceFilter(choices=SoftwareStatus.choices, label=_("Statut"))
+    license = django_filters.CharFilter(
+        field_name="license", lookup_expr="iexact", label=_("Licence")
+    )
+    support_market = django_filters.BooleanFilter(
+        label=_("Couvert par le marché de support"),
+        widget=forms.Select(
+            choices=[("", _("Indifférent")), ("true", _("Oui")), ("false", _("Non"))]
+        ),
+    )
+    has_referent = django_filters.BooleanFilter(
+        method="filter_has_referent",
+        label=_("Avec un référent"),
+        widget=forms.Select(choices=[("", _("Indifférent")), ("true", _("Oui"))]),
+    )
+    public_body = django_filters.NumberFilter(
+        field_name="declarations__public_body", distinct=True, label=_("Utilisé par")
+    )
+
+    class Meta:
+        model = Software
+        fields = []
+        form = FilterForm
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_has_referent(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(declarations__kind=DeclarationKind.REFERENT).distinct()
+
+
+def filter_software(params):
+    filterset = SoftwareFilter(params, queryset=Software.objects.all())
+    if not filterset.is_valid():
+        filterset = SoftwareFilter(
+            {k: v for k, v in params.items() if k not in filterset.errors},
+            queryset=Software.objects.all(),
+        )
+        filterset.is_valid()
+    return filterset, filterset.qs
+
+
+def facet_counts(queryset, *, limit: int = 10):
+    plain = queryset.order_by()
+    counts = {}
+    for facet, field in (("category", "category"), ("status", "status"), ("license", "license")):
+        rows = (
+            plain.exclude(**{field: ""})
+            .values(field)
+            .annotate(n=Count("pk", distinct=True))
+            .order_by("-n", field)[:limit]
+        )
+        counts[facet] = [(row[field], row["n"]) for row in rows]
+    return counts

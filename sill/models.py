@@ -1,0 +1,193 @@
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sill.enums import DeclarationKind, SoftwareStatus
+
+
+class SoftwareQuerySet(models.QuerySet):
+    def for_list(self):
+        """With the number of users and referents declared, for listings and sorts."""
+        return self.annotate(
+            user_count=models.Count(
+                "declarations", filter=models.Q(declarations__kind=DeclarationKind.USER)
+            ),
+            referent_count=models.Count(
+                "declarations", filter=models.Q(declarations__kind=DeclarationKind.REFERENT)
+            ),
+        ).defer("search_vector")
+
+    def search(self, text):
+        """Accent- and case-insensitive match on name, function, descriptions, category."""
+        from django.contrib.postgres.lookups import Unaccent
+        from django.db.models.functions import Lower
+
+        from catalog.search import clean_query, strip_accents
+
+        text = strip_accents(clean_query(text)).lower()
+        if not text:
+            return self
+        fields = ("name", "function", "description_fr", "description_en", "category")
+        haystack = {f"_s_{name}": Lower(Unaccent(name)) for name in fields}
+        condition = models.Q()
+        for name in fields:
+            condition |= models.Q(**{f"_s_{name}__contains": text})
+        return self.annotate(**haystack).filter(condition)
+
+
+class Software(models.Model):
+    """A free software in the SILL."""
+
+    sill_id = models.PositiveIntegerField(_("identifiant SILL"), unique=True, null=True, blank=True)
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant d’URL"), max_length=200, unique=True)
+    function = models.CharField(_("fonction"), max_length=500, blank=True)
+    description_fr = models.TextField(_("description (français)"), blank=True)
+    description_en = models.TextField(_("description (anglais)"), blank=True)
+    category = models.CharField(_("catégorie"), max_length=200, blank=True)
+    sector = models.CharField(_("secteur"), max_length=200, blank=True)
+    keywords = models.JSONField(_("mots-clés"), default=list, blank=True)
+    license = models.CharField(_("licence (SPDX)"), max_length=255, blank=True)
+    website = models.URLField(_("site web"), max_length=500, blank=True)
+    source_url = models.URLField(_("code source"), max_length=500, blank=True)
+    source_repository = models.ForeignKey(
+        "catalog.Repository",
+        verbose_name=_("dépôt du catalogue"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sill_software",
+    )
+    documentation_url = models.URLField(_("documentation"), max_length=500, blank=True)
+    logo_url = models.URLField(_("logo"), max_length=1000, blank=True)
+    wikidata_id = models.CharField(_("identifiant Wikidata"), max_length=32, blank=True)
+    comptoir_id = models.CharField(_("identifiant Comptoir du Libre"), max_length=32, blank=True)
+    framalibre_id = models.CharField(_("fiche Framalibre"), max_length=200, blank=True)
+    label_url = models.URLField(_("fiche catalogue GouvTech"), max_length=500, blank=True)
+    platforms = models.JSONField(_("systèmes et plateformes"), default=list, blank=True)
+    min_version = models.CharField(_("version minimale recommandée"), max_length=100, blank=True)
+    max_version = models.CharField(_("version maximale"), max_length=100, blank=True)
+    status = models.CharField(
+        _("statut"),
+        max_length=16,
+        choices=SoftwareStatus.choices,
+        default=SoftwareStatus.RECOMMENDED,
+    )
+    dereferenced_reason = models.TextField(_("raison du déréférencement"), blank=True)
+    dereferenced_at = models.DateField(_("déréférencé le"), null=True, blank=True)
+    support_market = models.BooleanField(_("couvert par le marché de support"), default=False)
+    proposed_by = models.CharField(_("groupe ministériel"), max_length=100, blank=True)
+    usage_context = models.CharField(_("contexte d’usage"), max_length=500, blank=True)
+    made_by_administration = models.BooleanField(_("développé par l’administration"), default=False)
+    years = models.JSONField(_("années au SILL"), default=list, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("logiciel parent"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+    )
+    similar = models.ManyToManyField(
+        "self", verbose_name=_("logiciels similaires"), blank=True, symmetrical=True
+    )
+    alternatives = models.TextField(_("alternatives (texte libre)"), blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+    added_at = models.DateTimeField(_("ajouté le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    objects = SoftwareQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("logiciel")
+        verbose_name_plural = _("logiciels")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Declaration(models.Model):
+    """A public agent says they use a software, or are a referent (expert contact) for it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sill_declarations",
+    )
+    public_body = models.ForeignKey(
+        "catalog.PublicBody",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sill_declarations",
+    )
+    software = models.ForeignKey(Software, on_delete=models.CASCADE, related_name="declarations")
+    kind = models.CharField(_("type"), max_length=16, choices=DeclarationKind.choices)
+    version = models.CharField(_("version"), max_length=100, blank=True)
+    use_case = models.TextField(_("cas d’usage"), blank=True)
+    service_url = models.URLField(_("adresse du service"), max_length=500, blank=True)
+    is_expert = models.BooleanField(_("expert"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("déclaration")
+        verbose_name_plural = _("déclarations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "software", "kind"], name="sill_declaration_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.software} — {self.get_kind_display()}"
+
+
+class Instance(models.Model):
+    """A deployed public service running a software."""
+
+    software = models.ForeignKey(Software, on_delete=models.CASCADE, related_name="instances")
+    url = models.URLField(_("adresse"), max_length=500)
+    public_body = models.ForeignKey(
+        "catalog.PublicBody",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sill_instances",
+    )
+    audience = models.CharField(_("public visé"), max_length=300, blank=True)
+    is_public = models.BooleanField(_("accessible au public"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("instance")
+        verbose_name_plural = _("instances")
+
+    def __str__(self):
+        return self.url
+
+
+class ExternalValue(models.Model):
+    """A value fetched from an outside source (Wikidata, Comptoir du Libre), with provenance."""
+
+    software = models.ForeignKey(Software, on_delete=models.CASCADE, related_name="external_values")
+    source = models.CharField(_("source"), max_length=32)
+    field = models.CharField(_("champ"), max_length=64)
+    value = models.JSONField(_("valeur"), null=True)
+    fetched_at = models.DateTimeField(_("récupéré le"))
+
+    class Meta:
+        verbose_name = _("donnée externe")
+        verbose_name_plural = _("données externes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["software", "source", "field"], name="sill_external_value_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.software} — {self.source}:{self.field}"

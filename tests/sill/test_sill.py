@@ -1,0 +1,163 @@
+import json
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from catalog.models import PublicBody
+from sill.enums import DeclarationKind
+from sill.importer import import_sill, read_source
+from sill.models import Declaration, Instance, Software
+from tests.factories import RepositoryFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def listed(response):
+    return re.findall(
+        r'<h3 class="fr-card__title"><a href="[^"]+">([^<]+)</a>', response.content.decode()
+    )
+
+
+def test_the_real_2022_sill_imports_with_statuses_and_links():
+    report = import_sill(text=read_source(None))
+
+    assert (len(report.added), report.invalid) == (240, [])
+    assert Software.objects.filter(status="recommended").count() == 180
+    assert Software.objects.filter(status="observation").count() == 48
+    assert Software.objects.filter(status="dereferenced").count() == 12
+    seven = Software.objects.get(sill_id=1)
+    assert (seven.name, seven.slug, seven.license, seven.min_version) == (
+        "7zip",
+        "7zip",
+        "LGPL-2.0-only",
+        "19",
+    )
+    assert seven.years == [2018, 2019, 2020, 2021, 2022]
+    assert seven.comptoir_id == "72" and seven.framalibre_id == "7-zip"
+    # Parents are given by name, similar software by SILL id: both resolved.
+    assert Software.objects.filter(parent__name="GLPI").count() >= 4
+    assert Software.objects.filter(similar__isnull=False).distinct().count() > 20
+    assert Software.objects.filter(support_market=True).count() == 100
+
+
+def test_import_is_idempotent_and_reports_invalid_entries_one_line_each():
+    import_sill(text=read_source(None))
+    assert import_sill(text=read_source(None)).summary() == "0 added, 0 updated, 0 invalid"
+
+    entries = [
+        {"id": "1", "i": "7zip", "st": "O"},
+        {"id": "x", "i": "Bad id", "st": "R"},
+        {"id": "999", "i": "", "st": "R"},
+        {"id": "998", "i": "Unknown status", "st": "Z"},
+        "not an object",
+    ]
+    report = import_sill(text=json.dumps(entries))
+
+    assert report.updated == ["7zip"]
+    assert Software.objects.get(sill_id=1).status == "observation"
+    assert report.invalid == [
+        "id x (Bad id): the id is not a number",
+        "id 999 (no name): the name (i) is missing",
+        "id 998 (Unknown status): unknown status 'Z' (expected R, O or FR)",
+        "entry of type str: expected an object",
+    ]
+
+
+def test_the_command_refuses_an_unreadable_file(tmp_path):
+    path = tmp_path / "sill.json"
+    path.write_text("{broken", encoding="utf-8")
+
+    with pytest.raises(CommandError, match="not valid JSON"):
+        call_command("import_sill", str(path))
+    assert not Software.objects.exists()
+
+
+def test_a_software_is_linked_to_its_repository_in_the_catalogue():
+    repository = RepositoryFactory(web_url="https://github.com/dinum/outil")
+    import_sill(
+        text=json.dumps(
+            [{"id": "5", "i": "Outil", "st": "R", "sources": "https://github.com/dinum/outil/"}]
+        )
+    )
+
+    assert Software.objects.get().source_repository == repository
+
+
+@pytest.fixture
+def sill():
+    import_sill(text=read_source(None))
+
+
+def test_list_search_ignores_accents_and_filters_combine(client, sill):
+    assert "LibreOffice" in listed(client.get("/sill/?q=libreoffice"))
+    assert listed(client.get("/sill/?q=tableur")) == listed(client.get("/sill/?q=TABLEUR"))
+    dereferenced = listed(client.get("/sill/?status=dereferenced&per_page=50"))
+    assert len(dereferenced) == 12
+    supported = client.get("/sill/?support_market=true&status=recommended")
+    assert "logiciels" in supported.content.decode()
+    assert client.get("/sill/?status=bogus&sort=nope&page=abc").status_code == 200
+
+
+def test_facets_sorts_and_referent_filter(client, sill):
+    body = PublicBody.objects.create(name="Ministère de l’Intérieur")
+    libreoffice = Software.objects.get(name="LibreOffice")
+    for user in UserFactory.create_batch(3):
+        Declaration.objects.create(
+            user=user, public_body=body, software=libreoffice, kind=DeclarationKind.USER
+        )
+    Declaration.objects.create(
+        user=UserFactory(), software=libreoffice, kind=DeclarationKind.REFERENT
+    )
+
+    assert listed(client.get("/sill/?sort=users"))[0] == "LibreOffice"
+    assert listed(client.get("/sill/?has_referent=true")) == ["LibreOffice"]
+    assert listed(client.get(f"/sill/?public_body={body.pk}")) == ["LibreOffice"]
+    html = client.get("/sill/").content.decode()
+    assert 'id="facet-status"' in html and "recommended" in html
+
+
+def test_detail_shows_declarations_by_public_body_and_hides_internal_instances(client, sill):
+    body = PublicBody.objects.create(name="Ministère de l’Intérieur")
+    software = Software.objects.get(name="LibreOffice")
+    Declaration.objects.create(
+        user=UserFactory(), public_body=body, software=software, kind=DeclarationKind.USER
+    )
+    Instance.objects.create(software=software, url="https://public.example.gouv.fr")
+    Instance.objects.create(
+        software=software, url="https://intranet.example.gouv.fr", is_public=False
+    )
+
+    html = client.get(f"/sill/{software.slug}/").content.decode()
+    assert "<h1>LibreOffice</h1>" in html
+    assert "Ministère de l’Intérieur" in html
+    assert "public.example.gouv.fr" in html and "intranet.example.gouv.fr" not in html
+
+    client.force_login(UserFactory())
+    assert "intranet.example.gouv.fr" in client.get(f"/sill/{software.slug}/").content.decode()
+    assert client.get("/sill/nothing-here/").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/sill/", "/sill/?q=office", "/sill/libreoffice/"])
+def test_query_count_does_not_grow(client, django_assert_num_queries, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    software = Software.objects.create(name="LibreOffice", slug="libreoffice", function="office")
+    body = PublicBody.objects.create(name="DINUM")
+
+    def queries_for(rows):
+        for i in range(rows):
+            other = Software.objects.create(
+                name=f"Office {rows}-{i}", slug=f"office-{rows}-{i}", function="office"
+            )
+            software.similar.add(other)
+            Declaration.objects.create(
+                user=UserFactory(), public_body=body, software=software, kind=DeclarationKind.USER
+            )
+            Instance.objects.create(software=software, url=f"https://{rows}-{i}.example.fr")
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    assert queries_for(3) == queries_for(6)
