@@ -175,12 +175,17 @@ DUMPS_ROOT = Path(config.get_str("DUMPS_ROOT") or BASE_DIR / "var" / "dumps")
 SITE_URL = config.get_str("CODEGOUV_SITE_URL")
 EXPORT_DUMPS_SCHEDULE = config.get_crontab("EXPORT_DUMPS_SCHEDULE", default="0 6 * * *")
 
+# SILL enrichment.
+WIKIDATA_API_URL = config.get_str("WIKIDATA_API_URL") or "https://www.wikidata.org/w/api.php"
+WIKIDATA_SCHEDULE = config.get_crontab("WIKIDATA_SCHEDULE", default="30 5 * * *")
+
 CELERY_BEAT_SCHEDULE = {
     # The heartbeat lets /healthz tell when a worker last ran a task.
     "heartbeat": {"task": "codegouv.ping", "schedule": 300.0},
     "harvest-all": {"task": "catalog.harvest_all", "schedule": HARVEST_SCHEDULE},
     "import-accounts": {"task": "catalog.import_accounts", "schedule": ACCOUNTS_IMPORT_SCHEDULE},
     "export-dumps": {"task": "catalog.export_dumps", "schedule": EXPORT_DUMPS_SCHEDULE},
+    "refresh-wikidata": {"task": "sill.refresh_wikidata", "schedule": WIKIDATA_SCHEDULE},
 }
 
 LANGUAGE_CODE = "fr"

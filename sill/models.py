@@ -61,7 +61,7 @@ class Software(models.Model):
     )
     documentation_url = models.URLField(_("documentation"), max_length=500, blank=True)
     logo_url = models.URLField(_("logo"), max_length=1000, blank=True)
-    wikidata_id = models.CharField(_("identifiant Wikidata"), max_length=32, blank=True)
+    wikidata_id = models.CharField(_("identifiant Wikidata"), max_length=255, blank=True)
     comptoir_id = models.CharField(_("identifiant Comptoir du Libre"), max_length=32, blank=True)
     framalibre_id = models.CharField(_("fiche Framalibre"), max_length=200, blank=True)
     label_url = models.URLField(_("fiche catalogue GouvTech"), max_length=500, blank=True)

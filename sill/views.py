@@ -1,16 +1,27 @@
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
+from catalog.exports import csv_response, json_response
 from catalog.models import Repository
 from catalog.views import active_filters, paginate
-from sill import filters
+from sill import exports, filters
 from sill.enums import DeclarationKind
 from sill.models import Software
+from sill.wikidata import effective_value
 
 
 def software_list(request):
     filterset, queryset = filters.filter_software(request.GET)
     sort = request.GET.get("sort") if request.GET.get("sort") in filters.SORTS else "name"
+    if request.GET.get("format") in ("csv", "json"):
+        rows = exports.software_rows(
+            queryset.order_by(*filters.SORTS["name"]),
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        )
+        if request.GET["format"] == "csv":
+            return csv_response(rows, exports.SOFTWARE_COLUMNS, filename="sill.csv")
+        return json_response(rows, filename="sill.json")
     page, _per_page = paginate(request, queryset.for_list().order_by(*filters.SORTS[sort]))
     return render(
         request,
@@ -28,8 +39,34 @@ def software_list(request):
     )
 
 
+def catalogi_export(request):
+    return json_response(exports.catalogi_rows(), filename="sill.json")
+
+
 def software_detail(request, slug):
-    software = get_object_or_404(Software.objects.select_related("parent"), slug=slug)
+    software = get_object_or_404(
+        Software.objects.select_related("parent").prefetch_related("external_values"), slug=slug
+    )
+    external = list(software.external_values.all())
+    provenance = []
+    for field, label in (
+        ("website", _("Site web")),
+        ("source_repository", _("Code source")),
+        ("license", _("Licence")),
+        ("latest_version", _("Dernière version")),
+        ("logo", _("Logo")),
+    ):
+        value, source = effective_value(software, field, external)
+        if value:
+            fetched = next((v.fetched_at for v in external if v.field == field), None)
+            provenance.append(
+                {
+                    "label": label,
+                    "value": value,
+                    "source": source,
+                    "fetched_at": fetched if source == "wikidata" else None,
+                }
+            )
     by_body = (
         software.declarations.values("public_body__name", "public_body__pso_id")
         .annotate(
@@ -49,6 +86,7 @@ def software_detail(request, slug):
         "sill/software_detail.html",
         {
             "software": software,
+            "provenance": provenance,
             "declarations_by_body": list(by_body),
             "instances": list(instances),
             "similar": list(software.similar.order_by("name")),

@@ -161,3 +161,34 @@ def test_query_count_does_not_grow(client, django_assert_num_queries, url):
         return len(captured)
 
     assert queries_for(3) == queries_for(6)
+
+
+def test_exports_follow_the_filters_and_the_catalogi_export_lists_everything(client, sill):
+    import csv
+    import io
+    import xml.etree.ElementTree as ET
+
+    body = PublicBody.objects.create(name="DINUM")
+    libreoffice = Software.objects.get(name="LibreOffice")
+    Declaration.objects.create(
+        user=UserFactory(), public_body=body, software=libreoffice, kind=DeclarationKind.REFERENT
+    )
+
+    response = client.get("/sill/?status=dereferenced&format=csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 12 and {row["status"] for row in rows} == {"dereferenced"}
+
+    data = json.loads(b"".join(client.get("/sill/?q=libreoffice&format=json").streaming_content))
+    by_name = {row["name"]: row for row in data}
+    assert by_name["LibreOffice"]["referents"] == 1 and len(data) < 10
+
+    full = json.loads(b"".join(client.get("/sill/sill.json").streaming_content))
+    assert len(full) == 240
+    entry = next(item for item in full if item["name"] == "LibreOffice")
+    assert entry["userAndReferentCountByOrganization"] == {
+        "DINUM": {"userCount": 0, "referentCount": 1}
+    }
+
+    feed = ET.fromstring(client.get("/sill/flux.atom").content)
+    entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) == 50

@@ -1,0 +1,3 @@
+"""Celery tasks of the SILL (defined next to their services, imported here to register)."""
+
+from sill.wikidata import refresh_wikidata  # noqa: F401

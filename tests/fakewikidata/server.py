@@ -1,0 +1,392 @@
+"""The FakeWikidata server: entity store, wbgetentities, request log, faults."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import socket
+import socketserver
+import sys
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, NamedTuple
+from urllib.parse import parse_qsl, urlsplit
+
+from .entities import DEFAULT_PROPS, build_entity, serialise
+
+API_PATH = "/w/api.php"
+MAX_IDS = 50  # wbgetentities' limit for clients without the apihighlimits right
+MALFORMED_BODY = b'{"entities":{"Q1":{"type":"item","id":"Q1","labels":{"fr":{"lang'
+_ENTITY_ID = re.compile(r"[QPL][1-9][0-9]*")
+
+
+class LoggedRequest(NamedTuple):
+    method: str
+    path: str  # path with its query string, as received
+    params: dict[str, str]  # the query, decoded
+    user_agent: str
+    status: int
+
+    @property
+    def ids(self) -> list[str]:
+        """The ids a wbgetentities request asked for (empty for other requests)."""
+        if self.params.get("action") != "wbgetentities":
+            return []
+        return [part for part in self.params.get("ids", "").split("|") if part]
+
+
+@dataclass
+class _Fault:
+    action: str  # "fail" | "malformed" | "delay" | "api_error"
+    times: int
+    entity: str | None  # only requests asking for this id
+    status: int = 0
+    seconds: float = 0.0
+    code: str = ""
+    info: str = ""
+    headers: dict[str, str] | None = None
+
+    def matches(self, ids: list[str]) -> bool:
+        return self.entity is None or self.entity in ids
+
+
+@dataclass
+class _Response:
+    status: int
+    body: bytes
+    headers: dict[str, str]
+
+
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> _Response:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return _Response(
+        status, body, {"Content-Type": "application/json; charset=utf-8"} | (headers or {})
+    )
+
+
+def _api_error(code: str, info: str, **extra: Any) -> _Response:
+    # The Action API reports errors in a 200 response, with a MediaWiki-API-Error header.
+    error = {"code": code, "info": info} | extra
+    error["*"] = "See https://www.wikidata.org/w/api.php for API usage."
+    return _json({"error": error, "servedby": "fakewikidata"}, 200, {"MediaWiki-API-Error": code})
+
+
+class FakeWikidata:
+    """A fake Wikidata Action API served over HTTP on 127.0.0.1 (see the package docs)."""
+
+    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, latency: float = 0.0):
+        self.host = host
+        self.latency = latency
+        self.requests: list[LoggedRequest] = []
+        self._entities: dict[str, dict] = {}
+        self._redirects: dict[str, str] = {}
+        self._faults: list[_Fault] = []
+        self._lock = threading.RLock()
+        self._port = port
+        self._httpd: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    def start(self) -> FakeWikidata:
+        if self._httpd is None:
+            self._stopping.clear()
+            self._httpd = _Server((self.host, self._port), self)
+            self._thread = threading.Thread(
+                target=self._httpd.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name="fakewikidata",
+                daemon=True,
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        httpd, thread = self._httpd, self._thread
+        if httpd is None or thread is None:
+            return
+        self._stopping.set()  # wakes handlers sleeping in latency/delays
+        httpd.shutdown()
+        thread.join()
+        workers = httpd.close_connections()
+        httpd.server_close()
+        for worker in workers:
+            worker.join(timeout=5)
+        self._httpd = self._thread = None
+
+    def __enter__(self) -> FakeWikidata:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._httpd is None:
+            raise RuntimeError("the FakeWikidata is not started")
+        return self._httpd.server_address[1]
+
+    @property
+    def url(self) -> str:
+        """The API endpoint, what WIKIDATA_API_URL is set to: http://127.0.0.1:PORT/w/api.php"""
+        return f"http://{self.host}:{self.port}{API_PATH}"
+
+    # --- data -------------------------------------------------------------------------------
+
+    def add_entity(self, qid: str, **fields: Any) -> dict:
+        """Store an item (replacing one with that id) and return its JSON, which stays live:
+        edit it in place and the next answers show the edit. Fields: see `build_entity`."""
+        if not re.fullmatch(r"Q[1-9][0-9]*", qid):
+            raise ValueError(f"not an item id: {qid!r}")
+        entity = build_entity(qid, **fields)
+        with self._lock:
+            self._entities[qid] = entity
+            self._redirects.pop(qid, None)
+        return entity
+
+    def set_entity(self, qid: str, entity: dict) -> None:
+        """Store hand-written JSON as is (for odd shapes `build_entity` does not make)."""
+        with self._lock:
+            self._entities[qid] = entity
+
+    def remove_entity(self, qid: str) -> None:
+        """The item is deleted: it is then answered as missing."""
+        with self._lock:
+            self._entities.pop(qid, None)
+
+    def redirect(self, source: str, target: str) -> None:
+        """`source` was merged into `target`: asking for it answers `target`'s item."""
+        with self._lock:
+            self._entities.pop(source, None)
+            self._redirects[source] = target
+
+    def entity(self, qid: str) -> dict:
+        return self._entities[qid]
+
+    # --- log --------------------------------------------------------------------------------
+
+    @property
+    def batches(self) -> list[list[str]]:
+        """The ids of each wbgetentities request, in order (retries included)."""
+        with self._lock:
+            return [request.ids for request in self.requests if request.ids]
+
+    def reset_log(self) -> None:
+        with self._lock:
+            self.requests.clear()
+
+    # --- faults -----------------------------------------------------------------------------
+
+    def fail_next(
+        self,
+        status: int = 503,
+        times: int = 1,
+        *,
+        entity: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """The next `times` requests (asking for `entity`, if given) get HTTP `status`."""
+        self._add_fault(_Fault("fail", times, entity, status=status, headers=headers))
+
+    def malformed_next(self, times: int = 1, *, entity: str | None = None) -> None:
+        """The next `times` requests get a 200 with truncated JSON."""
+        self._add_fault(_Fault("malformed", times, entity))
+
+    def delay_next(self, seconds: float, times: int = 1, *, entity: str | None = None) -> None:
+        """The next `times` requests are answered after `seconds` (client read timeouts)."""
+        self._add_fault(_Fault("delay", times, entity, seconds=seconds))
+
+    def api_error_next(
+        self,
+        code: str = "internal_api_error_DBQueryError",
+        info: str = "A database query error has occurred.",
+        times: int = 1,
+        *,
+        entity: str | None = None,
+    ) -> None:
+        """The next `times` requests get an Action API error (HTTP 200, {"error": …})."""
+        self._add_fault(_Fault("api_error", times, entity, code=code, info=info))
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def _add_fault(self, fault: _Fault) -> None:
+        if fault.times > 0:
+            with self._lock:
+                self._faults.append(fault)
+
+    def _take_fault(self, ids: list[str]) -> _Fault | None:
+        with self._lock:
+            for fault in self._faults:
+                if fault.matches(ids):
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self._faults.remove(fault)
+                    return fault
+        return None
+
+    # --- request handling -------------------------------------------------------------------
+
+    def _sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            self._stopping.wait(seconds)
+
+    def _serve(self, method: str, target: str, headers: Any, body: bytes) -> _Response:
+        self._sleep(self.latency)
+        split = urlsplit(target)
+        params = dict(parse_qsl(split.query, keep_blank_values=True))
+        if method == "POST" and body:
+            params |= dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        logged = LoggedRequest(method, target, params, headers.get("User-Agent", ""), 0)
+        fault = self._take_fault(logged.ids)
+        if fault is not None and fault.action == "delay":
+            self._sleep(fault.seconds)
+            fault = None
+        with self._lock:
+            if fault is not None:
+                response = self._fault_response(fault)
+            elif split.path != API_PATH:
+                response = _Response(404, b"Not Found", {"Content-Type": "text/plain"})
+            elif method not in ("GET", "POST"):
+                response = _Response(405, b"Method Not Allowed", {"Content-Type": "text/plain"})
+            else:
+                response = self._route(params)
+            self.requests.append(logged._replace(status=response.status))
+        return response
+
+    def _fault_response(self, fault: _Fault) -> _Response:
+        if fault.action == "malformed":
+            return _Response(200, MALFORMED_BODY, {"Content-Type": "application/json"})
+        if fault.action == "api_error":
+            return _api_error(fault.code, fault.info)
+        # Wikimedia's front end answers errors with an HTML page.
+        body = f"<!DOCTYPE html><html><body><h1>Error {fault.status}</h1></body></html>"
+        return _Response(
+            fault.status, body.encode(), {"Content-Type": "text/html"} | (fault.headers or {})
+        )
+
+    def _route(self, params: dict[str, str]) -> _Response:
+        action = params.get("action", "")
+        if params.get("format") != "json":
+            return _Response(
+                200,
+                b'<?xml version="1.0"?><api><error code="format"/></api>',
+                {"Content-Type": "text/xml"},
+            )
+        if action != "wbgetentities":
+            return _api_error("badvalue", f'Unrecognized value for parameter "action": {action}.')
+        return self._wbgetentities(params)
+
+    def _wbgetentities(self, params: dict[str, str]) -> _Response:
+        ids = [part for part in params.get("ids", "").split("|") if part]
+        if not ids:
+            return _api_error(
+                "param-missing",
+                'Either provide the item "ids" or pairs of '
+                '"sites" and "titles" for corresponding pages.',
+            )
+        if len(ids) > MAX_IDS:
+            return _api_error(
+                "toomanyvalues",
+                f'Too many values supplied for parameter "ids". The limit is {MAX_IDS}.',
+                limit=MAX_IDS,
+                lowlimit=MAX_IDS,
+                highlimit=500,
+            )
+        for entity_id in ids:
+            if not _ENTITY_ID.fullmatch(entity_id):
+                return _api_error(
+                    "no-such-entity",
+                    f'Could not find an entity with the ID "{entity_id}".',
+                    id=entity_id,
+                )
+        props = [prop for prop in params.get("props", "").split("|") if prop] or DEFAULT_PROPS
+        languages = set(params["languages"].split("|")) if params.get("languages") else None
+        sites = set(params["sitefilter"].split("|")) if params.get("sitefilter") else None
+        entities: dict[str, dict] = {}
+        for entity_id in ids:
+            target = self._redirects.get(entity_id, entity_id)
+            stored = self._entities.get(target)
+            if stored is None:
+                entities[entity_id] = {"id": entity_id, "missing": ""}
+                continue
+            entity = serialise(stored, props=props, languages=languages, sites=sites)
+            if target != entity_id:
+                entity["redirects"] = {"from": entity_id, "to": target}
+            entities[entity_id] = entity
+        return _json({"entities": entities, "success": 1})
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, like the real API
+    disable_nagle_algorithm = True
+    server_version = "FakeWikidata/1.0"
+    sys_version = ""
+    server: _Server
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        response = self.server.fake._serve(self.command, self.path, self.headers, body)
+        self.send_response(response.status)
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent: see ``FakeWikidata.requests``."""
+
+
+class _Server(ThreadingHTTPServer):
+    """Tracks connections so that ``stop()`` can close them and join their threads."""
+
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(self, address: tuple[str, int], fake: FakeWikidata):
+        self.fake = fake
+        self._conns: dict[Any, threading.Thread] = {}
+        self._conns_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind() would do a reverse DNS lookup (socket.getfqdn).
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = self.server_address[:2]
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        thread = threading.Thread(
+            target=self.process_request_thread,
+            args=(request, client_address),
+            name="fakewikidata-connection",
+            daemon=True,
+        )
+        with self._conns_lock:
+            self._conns[request] = thread
+        thread.start()
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._conns_lock:
+            self._conns.pop(request, None)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> list[threading.Thread]:
+        with self._conns_lock:
+            for conn in self._conns:
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
+            return list(self._conns.values())
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], OSError):
+            return  # the client went away (timeout, closed connection)
+        super().handle_error(request, client_address)
