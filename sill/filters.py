@@ -5,17 +5,19 @@ from django import forms
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from catalog.filters import FilterForm
+from catalog.filters import FilterForm, json_list_contains
 from sill.enums import DeclarationKind, SoftwareStatus
 from sill.models import Software
 
 SORTS = {
+    "relevance": ("-rank", "name"),
     "name": ("name",),
     "recent": ("-added_at", "name"),
     "users": ("-user_count", "name"),
     "referents": ("-referent_count", "name"),
 }
 SORT_LABELS = {
+    "relevance": _("Pertinence"),
     "name": _("Nom"),
     "recent": _("Ajout récent"),
     "users": _("Nombre d’utilisateurs"),
@@ -41,6 +43,7 @@ class SoftwareFilter(django_filters.FilterSet):
         label=_("Avec un référent"),
         widget=forms.Select(choices=[("", _("Indifférent")), ("true", _("Oui"))]),
     )
+    platform = django_filters.CharFilter(method="filter_platform", label=_("Plateforme"))
     public_body = django_filters.NumberFilter(
         field_name="declarations__public_body", distinct=True, label=_("Utilisé par")
     )
@@ -52,6 +55,9 @@ class SoftwareFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_platform(self, queryset, name, value):
+        return queryset.filter(json_list_contains("platforms", value.strip().lower()))
 
     def filter_has_referent(self, queryset, name, value):
         if not value:

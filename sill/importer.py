@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 from license_expression import get_spdx_licensing
 
@@ -227,7 +227,25 @@ def import_sill(*, text: str) -> SillReport:
             ]
             if similar:
                 software.similar.add(*similar)
+        update_search_vectors()
     return report
+
+
+VECTOR_SQL = """
+UPDATE sill_software SET search_vector =
+    setweight(to_tsvector('codegouv_fr', coalesce(name, '')), 'A')
+    || setweight(to_tsvector('codegouv_fr', coalesce(function, '') || ' '
+        || coalesce(category, '')), 'B')
+    || setweight(to_tsvector('codegouv_fr', coalesce(description_fr, '') || ' '
+        || coalesce(description_en, '') || ' ' || coalesce(keywords::text, '')), 'C')
+"""
+
+
+def update_search_vectors() -> None:
+    """PostgreSQL only: the stored vector searched by Software.objects.search()."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(VECTOR_SQL)
 
 
 def load_demo(*, stdout) -> None:

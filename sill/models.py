@@ -19,12 +19,20 @@ class SoftwareQuerySet(models.QuerySet):
         ).defer("search_vector")
 
     def search(self, text):
-        """Accent- and case-insensitive match on name, function, descriptions, category."""
+        """Full text on PostgreSQL (the repositories' engine: French stemming, accents
+        ignored, ranked); an accent-insensitive substring match elsewhere."""
         from django.contrib.postgres.lookups import Unaccent
+        from django.contrib.postgres.search import SearchQuery, SearchRank
+        from django.db import connection
         from django.db.models.functions import Lower
 
         from catalog.search import clean_query, strip_accents
 
+        if connection.vendor == "postgresql" and clean_query(text):
+            query = SearchQuery(clean_query(text), config="codegouv_fr", search_type="websearch")
+            return self.filter(search_vector=query).annotate(
+                rank=SearchRank(models.F("search_vector"), query)
+            )
         text = strip_accents(clean_query(text)).lower()
         if not text:
             return self

@@ -1,3 +1,4 @@
+from django.db import connection
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,10 @@ from sill.wikidata import effective_value
 
 def software_list(request):
     filterset, queryset = filters.filter_software(request.GET)
-    sort = request.GET.get("sort") if request.GET.get("sort") in filters.SORTS else "name"
+    searching = bool(request.GET.get("q", "").strip()) and connection.vendor == "postgresql"
+    sort = request.GET.get("sort") or ("relevance" if searching else "name")
+    if sort not in filters.SORTS or (sort == "relevance" and not searching):
+        sort = "name"
     if request.GET.get("format") in ("csv", "json"):
         rows = exports.software_rows(
             queryset.order_by(*filters.SORTS["name"]),
@@ -34,7 +38,11 @@ def software_list(request):
             "active_filters": active_filters(filterset),
             "query": request.GET.get("q", "")[:200],
             "sort": sort,
-            "sorts": list(filters.SORT_LABELS.items()),
+            "sorts": [
+                (key, label)
+                for key, label in filters.SORT_LABELS.items()
+                if key != "relevance" or searching
+            ],
         },
     )
 
@@ -76,7 +84,15 @@ def software_detail(request, slug):
         .order_by("public_body__name")
     )
     instances = software.instances.select_related("public_body")
-    if not request.user.is_authenticated:
+    agents = []
+    if request.user.is_authenticated:
+        # Names and addresses are for fellow agents only, never for the public.
+        agents = list(
+            software.declarations.filter(user__isnull=False)
+            .select_related("user", "public_body")
+            .order_by("public_body__name", "kind")
+        )
+    else:
         instances = instances.filter(is_public=True)
     repositories = Repository.objects.visible().for_list()
     related = Q(pk=software.source_repository_id) if software.source_repository_id else Q()
@@ -87,6 +103,7 @@ def software_detail(request, slug):
         {
             "software": software,
             "provenance": provenance,
+            "agents": agents,
             "declarations_by_body": list(by_body),
             "instances": list(instances),
             "similar": list(software.similar.order_by("name")),

@@ -133,8 +133,12 @@ def test_detail_shows_declarations_by_public_body_and_hides_internal_instances(c
     assert "Ministère de l’Intérieur" in html
     assert "public.example.gouv.fr" in html and "intranet.example.gouv.fr" not in html
 
+    assert "@numerique.gouv.fr" not in html  # agents' addresses are not public
+
     client.force_login(UserFactory())
-    assert "intranet.example.gouv.fr" in client.get(f"/sill/{software.slug}/").content.decode()
+    html = client.get(f"/sill/{software.slug}/").content.decode()
+    assert "intranet.example.gouv.fr" in html
+    assert "@numerique.gouv.fr" in html
     assert client.get("/sill/nothing-here/").status_code == 404
 
 
@@ -192,3 +196,16 @@ def test_exports_follow_the_filters_and_the_catalogi_export_lists_everything(cli
     feed = ET.fromstring(client.get("/sill/flux.atom").content)
     entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
     assert len(entries) == 50
+
+
+@pytest.mark.postgresql
+def test_postgres_search_stems_and_ranks(client):
+    from sill.importer import update_search_vectors
+
+    Software.objects.create(name="Courrielleur", slug="courrielleur", function="Messagerie")
+    Software.objects.create(name="Agenda", slug="agenda", function="Gestion des courriels")
+    Software.objects.create(name="Tableur", slug="tableur", function="Calcul")
+    update_search_vectors()
+
+    assert listed(client.get("/sill/?q=courriels")) == ["Agenda"]
+    assert listed(client.get("/sill/?q=messagerie")) == ["Courrielleur"]
