@@ -36,7 +36,7 @@ CACHE_KEY = "catalog:statistics"
 REFRESH_FLAG_KEY = "catalog:statistics:refresh-scheduled"
 # Bump when the shape of compute_statistics()'s result changes: a cached copy of another
 # version is ignored and recomputed instead of breaking the page after a deployment.
-VERSION = 1
+VERSION = 2
 
 TOP = 15
 TOP_OWNERS = 10
@@ -75,7 +75,7 @@ def _grouped(queryset, field: str):
 
 
 def compute_statistics() -> dict:
-    """The catalogue's figures over the visible repositories, in six aggregate queries."""
+    """The catalogue's and the SILL's figures, in ten aggregate queries."""
     now = timezone.now()
     visible = Repository.objects.visible()
 
@@ -146,9 +146,22 @@ def compute_statistics() -> dict:
         for row in owner_rows
     ]
 
+    # 7–9. The SILL: software by category, licence and status.
+    from sill.models import Software
+
+    sill = {
+        "total": Software.objects.count(),
+        "categories": _ranked(_grouped(Software.objects.all(), "category"), "category", unknown=""),
+        "licenses": _ranked(_grouped(Software.objects.all(), "license"), "license", unknown=""),
+        "statuses": {
+            row["status"]: row["count"] for row in _grouped(Software.objects.all(), "status")
+        },
+    }
+
     return {
         "version": VERSION,
         "computed_at": now.isoformat(),
+        "sill": sill,
         "totals": totals,
         "languages": languages,
         "licenses": licenses,
@@ -320,8 +333,48 @@ def _charts(statistics: dict) -> list[dict]:
             "items": activity,
         },
     ]
+    sill = statistics["sill"]
+    if sill["total"]:
+        from sill.enums import SoftwareStatus
+
+        charts += [
+            {
+                "id": "stats-sill-categories",
+                "heading": _("SILL : catégories"),
+                "intro": _("Les logiciels du socle interministériel par catégorie."),
+                "title": _("Répartition des logiciels du SILL par catégorie"),
+                "category": _("Catégorie"),
+                "items": _with_other(
+                    sill["categories"], other=_("Autres catégories"), unknown=_("Non renseignée")
+                ),
+                "total": sill["total"],
+            },
+            {
+                "id": "stats-sill-licenses",
+                "heading": _("SILL : licences"),
+                "intro": _("Les licences des logiciels du socle interministériel."),
+                "title": _("Répartition des logiciels du SILL par licence"),
+                "category": _("Licence"),
+                "items": _with_other(
+                    sill["licenses"], other=_("Autres licences"), unknown=_("Non renseignée")
+                ),
+                "total": sill["total"],
+            },
+            {
+                "id": "stats-sill-statuses",
+                "heading": _("SILL : statuts"),
+                "intro": _("Recommandés, en observation ou déréférencés."),
+                "title": _("Répartition des logiciels du SILL par statut"),
+                "category": _("Statut"),
+                "items": [
+                    (str(label), sill["statuses"].get(value, 0))
+                    for value, label in SoftwareStatus.choices
+                ],
+                "total": sill["total"],
+            },
+        ]
     for chart in charts:
-        chart.update(bar_chart(chart.pop("items"), total=total))
+        chart.update(bar_chart(chart.pop("items"), total=chart.pop("total", total)))
     return charts
 
 

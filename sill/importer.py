@@ -24,6 +24,7 @@ from license_expression import get_spdx_licensing
 
 from catalog.licenses import NOASSERTION, normalize_license
 from catalog.models import Repository
+from catalog.statistics import schedule_refresh
 from sill.enums import SoftwareStatus
 from sill.models import Software
 
@@ -228,6 +229,7 @@ def import_sill(*, text: str) -> SillReport:
             if similar:
                 software.similar.add(*similar)
         update_search_vectors()
+        schedule_refresh()
     return report
 
 
