@@ -2,6 +2,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from catalog.sitemaps import OwnerSitemap, RepositorySitemap
+from sill.sitemaps import SoftwareSitemap
 
 
 class StaticViewSitemap(Sitemap):
@@ -36,4 +37,5 @@ SITEMAPS = {
     "static": StaticViewSitemap,
     "repositories": RepositorySitemap,
     "organisations": OwnerSitemap,
+    "sill": SoftwareSitemap,
 }

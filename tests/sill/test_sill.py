@@ -209,3 +209,12 @@ def test_postgres_search_stems_and_ranks(client):
 
     assert listed(client.get("/sill/?q=courriels")) == ["Agenda"]
     assert listed(client.get("/sill/?q=messagerie")) == ["Courrielleur"]
+
+
+def test_sitemap_lists_the_software_in_both_languages(client):
+    Software.objects.create(name="LibreOffice", slug="libreoffice")
+
+    body = client.get("/sitemap-sill.xml").content.decode()
+
+    assert "<loc>http://testserver/sill/libreoffice/</loc>" in body
+    assert 'hreflang="en" href="http://testserver/en/sill/libreoffice/"' in body
