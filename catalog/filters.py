@@ -187,8 +187,8 @@ def facet_counts(queryset, *, limit: int = 8) -> dict[str, list[tuple[str, int]]
             .annotate(n=Count("pk"))
             .order_by("-n", field)[:limit]
         )
-        counts[facet] = [(row[field], row["n"]) for row in rows]
-    counts["topic"] = topic_counts(plain, limit=limit)
+        counts[facet] = [(row[field], row["n"], row[field]) for row in rows]
+    counts["topic"] = [(value, n, value) for value, n in topic_counts(plain, limit=limit)]
     return counts
 
 

@@ -11,6 +11,8 @@ from django.core.cache import cache
 VERSION_KEY = "catalog:version"
 TIMEOUT = 15 * 60
 IGNORED_PARAMS = {"page", "sort", "per_page", "format"}
+# Bump when the shape of what is cached changes, so a deployment never reads old entries.
+SCHEMA = 2
 
 
 def catalog_version() -> int:
@@ -40,7 +42,7 @@ def key_for(kind: str, params, scope: str = "", *, every_param: bool = False) ->
         if value
     )
     digest = hashlib.sha256(repr((scope, items)).encode()).hexdigest()[:32]
-    return f"catalog:{kind}:{catalog_version()}:{digest}"
+    return f"catalog:{kind}:s{SCHEMA}:{catalog_version()}:{digest}"
 
 
 def cached(key: str, compute):

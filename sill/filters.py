@@ -86,5 +86,8 @@ def facet_counts(queryset, *, limit: int = 10):
             .annotate(n=Count("pk", distinct=True))
             .order_by("-n", field)[:limit]
         )
-        counts[facet] = [(row[field], row["n"]) for row in rows]
+        labels = dict(SoftwareStatus.choices) if facet == "status" else {}
+        counts[facet] = [
+            (row[field], row["n"], labels.get(row[field], row[field])) for row in rows
+        ]
     return counts
