@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class UserManager(DjangoUserManager):
@@ -41,7 +42,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("adresse électronique"), unique=True)
     first_name = models.CharField(_("prénom"), max_length=150, blank=True)
-    last_name = models.CharField(_("nom"), max_length=150, blank=True)
+    last_name = models.CharField(pgettext_lazy("family name", "nom"), max_length=150, blank=True)
     is_staff = models.BooleanField(
         _("accès à l'administration"),
         default=False,

@@ -87,7 +87,5 @@ def facet_counts(queryset, *, limit: int = 10):
             .order_by("-n", field)[:limit]
         )
         labels = dict(SoftwareStatus.choices) if facet == "status" else {}
-        counts[facet] = [
-            (row[field], row["n"], labels.get(row[field], row[field])) for row in rows
-        ]
+        counts[facet] = [(row[field], row["n"], labels.get(row[field], row[field])) for row in rows]
     return counts
