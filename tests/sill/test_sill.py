@@ -218,3 +218,40 @@ def test_sitemap_lists_the_software_in_both_languages(client):
 
     assert "<loc>http://testserver/sill/libreoffice/</loc>" in body
     assert 'hreflang="en" href="http://testserver/en/sill/libreoffice/"' in body
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("category=Bureautique", {"Writer"}),
+        ("status=observation", {"Calc"}),
+        ("license=mit", {"Calc"}),
+        ("platform=web", {"Writer", "Calc"}),
+        ("platform=windows", {"Writer"}),
+        ("support_market=true", {"Writer"}),
+        ("support_market=false", {"Calc", "Draw"}),
+        ("has_referent=true", {"Draw"}),
+        ("category=Bureautique&support_market=false", set()),
+    ],
+)
+def test_each_filter(client, query, expected):
+    Software.objects.create(
+        name="Writer",
+        slug="writer",
+        category="Bureautique",
+        license="MPL-2.0",
+        platforms=["web", "windows"],
+        support_market=True,
+    )
+    Software.objects.create(
+        name="Calc",
+        slug="calc",
+        category="Tableur",
+        license="MIT",
+        platforms=["web"],
+        status="observation",
+    )
+    draw = Software.objects.create(name="Draw", slug="draw", category="Dessin")
+    Declaration.objects.create(user=UserFactory(), software=draw, kind=DeclarationKind.REFERENT)
+
+    assert set(listed(client.get(f"/sill/?{query}"))) == expected
