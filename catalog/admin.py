@@ -1,11 +1,27 @@
 """Back office for the catalogue. Harvested fields are read-only: the next harvest would
 overwrite them; editors edit what is theirs (public bodies, forge and owner settings)."""
 
-from django.contrib import admin
+import json
 
+from django.contrib import admin, messages
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from catalog import tasks
 from catalog.models import Forge, HarvestRun, Owner, PublicBody, Repository
+from catalog.services.accounts_export import export_accounts
 
 HARVEST_STATE = ("last_attempt_at", "last_success_at", "last_error")
+
+
+def formatted_json(value) -> str:
+    return format_html(
+        "<pre style='white-space: pre-wrap; max-height: 40rem; overflow: auto'>{}</pre>",
+        json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True, default=str),
+    )
 
 
 @admin.register(PublicBody)
@@ -28,6 +44,46 @@ class ForgeAdmin(admin.ModelAdmin):
     search_fields = ("host", "pso_id")
     autocomplete_fields = ("public_body",)
     readonly_fields = HARVEST_STATE
+    exclude = ("conditional_state",)
+    actions = ["harvest_now", "export_yaml", "deactivate"]
+
+    @admin.action(description=_("Collecter maintenant"))
+    def harvest_now(self, request, queryset):
+        forges = list(queryset.filter(harvest_whole=True).values_list("pk", flat=True))
+        owners = list(
+            Owner.objects.harvestable()
+            .filter(forge__in=queryset, forge__harvest_whole=False)
+            .values_list("pk", flat=True)
+        )
+
+        def enqueue():
+            for pk in forges:
+                tasks.harvest_forge.delay(pk)
+            for pk in owners:
+                tasks.harvest_owner.delay(pk)
+
+        transaction.on_commit(enqueue)
+        self.message_user(
+            request,
+            _("%(forges)d forge(s) et %(owners)d compte(s) mis en file de collecte.")
+            % {"forges": len(forges), "owners": len(owners)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Exporter la liste des comptes (YAML)"))
+    def export_yaml(self, request, queryset):
+        response = HttpResponse(
+            export_accounts(queryset), content_type="application/yaml; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="comptes-organismes-publics.yml"'
+        return response
+
+    @admin.action(description=_("Désactiver"))
+    def deactivate(self, request, queryset):
+        count = queryset.update(is_active=False)
+        self.message_user(
+            request, ngettext("%d forge désactivée.", "%d forges désactivées.", count) % count
+        )
 
 
 @admin.register(Owner)
@@ -35,16 +91,16 @@ class OwnerAdmin(admin.ModelAdmin):
     list_display = (
         "path",
         "forge",
-        "kind",
         "listed",
         "is_active",
-        "ignored_since",
+        "repository_count",
         "last_success_at",
+        "short_error",
     )
     list_filter = ("listed", "is_active", "kind", "forge__kind")
-    search_fields = ("path", "name", "pso_id")
+    search_fields = ("path", "name", "pso_id", "forge__host")
     list_select_related = ("forge",)
-    autocomplete_fields = ("public_body",)
+    autocomplete_fields = ("public_body", "forge")
     readonly_fields = (
         "remote_id",
         "kind",
@@ -55,10 +111,44 @@ class OwnerAdmin(admin.ModelAdmin):
         "email",
         "location",
         "forge_created_at",
-        "raw",
+        "repository_count",
+        "star_count",
+        "last_activity_at",
+        "raw_payload",
         *HARVEST_STATE,
     )
-    exclude = ("conditional_state",)
+    exclude = ("conditional_state", "raw")
+    actions = ["harvest_now", "deactivate"]
+
+    @admin.display(description=_("dernière erreur"))
+    def short_error(self, owner):
+        return owner.last_error[:80]
+
+    @admin.display(description=_("réponse brute de la forge"))
+    def raw_payload(self, owner):
+        return formatted_json(owner.raw)
+
+    @admin.action(description=_("Collecter maintenant"))
+    def harvest_now(self, request, queryset):
+        owner_ids = list(queryset.values_list("pk", flat=True))
+        transaction.on_commit(lambda: [tasks.harvest_owner.delay(pk) for pk in owner_ids])
+        self.message_user(
+            request,
+            ngettext(
+                "%d compte mis en file de collecte.",
+                "%d comptes mis en file de collecte.",
+                len(owner_ids),
+            )
+            % len(owner_ids),
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Désactiver"))
+    def deactivate(self, request, queryset):
+        count = queryset.update(is_active=False)
+        self.message_user(
+            request, ngettext("%d compte désactivé.", "%d comptes désactivés.", count) % count
+        )
 
 
 @admin.register(Repository)
@@ -68,9 +158,16 @@ class RepositoryAdmin(admin.ModelAdmin):
     search_fields = ("full_path", "description")
     list_select_related = ("forge",)
     date_hierarchy = "updated_at"
+    exclude = ("raw", "search_vector")
 
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
+        editable = set(getattr(self, "editor_fields", ()))
+        harvested = [f.name for f in self.model._meta.fields if f.name not in editable]
+        return [*harvested, "raw_payload"]
+
+    @admin.display(description=_("réponse brute de la forge"))
+    def raw_payload(self, repository):
+        return formatted_json(repository.raw)
 
     def has_add_permission(self, request):
         return False
@@ -90,8 +187,8 @@ class HarvestRunAdmin(admin.ModelAdmin):
         "requests",
         "not_modified",
     )
-    list_filter = ("status", "forge__kind")
-    list_select_related = ("forge", "owner")
+    list_filter = ("status", "forge__kind", "forge")
+    list_select_related = ("forge", "owner", "owner__forge")
     date_hierarchy = "started_at"
 
     def get_readonly_fields(self, request, obj=None):
