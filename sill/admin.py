@@ -1,6 +1,18 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from sill import services
 from sill.models import Declaration, ExternalValue, Instance, Software
+
+
+class DereferenceForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Raison du déréférencement"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ExternalValueInline(admin.TabularInline):
@@ -19,6 +31,54 @@ class SoftwareAdmin(admin.ModelAdmin):
     autocomplete_fields = ("parent", "source_repository")
     filter_horizontal = ("similar",)
     inlines = [ExternalValueInline]
+    exclude = ("search_vector",)
+    actions = ["dereference", "merge_duplicates"]
+
+    @admin.action(description=_("Déréférencer (avec une raison)"))
+    def dereference(self, request, queryset):
+        form = DereferenceForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            for software in queryset:
+                services.dereference(software=software, reason=form.cleaned_data["reason"])
+                self.log_change(request, software, f"Déréférencé : {form.cleaned_data['reason']}")
+            count = queryset.count()
+            self.message_user(
+                request,
+                ngettext("%d logiciel déréférencé.", "%d logiciels déréférencés.", count) % count,
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/sill/dereference.html",
+            {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "queryset": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "title": _("Déréférencer"),
+            },
+        )
+
+    @admin.action(description=_("Fusionner les doublons dans le plus ancien"))
+    def merge_duplicates(self, request, queryset):
+        ordered = list(queryset.order_by("added_at", "pk"))
+        if len(ordered) < 2:
+            self.message_user(
+                request, _("Sélectionnez au moins deux logiciels à fusionner."), messages.ERROR
+            )
+            return
+        keep, duplicates = ordered[0], ordered[1:]
+        names = ", ".join(s.name for s in duplicates)
+        merged = services.merge(keep=keep, duplicates=duplicates)
+        self.log_change(request, keep, f"Fusion de : {names}")
+        self.message_user(
+            request,
+            _("%(count)d doublon(s) fusionné(s) dans « %(name)s ».")
+            % {"count": merged, "name": keep.name},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Declaration)
@@ -27,10 +87,12 @@ class DeclarationAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     list_select_related = ("software", "user", "public_body")
     autocomplete_fields = ("software", "user", "public_body")
+    date_hierarchy = "created_at"
 
 
 @admin.register(Instance)
 class InstanceAdmin(admin.ModelAdmin):
     list_display = ("url", "software", "public_body", "is_public")
+    list_filter = ("is_public",)
     list_select_related = ("software", "public_body")
     autocomplete_fields = ("software", "public_body")
