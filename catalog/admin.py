@@ -3,6 +3,7 @@ overwrite them; editors edit what is theirs (public bodies, forge and owner sett
 
 import json
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.http import HttpResponse
@@ -10,8 +11,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from catalog import tasks
-from catalog.models import Forge, HarvestRun, Owner, PublicBody, Repository
+from catalog import awesome, tasks
+from catalog.listing_cache import bump_catalog_version
+from catalog.models import AWESOME_CRITERIA, Forge, HarvestRun, Owner, PublicBody, Repository
 from catalog.services.accounts_export import export_accounts
 
 HARVEST_STATE = ("last_attempt_at", "last_success_at", "last_error")
@@ -151,10 +153,49 @@ class OwnerAdmin(admin.ModelAdmin):
         )
 
 
+AWESOME_FIELDS = ("awesome_checked_at", *AWESOME_CRITERIA, "awesome_note")
+
+
+class AwesomeForm(forms.ModelForm):
+    """A checked date means the five criteria were checked: all of them, or none."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("awesome_checked_at"):
+            criteria = {name: data.get(name) for name in AWESOME_CRITERIA}
+            missing = [name for name, ticked in criteria.items() if not ticked]
+            if missing:
+                raise forms.ValidationError(
+                    _("Un dépôt Awesome doit remplir les cinq critères ; il manque : %s.")
+                    % ", ".join(
+                        str(Repository._meta.get_field(name).verbose_name) for name in missing
+                    )
+                )
+        return data
+
+
 @admin.register(Repository)
 class RepositoryAdmin(admin.ModelAdmin):
-    list_display = ("full_path", "forge", "license_spdx", "score", "stars", "gone_since")
-    list_filter = ("forge__kind", "is_archived", "is_fork", "publiccode_valid")
+    list_display = (
+        "full_path",
+        "forge",
+        "license_spdx",
+        "score",
+        "stars",
+        "awesome_checked_at",
+        "gone_since",
+    )
+    list_filter = (
+        "forge__kind",
+        "is_archived",
+        "is_fork",
+        "publiccode_valid",
+        "awesome_checked_at",
+    )
+    # The Awesome selection is the editors' own: everything else comes from the harvest.
+    editor_fields = AWESOME_FIELDS
+    form = AwesomeForm
+    actions = ["remove_from_awesome"]
     search_fields = ("full_path", "description")
     list_select_related = ("forge",)
     date_hierarchy = "updated_at"
@@ -171,6 +212,27 @@ class RepositoryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def save_model(self, request, obj, form, change):
+        if obj.awesome_checked_at:
+            criteria = {name: getattr(obj, name) for name in AWESOME_CRITERIA}
+            try:
+                awesome.mark_awesome(
+                    repository=obj,
+                    criteria=criteria,
+                    checked_on=obj.awesome_checked_at,
+                    note=obj.awesome_note,
+                )
+            except ValueError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return
+        super().save_model(request, obj, form, change)
+        bump_catalog_version()
+
+    @admin.action(description=_("Retirer de la sélection Awesome"))
+    def remove_from_awesome(self, request, queryset):
+        for repository in queryset.awesome():
+            awesome.unmark_awesome(repository=repository)
 
 
 @admin.register(HarvestRun)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from django.utils import timezone
 
-from catalog import licenses
+from catalog import awesome, licenses
 from catalog.enums import ForgeKind
 from catalog.models import Forge, Owner, Repository
 from catalog.search import update_search_vectors
@@ -159,3 +159,5 @@ def load(*, stdout) -> None:
         f"2021 catalogue dump: {len(rows)} rows, {distinct} distinct repositories from "
         f"{len(owner_keys)} owners on {len({host for host, *_ in parsed})} forges"
     )
+    report = awesome.import_awesome(text=awesome.read_source(), checked_on=timezone.localdate())
+    stdout.write(f"Awesome selection: {report.summary()}")

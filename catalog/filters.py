@@ -91,6 +91,7 @@ class RepositoryFilter(django_filters.FilterSet):
         method="filter_archived", choices=ARCHIVED_CHOICES, label=_("Dépôts archivés")
     )
     active = yes_no(_("Actifs dans les 12 derniers mois"), method="filter_active")
+    awesome = yes_no(_("Sélection Awesome"), method="filter_awesome")
     min_stars = django_filters.NumberFilter(
         field_name="stars", lookup_expr="gte", min_value=0, label=_("Étoiles au moins")
     )
@@ -137,6 +138,11 @@ class RepositoryFilter(django_filters.FilterSet):
         since = timezone.now() - timedelta(days=ACTIVE_DAYS)
         recent = Q(pushed_at__gte=since) | Q(updated_at__gte=since)
         return queryset.filter(recent if value else ~recent)
+
+    def filter_awesome(self, queryset, name, value):
+        if value:
+            return queryset.awesome()
+        return queryset.exclude(pk__in=Repository.objects.awesome().values("pk"))
 
 
 def search_text(params) -> str:

@@ -7,6 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.enums import HARVESTED_KINDS, ForgeKind, OwnerKind, RunStatus
 
+# The five criteria the editors check before a repository joins the Awesome selection.
+AWESOME_CRITERIA = (
+    "awesome_free_license",
+    "awesome_maintained",
+    "awesome_documented",
+    "awesome_sponsored",
+    "awesome_used_by_several",
+)
+
 # --- QuerySets -------------------------------------------------------------------------
 
 
@@ -55,6 +64,13 @@ class RepositoryQuerySet(models.QuerySet):
     def visible(self):
         """What the public sees: never the repositories the forge no longer lists."""
         return self.filter(gone_since__isnull=True)
+
+    def awesome(self):
+        """Checked by the editors on the five Awesome criteria (see catalog.awesome)."""
+        return self.filter(
+            awesome_checked_at__isnull=False,
+            **dict.fromkeys(AWESOME_CRITERIA, True),
+        )
 
     def search(self, text):
         """Narrowed to a full-text search, annotated with `rank` (see catalog.search)."""
@@ -302,6 +318,33 @@ class Repository(models.Model):
     last_seen_at = models.DateTimeField(_("vu le"), default=timezone.now)
     gone_since = models.DateTimeField(_("disparu depuis"), null=True, blank=True)
 
+    # The Awesome selection: the editors' own fields, never written by the harvest.
+    awesome_checked_at = models.DateField(_("vérifié Awesome le"), null=True, blank=True)
+    awesome_free_license = models.BooleanField(
+        _("licence libre"),
+        default=False,
+        help_text=_("Publié sous une licence approuvée par la FSF ou l’OSI."),
+    )
+    awesome_maintained = models.BooleanField(
+        _("maintenu"),
+        default=False,
+        help_text=_("Activement maintenu par des personnes que l’on peut contacter."),
+    )
+    awesome_documented = models.BooleanField(
+        _("documenté"), default=False, help_text=_("Bien documenté.")
+    )
+    awesome_sponsored = models.BooleanField(
+        _("soutenu par un organisme public"),
+        default=False,
+        help_text=_("Financé ou porté par au moins une administration."),
+    )
+    awesome_used_by_several = models.BooleanField(
+        _("utilisé par plusieurs administrations"),
+        default=False,
+        help_text=_("Utilisé ou déployé par plusieurs administrations."),
+    )
+    awesome_note = models.TextField(_("note Awesome"), blank=True)
+
     objects = RepositoryQuerySet.as_manager()
 
     class Meta:
@@ -336,6 +379,13 @@ class Repository(models.Model):
     @property
     def last_activity_at(self):
         return max(filter(None, [self.pushed_at, self.updated_at]), default=None)
+
+    @property
+    def is_awesome(self):
+        """The five criteria ticked and the check dated (as RepositoryQuerySet.awesome)."""
+        return self.awesome_checked_at is not None and all(
+            getattr(self, field) for field in AWESOME_CRITERIA
+        )
 
     @property
     def publiccode_summary(self):

@@ -6,5 +6,6 @@ app_name = "catalog"
 
 urlpatterns = [
     path("", views.repository_list, name="index"),
+    path("awesome/", views.awesome_list, name="awesome"),
     path("<str:host>/<path:full_path>/", views.repository_detail, name="detail"),
 ]

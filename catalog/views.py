@@ -107,6 +107,14 @@ def repository_list(request):
     return repository_listing(request, template="catalog/repository_list.html")
 
 
+def awesome_list(request):
+    """The Awesome selection: every repository the editors checked, best score first."""
+    repositories = (
+        Repository.objects.visible().awesome().for_list().order_by("-score", "-stars", "full_path")
+    )
+    return render(request, "catalog/awesome.html", {"repositories": repositories})
+
+
 def repository_detail(request, host, full_path):
     visible = Repository.objects.visible().for_detail()
     full_path = full_path.strip("/")

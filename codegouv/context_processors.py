@@ -12,16 +12,28 @@ MAIN_NAVIGATION = (
 
 
 def site(request):
-    """Service name, tagline and the main navigation with the current section marked."""
+    """Service name, tagline and the main navigation with the current section marked;
+    the guide pages the editors placed in the navigation or the footer."""
+    from codegouv.guides import linked_pages
+
     path = request.path_info
     navigation = []
     for label, url_name in MAIN_NAVIGATION:
         url = reverse(url_name)
         navigation.append({"label": label, "url": url, "current": path.startswith(url)})
+    guides = linked_pages()
+    for title, slug in guides["navigation"]:
+        url = reverse("guides:detail", args=[slug])
+        navigation.append({"label": title, "url": url, "current": path.startswith(url)})
+    footer_guides = [
+        {"label": title, "url": reverse("guides:detail", args=[slug])}
+        for title, slug in guides["footer"]
+    ]
     return {
         "SITE_NAME": settings.SITE_NAME,
         "SITE_TAGLINE": settings.SITE_TAGLINE,
         "CONTACT_EMAIL": settings.CONTACT_EMAIL,
         "HOSTING_PROVIDER": settings.HOSTING_PROVIDER,
         "main_navigation": navigation,
+        "footer_guides": footer_guides,
     }

@@ -2,6 +2,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from catalog.sitemaps import OwnerSitemap, RepositorySitemap
+from codegouv.models import GuidePage
 from sill.sitemaps import SoftwareSitemap
 
 
@@ -33,9 +34,22 @@ class StaticViewSitemap(Sitemap):
         return reverse(item)
 
 
+class GuidePageSitemap(Sitemap):
+    """The published guide pages (written in French)."""
+
+    changefreq = "monthly"
+
+    def items(self):
+        return GuidePage.objects.published().order_by("pk").only("slug", "updated_at")
+
+    def lastmod(self, page):
+        return page.updated_at
+
+
 SITEMAPS = {
     "static": StaticViewSitemap,
     "repositories": RepositorySitemap,
     "organisations": OwnerSitemap,
     "sill": SoftwareSitemap,
+    "guides": GuidePageSitemap,
 }

@@ -21,6 +21,7 @@ urlpatterns = i18n_patterns(
     path("contributions/", include("contributions.urls")),
     path("statistiques/", statistics_page, name="stats"),
     path("compte/", include("accounts.urls")),
+    path("guides/", include("codegouv.guides")),
     path("", include("codegouv.pages")),
     prefix_default_language=False,
 )

@@ -17,8 +17,13 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         from catalog import home
 
+        from codegouv.highlights import active_highlights
+
         return super().get_context_data(
-            counters=home.counters(), latest=home.latest_repositories(), **kwargs
+            counters=home.counters(),
+            latest=home.latest_repositories(),
+            highlights=active_highlights(),
+            **kwargs,
         )
 
 

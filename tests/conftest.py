@@ -41,6 +41,15 @@ def isolated_cache(request, settings):
     caches["default"].clear()
 
 
+@pytest.fixture
+def warm_navigation_cache(db):
+    """Every page reads the guide pages' placements once, then from the cache: query-count
+    tests load them first so that they measure the page, not the first cache fill."""
+    from codegouv.guides import linked_pages
+
+    linked_pages()
+
+
 @pytest.fixture(autouse=True)
 def eager_celery(request):
     """Tasks run in-process during tests, even when REDIS_URL points at a real broker."""

@@ -183,7 +183,9 @@ def _rows(model, count):
         "/admin/accounts/user/",
     ],
 )
-def test_changelists_make_the_same_number_of_queries_at_n_and_2n_rows(admin_client, url):
+def test_changelists_make_the_same_number_of_queries_at_n_and_2n_rows(
+    admin_client, url, warm_navigation_cache
+):
     model = url.rstrip("/").rsplit("/", 1)[1]
 
     def queries_after(count):
@@ -193,3 +195,26 @@ def test_changelists_make_the_same_number_of_queries_at_n_and_2n_rows(admin_clie
         return len(captured)
 
     assert queries_after(3) == queries_after(3)  # 3 rows, then 6
+
+
+def test_editors_tick_the_awesome_criteria_all_or_none(client, editor):
+    repository = RepositoryFactory(description="harvested")
+    url = f"/admin/catalog/repository/{repository.pk}/change/"
+    data = {
+        "awesome_checked_at": "2026-11-30",
+        "awesome_note": "vérifié",
+        "awesome_free_license": "on",
+        "awesome_maintained": "on",
+    }
+
+    response = client.post(url, data)
+    assert "il manque" in response.content.decode()
+    repository.refresh_from_db()
+    assert not repository.is_awesome
+
+    for name in ("awesome_documented", "awesome_sponsored", "awesome_used_by_several"):
+        data[name] = "on"
+    client.post(url, {**data, "description": "changed by hand"})
+    repository.refresh_from_db()
+    assert repository.is_awesome
+    assert repository.description == "harvested"  # harvested fields are read-only

@@ -234,7 +234,9 @@ def test_owner_pages(client):
         "/depots/github.com/org/depot-main/",
     ],
 )
-def test_query_count_does_not_grow_with_rows(client, django_assert_num_queries, url):
+def test_query_count_does_not_grow_with_rows(
+    client, django_assert_num_queries, url, warm_navigation_cache
+):
     owner = OwnerFactory(path="org")
     RepositoryFactory(owner=owner, name="depot-main", description="projet", topics=["a"])
 

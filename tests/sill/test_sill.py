@@ -143,7 +143,7 @@ def test_detail_shows_declarations_by_public_body_and_hides_internal_instances(c
 
 
 @pytest.mark.parametrize("url", ["/sill/", "/sill/?q=office", "/sill/libreoffice/"])
-def test_query_count_does_not_grow(client, django_assert_num_queries, url):
+def test_query_count_does_not_grow(client, django_assert_num_queries, url, warm_navigation_cache):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -1,0 +1,156 @@
+"""The Awesome selection: repositories the editors checked on five criteria.
+
+A repository joins it when it is published under a free licence, maintained, documented,
+sponsored by a public body and used by several administrations. These are the editors'
+fields: the harvest never writes them.
+
+`import_awesome` reads the list code.gouv.fr published (awesome-codegouvfr.yml in the
+codegouvfr-data repository): a mapping of repository URLs to `added`, `default_branch`…
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import reduce
+from operator import or_
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from catalog.listing_cache import bump_catalog_version
+from catalog.models import AWESOME_CRITERIA, Repository
+
+SOURCE = Path(__file__).resolve().parent / "data" / "awesome-codegouvfr.yml"
+IMPORT_NOTE = "Sélection Awesome de code.gouv.fr"
+CHECK_FIELDS = (*AWESOME_CRITERIA, "awesome_checked_at")
+
+
+def mark_awesome(*, repository: Repository, criteria: dict, checked_on: date, note: str = ""):
+    """Record the editors' check; refused unless all five criteria are met."""
+    missing = [name for name in AWESOME_CRITERIA if not criteria.get(name)]
+    unknown = sorted(set(criteria) - set(AWESOME_CRITERIA))
+    if unknown:
+        raise ValueError(_("Critères Awesome inconnus : %s.") % ", ".join(unknown))
+    if missing:
+        labels = ", ".join(str(Repository._meta.get_field(name).verbose_name) for name in missing)
+        raise ValueError(
+            _("Un dépôt Awesome doit remplir les cinq critères ; il manque : %s.") % labels
+        )
+    if checked_on is None:
+        raise ValueError(_("Indiquez la date de la vérification Awesome."))
+    for name in AWESOME_CRITERIA:
+        setattr(repository, name, True)
+    repository.awesome_checked_at = checked_on
+    repository.awesome_note = note
+    repository.save(update_fields=[*AWESOME_CRITERIA, "awesome_checked_at", "awesome_note"])
+    bump_catalog_version()
+    return repository
+
+
+def normalize_url(url: str) -> str:
+    """`https://GitHub.com/Org/Repo.git/` and `https://github.com/org/repo` compare equal."""
+    url = str(url).strip().lower().rstrip("/")
+    if url.endswith(".git"):
+        url = url[: -len(".git")].rstrip("/")
+    parts = urlsplit(url)
+    if not parts.netloc:
+        return url
+    return f"{parts.netloc}{parts.path}".rstrip("/")
+
+
+@dataclass
+class AwesomeReport:
+    marked: list[str] = field(default_factory=list)
+    # Already Awesome: the editors' own check (date, note) is kept.
+    already: list[str] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.marked)} repositories marked Awesome, "
+            f"{len(self.already)} already Awesome, "
+            f"{len(self.unmatched)} listed URLs not in the catalogue, "
+            f"{len(self.invalid)} invalid entries"
+        )
+
+
+def read_entries(text: str) -> list[str]:
+    """The repository URLs of the list, in order. Raises ValueError on a malformed file."""
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ValueError(_("Liste Awesome illisible : %s") % exc) from None
+    if document is None:
+        return []
+    if not isinstance(document, dict):
+        raise ValueError(_("La liste Awesome doit associer des adresses de dépôts à leurs dates."))
+    return [str(url) for url in document]
+
+
+def _candidates(keys: set[str]) -> list[Repository]:
+    """Visible repositories whose URL may match one of `keys`, in one query."""
+    if not keys:
+        return []
+    # A URL holding "host/path" may match (a longer path too): normalising decides.
+    condition = reduce(or_, (Q(web_url__icontains=key) for key in sorted(keys)))
+    return list(Repository.objects.visible().filter(condition).only("pk", "web_url", *CHECK_FIELDS))
+
+
+@transaction.atomic
+def import_awesome(*, text: str, checked_on: date) -> AwesomeReport:
+    """Mark the catalogue's repositories listed in `text` as Awesome, checked on `checked_on`.
+
+    Repositories already Awesome keep their check, so running it again changes nothing.
+    Entries matching no repository (not harvested yet, or gone) are reported, not errors."""
+    report = AwesomeReport()
+    wanted: dict[str, str] = {}
+    for url in read_entries(text):
+        key = normalize_url(url)
+        if "/" not in key or "." not in key.split("/", 1)[0]:
+            report.invalid.append(url)
+            continue
+        wanted.setdefault(key, url)
+
+    by_key: dict[str, list[Repository]] = {}
+    for repository in _candidates(set(wanted)):
+        by_key.setdefault(normalize_url(repository.web_url), []).append(repository)
+
+    matched = []
+    for key, url in wanted.items():
+        repositories = by_key.get(key)
+        if not repositories:
+            report.unmatched.append(url)
+        elif all(repository.is_awesome for repository in repositories):
+            report.already.append(url)
+        else:
+            matched.extend(r for r in repositories if not r.is_awesome)
+            report.marked.append(url)
+
+    if matched:
+        Repository.objects.filter(pk__in=[r.pk for r in matched]).update(
+            awesome_checked_at=checked_on,
+            awesome_note=IMPORT_NOTE,
+            **dict.fromkeys(AWESOME_CRITERIA, True),
+        )
+        bump_catalog_version()
+    return report
+
+
+def read_source(path: Path | None = None) -> str:
+    return (path or SOURCE).read_text(encoding="utf-8")
+
+
+def unmark_awesome(*, repository: Repository) -> Repository:
+    """Take a repository out of the selection (the criteria are cleared, the note kept)."""
+    for name in AWESOME_CRITERIA:
+        setattr(repository, name, False)
+    repository.awesome_checked_at = None
+    repository.save(update_fields=[*AWESOME_CRITERIA, "awesome_checked_at"])
+    bump_catalog_version()
+    return repository

@@ -1,0 +1,106 @@
+"""Guide pages: Markdown rendering, the cached list of linked pages, the public views."""
+
+import markdown
+import nh3
+from django.core.cache import cache
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+from codegouv.models import GuidePage
+
+app_name = "guides"
+
+# What Markdown (with tables, fenced code and the table of contents) produces and we keep.
+ALLOWED_TAGS = {
+    "p", "br", "hr", "blockquote", "pre", "code", "em", "strong", "b", "i", "u", "s", "del",
+    "sub", "sup", "abbr", "mark", "small",
+    "h1", "h2", "h3", "h4", "h5", "h6",
+    "ul", "ol", "li", "dl", "dt", "dd",
+    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+    "a", "img", "div", "span",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "abbr": {"title"},
+    # Column alignment of Markdown tables, as style="text-align: …" (nothing else kept).
+    "th": {"style", "colspan", "rowspan"},
+    "td": {"style", "colspan", "rowspan"},
+    "ol": {"start"},
+    # Anchors from the toc extension, so that headings can be linked to.
+    **{f"h{level}": {"id"} for level in range(1, 7)},
+}
+ALLOWED_CLASSES = {"div": {"toc"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+PLACEMENTS_CACHE_KEY = "codegouv:guides:placements"
+PLACEMENTS_CACHE_TIMEOUT = 3600
+
+
+# DSFR table markup around each table; applied after sanitising, where every "<table>"
+# left is a real tag (text that looks like one is escaped by then).
+TABLE_OPEN = (
+    '<div class="fr-table"><div class="fr-table__wrapper"><div class="fr-table__container">'
+    '<div class="fr-table__content"><table>'
+)
+TABLE_CLOSE = "</table></div></div></div></div>"
+
+
+def render_markdown(text):
+    """Markdown to HTML, then sanitised: only formatting, links and images survive."""
+    html = markdown.markdown(text or "", extensions=["tables", "fenced_code", "toc"])
+    html = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        filter_style_properties={"text-align"},
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener",
+    )
+    return html.replace("<table>", TABLE_OPEN).replace("</table>", TABLE_CLOSE)
+
+
+def linked_pages():
+    """{"footer": [...], "navigation": [...]} of (title, slug): one query, then the cache.
+
+    The admin clears the cache whenever a page is saved or deleted."""
+    pages = cache.get(PLACEMENTS_CACHE_KEY)
+    if pages is None:
+        pages = {placement: [] for placement in GuidePage.Placement.values}
+        for row in GuidePage.objects.placements():
+            pages[row.placement].append((row.title, row.slug))
+        cache.set(PLACEMENTS_CACHE_KEY, pages, PLACEMENTS_CACHE_TIMEOUT)
+    return pages
+
+
+def forget_linked_pages():
+    cache.delete(PLACEMENTS_CACHE_KEY)
+
+
+def wants_preview(request):
+    return request.GET.get("apercu") == "1" and request.user.is_staff
+
+
+@require_GET
+def guide_list(request):
+    return render(request, "guides/list.html", {"pages": GuidePage.objects.for_list()})
+
+
+@require_GET
+def guide_detail(request, slug):
+    pages = GuidePage.objects.all() if wants_preview(request) else GuidePage.objects.published()
+    page = get_object_or_404(pages, slug=slug)
+    return render(
+        request,
+        "guides/detail.html",
+        {"page": page, "body": page.rendered_body(), "preview": not page.is_published},
+    )
+
+
+urlpatterns = [
+    path("", guide_list, name="index"),
+    path("<slug:slug>/", guide_detail, name="detail"),
+]

@@ -1,0 +1,262 @@
+"""The Awesome selection: the editors' check, the import of code.gouv.fr's list, the pages."""
+
+import re
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalog.awesome import IMPORT_NOTE, import_awesome, mark_awesome, read_source
+from catalog.models import AWESOME_CRITERIA, Forge, Owner, Repository
+from catalog.services.harvest import harvest_owner
+from tests.factories import OwnerFactory, RepositoryFactory
+from tests.fakeforge import FakeForge
+
+pytestmark = pytest.mark.django_db
+
+ALL_CRITERIA = dict.fromkeys(AWESOME_CRITERIA, True)
+CHECKED_ON = date(2025, 10, 1)
+# URLs of the shipped list that are in the 2021 dump loaded by load_demo (counted once with
+# a script normalising both sides: lower case, no trailing slash, no ".git").
+IN_THE_2021_DUMP = {
+    "https://github.com/CatalaLang/catala",
+    "https://github.com/SocialGouv/dashlord",
+    "https://github.com/betagouv/django-magicauth",
+    "https://github.com/InseeFrLab/onyxia",
+    "https://github.com/opendatateam/udata",
+    "https://github.com/EsupPortail/Esup-Pod",
+    "https://github.com/ProgrammeVitam/vitam",
+    "https://github.com/GouvernementFR/dsfr",
+}
+LISTED_IN_THE_FILE = 20  # the two commented-out entries do not count
+
+
+def listed(response):
+    """Full paths of the repositories shown, in order."""
+    return re.findall(
+        r'<h3 class="fr-card__title">\s*<a href="[^"]+">([^<]+)</a>', response.content.decode()
+    )
+
+
+def awesome(**kwargs):
+    repository = RepositoryFactory(**kwargs)
+    return mark_awesome(repository=repository, criteria=ALL_CRITERIA, checked_on=CHECKED_ON)
+
+
+@pytest.mark.parametrize("missing", AWESOME_CRITERIA)
+def test_mark_awesome_refuses_a_missing_criterion(missing):
+    repository = RepositoryFactory()
+
+    with pytest.raises(ValueError, match="doit remplir les cinq critères"):
+        mark_awesome(
+            repository=repository,
+            criteria=ALL_CRITERIA | {missing: False},
+            checked_on=CHECKED_ON,
+        )
+
+    repository.refresh_from_db()
+    assert not repository.is_awesome
+    assert not Repository.objects.awesome().exists()
+
+
+def test_mark_awesome_records_the_check():
+    repository = RepositoryFactory()
+
+    mark_awesome(
+        repository=repository, criteria=ALL_CRITERIA, checked_on=CHECKED_ON, note="Vu en comité"
+    )
+
+    repository = Repository.objects.get(pk=repository.pk)
+    assert repository.is_awesome
+    assert (repository.awesome_checked_at, repository.awesome_note) == (CHECKED_ON, "Vu en comité")
+    assert list(Repository.objects.awesome()) == [repository]
+
+
+def test_an_undated_check_is_not_awesome():
+    RepositoryFactory(**ALL_CRITERIA)
+
+    assert not Repository.objects.awesome().exists()
+    assert not Repository.objects.get().is_awesome
+
+
+def test_import_matches_urls_whatever_their_case_slash_or_git_suffix(
+    django_assert_max_num_queries,
+):
+    RepositoryFactory(web_url="https://github.com/Etalab/Outil/")
+    RepositoryFactory(web_url="https://gitlab.example.fr/dinum/groupe/app.git")
+    RepositoryFactory(web_url="https://github.com/etalab/outil-bis")  # a longer path: no match
+    RepositoryFactory(web_url="https://github.com/etalab/gone", gone=True)
+    text = """
+https://github.com/etalab/outil:
+  added: 2023-11-30
+https://GitLab.example.fr/dinum/groupe/app/:
+  added: 2023-11-30
+https://github.com/etalab/gone:
+  added: 2023-11-30
+https://github.com/ailleurs/inconnu:
+  added: 2023-11-30
+"""
+
+    # One read of every candidate, one update of the matches, whatever the list's length
+    # (plus the savepoint and its release).
+    with django_assert_max_num_queries(4):
+        report = import_awesome(text=text, checked_on=CHECKED_ON)
+
+    assert report.marked == [
+        "https://github.com/etalab/outil",
+        "https://GitLab.example.fr/dinum/groupe/app/",
+    ]
+    assert report.unmatched == [
+        "https://github.com/etalab/gone",
+        "https://github.com/ailleurs/inconnu",
+    ]
+    assert set(Repository.objects.awesome().values_list("web_url", flat=True)) == {
+        "https://github.com/Etalab/Outil/",
+        "https://gitlab.example.fr/dinum/groupe/app.git",
+    }
+    assert set(Repository.objects.awesome().values_list("awesome_note", flat=True)) == {IMPORT_NOTE}
+
+
+def test_import_keeps_an_editors_own_check():
+    repository = RepositoryFactory(web_url="https://github.com/etalab/outil")
+    mark_awesome(
+        repository=repository, criteria=ALL_CRITERIA, checked_on=CHECKED_ON, note="Vu en comité"
+    )
+
+    report = import_awesome(
+        text="https://github.com/etalab/outil:\n  added: 2023-11-30\n",
+        checked_on=date(2026, 1, 1),
+    )
+
+    assert (report.marked, report.already) == ([], ["https://github.com/etalab/outil"])
+    repository.refresh_from_db()
+    assert (repository.awesome_checked_at, repository.awesome_note) == (CHECKED_ON, "Vu en comité")
+
+
+def test_a_malformed_list_is_refused():
+    with pytest.raises(ValueError, match="La liste Awesome doit associer"):
+        import_awesome(text="- just\n- a list\n", checked_on=CHECKED_ON)
+
+
+def test_load_demo_imports_the_shipped_list(capsys):
+    call_command("load_demo")
+
+    out = capsys.readouterr().out
+    assert (
+        f"Awesome selection: {len(IN_THE_2021_DUMP)} repositories marked Awesome, "
+        f"0 already Awesome, {LISTED_IN_THE_FILE - len(IN_THE_2021_DUMP)} listed URLs not in "
+        "the catalogue, 0 invalid entries"
+    ) in out
+    assert set(Repository.objects.awesome().values_list("web_url", flat=True)) == IN_THE_2021_DUMP
+    assert set(Repository.objects.awesome().values_list("awesome_note", flat=True)) == {IMPORT_NOTE}
+
+    # Run again (the quick start loads the demo on every start): nothing changes.
+    report = import_awesome(text=read_source(), checked_on=CHECKED_ON)
+    assert (len(report.marked), len(report.already)) == (0, len(IN_THE_2021_DUMP))
+    assert len(report.unmatched) == LISTED_IN_THE_FILE - len(IN_THE_2021_DUMP)
+    assert "https://github.com/numerique-gouv/django-dsfr" in report.unmatched
+    assert Repository.objects.awesome().count() == len(IN_THE_2021_DUMP)
+
+
+def test_the_awesome_page_lists_exactly_the_awesome_repositories(client):
+    owner = OwnerFactory(path="dinum")
+    awesome(owner=owner, name="choisi", score=40)
+    awesome(owner=owner, name="prefere", score=90)
+    awesome(owner=owner, name="disparu", gone=True)
+    RepositoryFactory(owner=owner, name="ordinaire", **ALL_CRITERIA)  # not dated
+    RepositoryFactory(owner=owner, name="autre")
+
+    response = client.get("/depots/awesome/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert listed(response) == ["dinum/prefere", "dinum/choisi"]
+    assert "<h1>Sélection Awesome</h1>" in html
+    assert "utilisé ou déployé par plusieurs administrations" in html
+    assert 'aria-current="page">Sélection Awesome</a>' in html
+
+
+def test_the_awesome_page_without_any_awesome_repository(client):
+    RepositoryFactory()
+
+    response = client.get("/depots/awesome/")
+
+    assert response.status_code == 200
+    assert "Aucun dépôt n’a encore été retenu" in response.content.decode()
+
+
+def test_the_awesome_filter_and_badge_on_the_listing(client):
+    owner = OwnerFactory(path="dinum")
+    awesome(owner=owner, name="choisi")
+    RepositoryFactory(owner=owner, name="autre")
+
+    assert listed(client.get("/depots/?awesome=true")) == ["dinum/choisi"]
+    assert listed(client.get("/depots/?awesome=false")) == ["dinum/autre"]
+    assert sorted(listed(client.get("/depots/"))) == ["dinum/autre", "dinum/choisi"]
+
+    html = client.get("/depots/").content.decode()
+    cards = dict(re.findall(r'<a href="[^"]+">(dinum/\w+)</a>(.*?)fr-card__end', html, re.S))
+    assert ">Awesome</span>" in cards["dinum/choisi"]
+    assert ">Awesome</span>" not in cards["dinum/autre"]
+    filtered = client.get("/depots/?awesome=true").content.decode()
+    assert 'aria-label="Retirer le filtre Sélection Awesome : oui"' in filtered
+
+
+def test_a_cached_listing_shows_the_badge_once_marked(client):
+    owner = OwnerFactory(path="dinum")
+    repository = RepositoryFactory(owner=owner, name="choisi")
+    assert ">Awesome</span>" not in client.get("/depots/").content.decode()
+
+    mark_awesome(repository=repository, criteria=ALL_CRITERIA, checked_on=CHECKED_ON)
+
+    assert ">Awesome</span>" in client.get("/depots/").content.decode()
+    assert listed(client.get("/depots/?awesome=true")) == ["dinum/choisi"]
+
+
+@pytest.mark.parametrize("url", ["/depots/awesome/", "/depots/?awesome=true"])
+def test_query_count_does_not_grow_with_rows(client, url):
+    owner = OwnerFactory(path="org")
+    client.get(url)  # warms the caches every page shares (the footer's guide pages)
+
+    def queries_for(rows):
+        for _ in range(rows):
+            awesome(owner=owner)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert ">Awesome</span>" in response.content.decode()
+        return len(captured)
+
+    assert queries_for(5) == queries_for(10)
+
+
+@pytest.fixture
+def fake_github():
+    server = FakeForge("github").start()
+    yield server
+    server.stop()
+
+
+def test_the_harvest_never_resets_the_editors_check(fake_github, settings):
+    settings.HARVEST_READ_TIMEOUT = 1
+    settings.HARVEST_MAX_RETRIES = 2
+    remote = fake_github.add_repo("dinum", "app", description="avant", license="MIT")
+    forge = Forge.objects.create(host="github.test", kind="github", api_url=fake_github.api_url)
+    owner = Owner.objects.create(forge=forge, path="dinum")
+    harvest_owner(owner_id=owner.pk)
+    repository = Repository.objects.get(full_path="dinum/app")
+    mark_awesome(
+        repository=repository, criteria=ALL_CRITERIA, checked_on=CHECKED_ON, note="Vu en comité"
+    )
+
+    remote.description = "après"
+    remote.touch()
+    run = harvest_owner(owner_id=owner.pk)
+
+    assert run.updated == 1
+    repository = Repository.objects.get(full_path="dinum/app")
+    assert repository.description == "après"
+    assert repository.is_awesome
+    assert (repository.awesome_checked_at, repository.awesome_note) == (CHECKED_ON, "Vu en comité")
