@@ -16,7 +16,6 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         from catalog import home
-
         from codegouv.highlights import active_highlights
 
         return super().get_context_data(
