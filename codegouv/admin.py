@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from codegouv import guides
 from codegouv.models import GuidePage, Highlight
@@ -65,7 +66,7 @@ class PeriodFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return (
-            ("active", _("en cours")),
+            ("active", pgettext_lazy("highlight period", "en cours")),
             ("upcoming", _("à venir")),
             ("past", _("terminées")),
         )

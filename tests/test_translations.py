@@ -8,8 +8,8 @@ from pathlib import Path
 LOCALE = Path(__file__).resolve().parents[1] / "locale" / "en" / "LC_MESSAGES"
 
 
-def po_entries(path: Path) -> dict[str, str]:
-    """msgid -> msgstr of a .po file (enough of the format for Django's makemessages output)."""
+def po_entries(path: Path) -> dict[tuple[str | None, str], str]:
+    """(msgctxt, msgid) -> msgstr of a .po file (enough of the format for makemessages')."""
     entries, current, key = {}, {"msgid": "", "msgstr": ""}, None
     fuzzy = False
 
@@ -17,14 +17,20 @@ def po_entries(path: Path) -> dict[str, str]:
         if current["msgid"]:
             forms = [v for k, v in current.items() if k.startswith("msgstr[")]
             msgstr = current["msgstr"] if not forms else ("" if "" in forms else forms[0])
-            entries[current["msgid"]] = "" if fuzzy else msgstr
+            entries[(current.get("msgctxt"), current["msgid"])] = "" if fuzzy else msgstr
 
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("#,") and "fuzzy" in line:
             fuzzy = True
-        elif line.startswith("msgid "):
+        elif line.startswith("msgctxt "):
             flush()
-            current, key = {"msgid": "", "msgstr": ""}, "msgid"
+            current, key = {"msgid": "", "msgstr": ""}, "msgctxt"
+            current[key] = ast.literal_eval(line[8:])
+        elif line.startswith("msgid "):
+            if "msgctxt" not in current or current["msgid"]:
+                flush()
+                current = {"msgid": "", "msgstr": ""}
+            key = "msgid"
             current[key] = ast.literal_eval(line[6:])
         elif line.startswith("msgid_plural "):
             key = "msgid_plural"
@@ -49,7 +55,7 @@ def po_entries(path: Path) -> dict[str, str]:
 def test_every_interface_string_has_an_english_translation():
     entries = po_entries(LOCALE / "django.po")
 
-    untranslated = [msgid for msgid, msgstr in entries.items() if not msgstr]
+    untranslated = [msgid for (_ctx, msgid), msgstr in entries.items() if not msgstr]
     assert len(entries) > 50
     assert untranslated == []
 
@@ -59,14 +65,19 @@ def test_the_compiled_catalogue_is_up_to_date():
     with (LOCALE / "django.mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
 
+    def compiled_text(context, msgid):
+        if context:
+            return compiled.pgettext(context, msgid)
+        return compiled.gettext(msgid)
+
     stale = [
         msgid
-        for msgid, msgstr in entries.items()
-        if compiled.gettext(msgid) != msgstr and compiled.ngettext(msgid, "", 1) != msgstr
+        for (context, msgid), msgstr in entries.items()
+        if compiled_text(context, msgid) != msgstr and compiled.ngettext(msgid, "", 1) != msgstr
     ]
     assert stale == [], "run `make messages` to recompile locale/en/LC_MESSAGES/django.mo"
 
 
 def test_placeholders_survive_translation():
-    for msgid, msgstr in po_entries(LOCALE / "django.po").items():
+    for (_context, msgid), msgstr in po_entries(LOCALE / "django.po").items():
         assert sorted(re.findall(r"%\(\w+\)s", msgid)) == sorted(re.findall(r"%\(\w+\)s", msgstr))
