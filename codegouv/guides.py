@@ -5,6 +5,7 @@ import nh3
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from codegouv.models import GuidePage
@@ -40,8 +41,10 @@ PLACEMENTS_CACHE_TIMEOUT = 3600
 
 # DSFR table markup around each table; applied after sanitising, where every "<table>"
 # left is a real tag (text that looks like one is escaped by then).
+# The container scrolls on narrow screens: keyboard users must be able to reach it (RGAA).
 TABLE_OPEN = (
-    '<div class="fr-table"><div class="fr-table__wrapper"><div class="fr-table__container">'
+    '<div class="fr-table"><div class="fr-table__wrapper">'
+    '<div class="fr-table__container" tabindex="0" role="region" aria-label="{label}">'
     '<div class="fr-table__content"><table>'
 )
 TABLE_CLOSE = "</table></div></div></div></div>"
@@ -60,7 +63,8 @@ def render_markdown(text):
         url_schemes=URL_SCHEMES,
         link_rel="noopener",
     )
-    return html.replace("<table>", TABLE_OPEN).replace("</table>", TABLE_CLOSE)
+    opening = TABLE_OPEN.format(label=gettext("Tableau"))
+    return html.replace("<table>", opening).replace("</table>", TABLE_CLOSE)
 
 
 def linked_pages():

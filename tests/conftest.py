@@ -18,7 +18,9 @@ def pytest_report_header(config):
     else:
         where = f"PostgreSQL {db.get('HOST') or 'socket'}:{db.get('PORT') or 5432}"
     redis = f"Redis at {REDIS_URL}" if REDIS_URL else "no Redis (tasks eager, local cache)"
-    return [f"database: {where}", f"services: {redis}"]
+    from tests.e2e.conftest import pytest_report_header as e2e_header
+
+    return [f"database: {where}", f"services: {redis}", e2e_header(config)]
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,0 +1,67 @@
+"""A citizen looks for public maps code, narrows the results, and downloads them.
+
+Journeys still to come with later issues:
+- an agent declares that their administration uses a SILL software (accounts issue);
+- an editor puts a repository forward on the home page: done in test_editor.py (editors issue).
+"""
+
+import csv
+import io
+import re
+
+from playwright.sync_api import expect
+
+
+def shown_count(page):
+    text = page.locator("#result-count").inner_text()
+    return int(re.sub(r"\D", "", text))
+
+
+def test_citizen_searches_filters_sorts_opens_and_exports(page, url, catalogue, screenshot):
+    page.goto(url("/"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("codes sources")
+    page.get_by_label("Rechercher un code source public").fill("carte")
+    page.get_by_label("Rechercher un code source public").press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/depots/\?q=carte"))
+    everything = shown_count(page)
+    assert everything == 6
+
+    page.locator("section[aria-labelledby='facet-language'] a", has_text="JavaScript").click()
+    expect(
+        page.get_by_role("link", name=re.compile("Retirer le filtre.*JavaScript"))
+    ).to_be_visible()
+    assert shown_count(page) == 3
+
+    page.locator("section[aria-labelledby='facet-license'] a", has_text="MIT").click()
+    expect(page.get_by_role("link", name=re.compile("Retirer le filtre.*MIT"))).to_be_visible()
+    assert shown_count(page) == 2
+
+    page.locator("#id_sort").select_option(label="Trier par : Étoiles")
+    page.get_by_role("button", name="Trier", exact=True).click()
+    expect(page).to_have_url(re.compile(r"sort=stars"))
+    titles = page.locator(".fr-card__title a").all_inner_texts()
+    assert [title.strip() for title in titles] == [
+        "ignf/carte-interactive",
+        "ignf/geoportail-carte",
+    ]
+    listing_url = page.url
+
+    page.locator(".fr-card__title a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("carte-interactive")
+    page.get_by_role("link", name="IGN France").first.click()
+    expect(page).to_have_url(re.compile(r"/organisations/github\.com/ignf/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("IGN France")
+
+    page.go_back()
+    page.go_back()
+    expect(page).to_have_url(listing_url)
+    count = shown_count(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="CSV", exact=True).click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    with open(download.path(), encoding="utf-8-sig") as stream:
+        rows = list(csv.DictReader(io.StringIO(stream.read())))
+    assert len(rows) == count == 2
+    screenshot(page)
