@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import math
 import re
-import socket
-import socketserver
-import sys
 import threading
 import time
 import traceback
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote
+
+from tests.fakehttp import TrackingHTTPServer
 
 from . import gitea, github, gitlab
 from .core import (
@@ -594,48 +592,9 @@ class _Handler(BaseHTTPRequestHandler):
         """Silent: see ``FakeForge.requests``."""
 
 
-class _Server(ThreadingHTTPServer):
-    """Tracks connections so that ``stop()`` can close them and join their threads."""
-
-    daemon_threads = True
-    block_on_close = False
+class _Server(TrackingHTTPServer):
+    thread_name = "fakeforge-connection"
 
     def __init__(self, address: tuple[str, int], forge: FakeForge):
         self.forge = forge
-        self._conns: dict[Any, threading.Thread] = {}
-        self._conns_lock = threading.Lock()
         super().__init__(address, _Handler)
-
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind() would do a reverse DNS lookup (socket.getfqdn).
-        socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = self.server_address[:2]
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        thread = threading.Thread(
-            target=self.process_request_thread,
-            args=(request, client_address),
-            name="fakeforge-connection",
-            daemon=True,
-        )
-        with self._conns_lock:
-            self._conns[request] = thread
-        thread.start()
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._conns_lock:
-            self._conns.pop(request, None)
-        super().shutdown_request(request)
-
-    def close_connections(self) -> list[threading.Thread]:
-        """Shut down open (keep-alive) connections; returns their handler threads."""
-        with self._conns_lock:
-            for conn in self._conns:
-                with contextlib.suppress(OSError):
-                    conn.shutdown(socket.SHUT_RDWR)
-            return list(self._conns.values())
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if isinstance(sys.exc_info()[1], OSError):
-            return  # the client went away (timeout, closed connection)
-        super().handle_error(request, client_address)

@@ -1,0 +1,59 @@
+"""The HTTP server under the test fakes (forges, Wikidata): threaded, on 127.0.0.1, and
+able to close its keep-alive connections and join their threads when stopped."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import socketserver
+import sys
+import threading
+from http.server import ThreadingHTTPServer
+from typing import Any
+
+
+class TrackingHTTPServer(ThreadingHTTPServer):
+    """Tracks connections so that ``stop()`` can close them and join their threads."""
+
+    daemon_threads = True
+    block_on_close = False
+    thread_name = "fake-connection"
+
+    def __init__(self, address: tuple[str, int], handler):
+        self._conns: dict[Any, threading.Thread] = {}
+        self._conns_lock = threading.Lock()
+        super().__init__(address, handler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind() would do a reverse DNS lookup (socket.getfqdn).
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = self.server_address[:2]
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        thread = threading.Thread(
+            target=self.process_request_thread,
+            args=(request, client_address),
+            name=self.thread_name,
+            daemon=True,
+        )
+        with self._conns_lock:
+            self._conns[request] = thread
+        thread.start()
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._conns_lock:
+            self._conns.pop(request, None)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> list[threading.Thread]:
+        """Shut down open (keep-alive) connections; returns their handler threads."""
+        with self._conns_lock:
+            for conn in self._conns:
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
+            return list(self._conns.values())
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], OSError):
+            return  # the client went away (timeout, closed connection)
+        super().handle_error(request, client_address)
