@@ -57,3 +57,61 @@ class TrackingHTTPServer(ThreadingHTTPServer):
         if isinstance(sys.exc_info()[1], OSError):
             return  # the client went away (timeout, closed connection)
         super().handle_error(request, client_address)
+
+
+class ServedFake:
+    """Start/stop and context-manager lifecycle of a fake served by a TrackingHTTPServer.
+
+    Subclasses set `host` and `_port` and define `_make_server()` and `_thread_name`.
+    `_stopping` wakes handlers that sleep to simulate latency or delays.
+    """
+
+    _thread_name = "fake"
+
+    def _init_lifecycle(self, host: str, port: int) -> None:
+        self.host = host
+        self._port = port
+        self._httpd: TrackingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+
+    def _make_server(self) -> TrackingHTTPServer:
+        raise NotImplementedError
+
+    def start(self):
+        if self._httpd is None:
+            self._stopping.clear()
+            self._httpd = self._make_server()
+            self._thread = threading.Thread(
+                target=self._httpd.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=self._thread_name,
+                daemon=True,
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        httpd, thread = self._httpd, self._thread
+        if httpd is None or thread is None:
+            return
+        self._stopping.set()
+        httpd.shutdown()
+        thread.join()
+        workers = httpd.close_connections()
+        httpd.server_close()
+        for worker in workers:
+            worker.join(timeout=5)
+        self._httpd = self._thread = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._httpd is None:
+            raise RuntimeError(f"the {type(self).__name__} is not started")
+        return self._httpd.server_address[1]

@@ -335,7 +335,6 @@ def harvest_owner(*, owner_id: int, full: bool = False, client: ForgeClient | No
     forge = owner.forge
     run = HarvestRun.objects.create(forge=forge, owner=owner)
     client = client or build_client(forge)
-    harvester = Harvester(forge=forge, client=client, owner_for=None, now=run.started_at)
     # Repositories inside another listed owner (a GitLab subgroup listed on its own) are
     # left to that owner's run.
     nested = [
@@ -353,7 +352,7 @@ def harvest_owner(*, owner_id: int, full: bool = False, client: ForgeClient | No
             if not any((repo.full_path.lower() + "/").startswith(p) for p in nested)
         }
 
-    harvester.owner_for = owner_for
+    harvester = Harvester(forge=forge, client=client, owner_for=owner_for, now=run.started_at)
     state = {} if full else dict(owner.conditional_state.get("pages", {}))
     try:
         info = client.fetch_owner(owner.path)

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote
 
-from tests.fakehttp import TrackingHTTPServer
+from tests.fakehttp import ServedFake, TrackingHTTPServer
 
 from . import gitea, github, gitlab
 from .core import (
@@ -65,7 +65,7 @@ def _pattern(path: str | re.Pattern[str] | None) -> re.Pattern[str] | None:
     return re.compile(path) if isinstance(path, str) else path
 
 
-class FakeForge:
+class FakeForge(ServedFake):
     """A fake GitHub, GitLab or Gitea API served over HTTP on 127.0.0.1 (see package docs)."""
 
     def __init__(
@@ -75,7 +75,7 @@ class FakeForge:
             raise ValueError(f"kind must be one of {sorted(DIALECTS)}, not {kind!r}")
         self.kind = kind
         self.latency = latency
-        self.host = host
+        self._init_lifecycle(host, port)
         self.rate_limit_budget = 5000
         self.requests: list[LoggedRequest] = []
         self._dialect = DIALECTS[kind]
@@ -93,50 +93,15 @@ class FakeForge:
         self._interrupts: list[_Interrupt] = []
         self._rl_remaining = 0
         self._rl_reset_at: float | None = None
-        self._port = port
-        self._httpd: _Server | None = None
-        self._thread: threading.Thread | None = None
-        self._stopping = threading.Event()
 
     # --- lifecycle --------------------------------------------------------------------------
 
-    def start(self) -> FakeForge:
-        if self._httpd is None:
-            self._stopping.clear()
-            self._httpd = _Server((self.host, self._port), self)
-            self._thread = threading.Thread(
-                target=self._httpd.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name=f"fakeforge-{self.kind}",
-                daemon=True,
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        httpd, thread = self._httpd, self._thread
-        if httpd is None or thread is None:
-            return
-        self._stopping.set()  # wakes handlers sleeping in latency/delays
-        httpd.shutdown()
-        thread.join()
-        workers = httpd.close_connections()
-        httpd.server_close()
-        for worker in workers:
-            worker.join(timeout=5)
-        self._httpd = self._thread = None
-
-    def __enter__(self) -> FakeForge:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+    def _make_server(self) -> _Server:
+        return _Server((self.host, self._port), self)
 
     @property
-    def port(self) -> int:
-        if self._httpd is None:
-            raise RuntimeError("the FakeForge is not started")
-        return self._httpd.server_address[1]
+    def _thread_name(self) -> str:
+        return f"fakeforge-{self.kind}"
 
     @property
     def base_url(self) -> str:

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.fakehttp import TrackingHTTPServer
+from tests.fakehttp import ServedFake, TrackingHTTPServer
 
 from .entities import DEFAULT_PROPS, build_entity, serialise
 
@@ -71,61 +71,26 @@ def _api_error(code: str, info: str, **extra: Any) -> _Response:
     return _json({"error": error, "servedby": "fakewikidata"}, 200, {"MediaWiki-API-Error": code})
 
 
-class FakeWikidata:
+class FakeWikidata(ServedFake):
     """A fake Wikidata Action API served over HTTP on 127.0.0.1 (see the package docs)."""
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, latency: float = 0.0):
-        self.host = host
+        self._init_lifecycle(host, port)
         self.latency = latency
         self.requests: list[LoggedRequest] = []
         self._entities: dict[str, dict] = {}
         self._redirects: dict[str, str] = {}
         self._faults: list[_Fault] = []
         self._lock = threading.RLock()
-        self._port = port
-        self._httpd: _Server | None = None
-        self._thread: threading.Thread | None = None
-        self._stopping = threading.Event()
 
     # --- lifecycle --------------------------------------------------------------------------
 
-    def start(self) -> FakeWikidata:
-        if self._httpd is None:
-            self._stopping.clear()
-            self._httpd = _Server((self.host, self._port), self)
-            self._thread = threading.Thread(
-                target=self._httpd.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name="fakewikidata",
-                daemon=True,
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        httpd, thread = self._httpd, self._thread
-        if httpd is None or thread is None:
-            return
-        self._stopping.set()  # wakes handlers sleeping in latency/delays
-        httpd.shutdown()
-        thread.join()
-        workers = httpd.close_connections()
-        httpd.server_close()
-        for worker in workers:
-            worker.join(timeout=5)
-        self._httpd = self._thread = None
-
-    def __enter__(self) -> FakeWikidata:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+    def _make_server(self) -> _Server:
+        return _Server((self.host, self._port), self)
 
     @property
-    def port(self) -> int:
-        if self._httpd is None:
-            raise RuntimeError("the FakeWikidata is not started")
-        return self._httpd.server_address[1]
+    def _thread_name(self) -> str:
+        return "fakewikidata"
 
     @property
     def url(self) -> str:
