@@ -62,6 +62,25 @@ class User(AbstractBaseUser, PermissionsMixin):
         on_delete=models.SET_NULL,
         related_name="members",
     )
+    siret = models.CharField(
+        _("SIRET"),
+        max_length=14,
+        blank=True,
+        help_text=_("Établissement de l’agent, tel que ProConnect le transmet."),
+    )
+    about = models.TextField(
+        _("présentation"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Quelques mots publics sur vous et votre travail (1 000 caractères au plus)."),
+    )
+    show_name = models.BooleanField(
+        _("afficher mon nom sur mes contributions"),
+        default=False,
+        help_text=_("Sinon, seules celles de votre organisme apparaissent."),
+    )
+    # Set when an editor publishes one of the user's declarations: later ones need no review.
+    trusted_at = models.DateTimeField(_("déclarations de confiance depuis"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -72,6 +91,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("utilisateur")
         verbose_name_plural = _("utilisateurs")
+        permissions = [
+            ("moderate_declarations", _("Peut modérer les déclarations des agents")),
+        ]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]

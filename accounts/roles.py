@@ -16,7 +16,11 @@ EDITOR_PERMISSIONS = [
     ("sill", "externalvalue", ("view",)),
     ("codegouv", "guidepage", ("add", "change", "delete", "view")),
     ("codegouv", "highlight", ("add", "change", "delete", "view")),
+    ("contributions", "contribution", ("change", "view")),
+    ("contributions", "unpublishedcode", ("change", "view")),
 ]
+# Permissions that are not one of a model's add/change/delete/view.
+EDITOR_EXTRA_PERMISSIONS = [("accounts", "moderate_declarations")]
 
 
 def sync_editor_group(apps, schema_editor=None):
@@ -34,7 +38,7 @@ def sync_editor_group(apps, schema_editor=None):
         (app_label, f"{action}_{model}")
         for app_label, model, actions in EDITOR_PERMISSIONS
         for action in actions
-    ]
+    ] + EDITOR_EXTRA_PERMISSIONS
     permissions = [
         permission
         for permission in Permission.objects.select_related("content_type")

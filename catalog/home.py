@@ -18,7 +18,7 @@ def counters() -> dict:
             "repositories": Repository.objects.visible().count(),
             "owners": Owner.objects.filter(repository_count__gt=0).count(),
             "forges": Forge.objects.filter(owners__repository_count__gt=0).distinct().count(),
-            "software": Software.objects.count(),
+            "software": Software.objects.published().count(),
         }
         cache.set(key, values, timeout=600)
     return values

@@ -142,6 +142,8 @@ class PublicBody(models.Model):
         _("identifiant service-public.fr"), max_length=64, unique=True, null=True, blank=True
     )
     name = models.CharField(_("nom"), max_length=300, blank=True)
+    # ProConnect gives an agent's SIRET; its first nine digits (the SIREN) name the body.
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

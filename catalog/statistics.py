@@ -150,11 +150,15 @@ def compute_statistics() -> dict:
     from sill.models import Software
 
     sill = {
-        "total": Software.objects.count(),
-        "categories": _ranked(_grouped(Software.objects.all(), "category"), "category", unknown=""),
-        "licenses": _ranked(_grouped(Software.objects.all(), "license"), "license", unknown=""),
+        "total": Software.objects.published().count(),
+        "categories": _ranked(
+            _grouped(Software.objects.published(), "category"), "category", unknown=""
+        ),
+        "licenses": _ranked(
+            _grouped(Software.objects.published(), "license"), "license", unknown=""
+        ),
         "statuses": {
-            row["status"]: row["count"] for row in _grouped(Software.objects.all(), "status")
+            row["status"]: row["count"] for row in _grouped(Software.objects.published(), "status")
         },
     }
 

@@ -87,18 +87,18 @@ class HighlightAdmin(admin.ModelAdmin):
     list_display = ("title", "target", "order", "period")
     list_filter = (PeriodFilter,)
     search_fields = ("title", "text")
-    list_select_related = ("repository__forge", "software")
-    autocomplete_fields = ("repository", "software")
+    list_select_related = ("repository__forge", "software", "contribution")
+    autocomplete_fields = ("repository", "software", "contribution")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("title", "text", "image_url")}),
         (
             _("Cible"),
             {
-                "fields": ("repository", "software", "url"),
+                "fields": ("repository", "software", "contribution", "url"),
                 "description": _(
-                    "Exactement une : un dépôt, un logiciel du SILL ou une adresse web "
-                    "(par exemple une contribution)."
+                    "Exactement une : un dépôt, un logiciel du SILL, une contribution "
+                    "déclarée ou une adresse web."
                 ),
             },
         ),
@@ -107,7 +107,7 @@ class HighlightAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("cible"))
     def target(self, obj):
-        return obj.repository or obj.software or obj.url
+        return obj.repository or obj.software or obj.contribution or obj.url
 
     @admin.display(description=_("période"), ordering="start_at")
     def period(self, obj):

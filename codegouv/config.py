@@ -109,6 +109,25 @@ def get_database(variable: str, *, sqlite_path: Path) -> dict:
     return config
 
 
+def get_email(variable: str) -> dict:
+    """Django's EMAIL_* settings from smtp://USER:PASSWORD@HOST:PORT (smtp+tls://, smtp+ssl://);
+    the console backend (mails written to the log) when unset."""
+    raw = env.str(variable, default="").strip()
+    if not raw:
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if urlsplit(raw).scheme not in {"smtp", "smtps", "smtp+tls", "smtp+ssl"}:
+        raise ConfigurationError(
+            variable, "malformed value: expected smtp://USER:PASSWORD@HOST:PORT or smtp+tls://…"
+        )
+    try:
+        parsed = environ.Env.email_url_config(raw)
+    except (ValueError, KeyError) as exc:
+        raise ConfigurationError(variable, "malformed value") from exc
+    if not parsed.get("EMAIL_HOST"):
+        raise ConfigurationError(variable, "the host is missing")
+    return {key: value for key, value in parsed.items() if value not in (None, "")}
+
+
 def get_redis_url(variable: str) -> str:
     raw = env.str(variable, default="").strip()
     if not raw:

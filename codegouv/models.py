@@ -45,7 +45,7 @@ class HighlightQuerySet(models.QuerySet):
 
     def for_home(self, now=None):
         """The active highlights with their target, for the home page's cards."""
-        return self.active(now).select_related("repository__forge", "software")
+        return self.active(now).select_related("repository__forge", "software", "contribution")
 
 
 class GuidePage(models.Model):
@@ -134,7 +134,15 @@ class Highlight(models.Model):
         blank=True,
         related_name="highlights",
     )
-    # A contribution, until contributions have their own model, or any other page.
+    contribution = models.ForeignKey(
+        "contributions.Contribution",
+        verbose_name=_("contribution"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="highlights",
+    )
+    # Any other page (an event, an article).
     url = models.URLField(_("adresse web"), max_length=500, blank=True, validators=[WEB_URL])
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     start_at = models.DateTimeField(_("début"), default=timezone.now)
@@ -149,14 +157,19 @@ class Highlight(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(repository__isnull=False, software__isnull=True, url="")
-                    | Q(repository__isnull=True, software__isnull=False, url="")
-                    | (Q(repository__isnull=True, software__isnull=True) & ~Q(url=""))
+                    Q(repository__isnull=False, software__isnull=True, contribution__isnull=True)
+                    & Q(url="")
+                    | Q(repository__isnull=True, software__isnull=False, contribution__isnull=True)
+                    & Q(url="")
+                    | Q(repository__isnull=True, software__isnull=True, contribution__isnull=False)
+                    & Q(url="")
+                    | Q(repository__isnull=True, software__isnull=True, contribution__isnull=True)
+                    & ~Q(url="")
                 ),
                 name="codegouv_highlight_exactly_one_target",
                 violation_error_message=_(
-                    "Choisissez exactement une cible : un dépôt, un logiciel du SILL ou une "
-                    "adresse web."
+                    "Choisissez exactement une cible : un dépôt, un logiciel du SILL, une "
+                    "contribution ou une adresse web."
                 ),
             ),
         ]
@@ -165,13 +178,17 @@ class Highlight(models.Model):
         return self.title
 
     def clean(self):
-        targets = [self.repository_id, self.software_id, self.url]
+        targets = [self.repository_id, self.software_id, self.contribution_id, self.url]
         chosen = sum(1 for target in targets if target)
         if chosen == 0:
-            message = _("Choisissez la cible : un dépôt, un logiciel du SILL ou une adresse web.")
+            message = _(
+                "Choisissez la cible : un dépôt, un logiciel du SILL, une contribution ou une "
+                "adresse web."
+            )
         elif chosen > 1:
             message = _(
-                "Une seule cible à la fois : un dépôt, un logiciel du SILL ou une adresse web."
+                "Une seule cible à la fois : un dépôt, un logiciel du SILL, une contribution "
+                "ou une adresse web."
             )
         else:
             message = None
@@ -187,7 +204,9 @@ class Highlight(models.Model):
             return _("Dépôt")
         if self.software_id:
             return _("Logiciel du SILL")
-        return _("Contribution")
+        if self.contribution_id:
+            return _("Contribution")
+        return _("À découvrir")
 
     @property
     def target_url(self):
@@ -197,6 +216,8 @@ class Highlight(models.Model):
             )
         if self.software_id:
             return reverse("sill:detail", args=[self.software.slug])
+        if self.contribution_id:
+            return reverse("contributions:detail", args=[self.contribution_id])
         return self.url
 
     @property

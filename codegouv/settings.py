@@ -6,6 +6,7 @@ folder; without REDIS_URL, Celery tasks run in-process and the cache is local me
 """
 
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
     "django_filters",
     "widget_tweaks",
     "dsfr",
+    "mozilla_django_oidc",
+    "axes",
     "codegouv",
     "accounts",
     "catalog",
@@ -85,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "codegouv.urls"
@@ -124,9 +129,145 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Who may declare: agents whose address is in one of these domains (a subdomain counts;
+# "ac-*.fr" style patterns allowed) or, with ProConnect, whose SIREN is a known public body.
+PUBLIC_AGENT_EMAIL_DOMAINS = config.get_list(
+    "PUBLIC_AGENT_EMAIL_DOMAINS",
+    default=[
+        "gouv.fr",
+        "ac-*.fr",
+        "univ-*.fr",
+        "cnrs.fr",
+        "inria.fr",
+        "inrae.fr",
+        "inserm.fr",
+        "cea.fr",
+        "cnes.fr",
+        "ign.fr",
+        "insee.fr",
+        "ademe.fr",
+        "aphp.fr",
+        "francetravail.fr",
+        "urssaf.fr",
+        "assurance-maladie.fr",
+        "caf.fr",
+        "senat.fr",
+        "assemblee-nationale.fr",
+        "conseil-etat.fr",
+        "ccomptes.fr",
+        "education.fr",
+        "sante.fr",
+        "developpement-durable.fr",
+    ],
+)
+
+# Mail (moderation decisions): SMTP from EMAIL_URL, else written to the log.
+globals().update(config.get_email("EMAIL_URL"))
+DEFAULT_FROM_EMAIL = config.get_str("DEFAULT_FROM_EMAIL", default=CONTACT_EMAIL)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = config.get_int("EMAIL_TIMEOUT", default=10, minimum=1)
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# --- Login: ProConnect (OpenID Connect) and the local email + password form ---------------
+# The local form (accounts:login) is on by default so that the quick start works; production
+# turns it off once ProConnect is configured. Off, no password is ever checked: the password
+# backend is not installed and the Django admin's login page sends to the portal's.
+LOCAL_LOGIN_ENABLED = config.get_bool("LOCAL_LOGIN_ENABLED", default=True)
+
+# ProConnect: all three or none. Endpoints default to ProConnect's paths under the issuer;
+# `manage.py proconnect_discovery` reads the discovery document and prints the exact lines.
+# Nothing is fetched at startup.
+PROCONNECT_ISSUER = config.get_str("PROCONNECT_ISSUER").rstrip("/")
+PROCONNECT_CLIENT_ID = config.get_str("PROCONNECT_CLIENT_ID")
+PROCONNECT_CLIENT_SECRET = config.get_str("PROCONNECT_CLIENT_SECRET")
+_proconnect_required = {
+    "PROCONNECT_ISSUER": PROCONNECT_ISSUER,
+    "PROCONNECT_CLIENT_ID": PROCONNECT_CLIENT_ID,
+    "PROCONNECT_CLIENT_SECRET": PROCONNECT_CLIENT_SECRET,
+}
+PROCONNECT_ENABLED = all(_proconnect_required.values())
+if any(_proconnect_required.values()) and not PROCONNECT_ENABLED:
+    _missing = next(name for name, value in _proconnect_required.items() if not value)
+    raise config.ConfigurationError(
+        _missing, "required when another PROCONNECT_* variable is set (set all three, or none)"
+    )
+
+
+def _proconnect_url(variable: str, path: str) -> str:
+    """An endpoint: the variable when set, else `path` under the issuer; https only, except
+    on the loopback interface (a local test provider)."""
+    from urllib.parse import urlsplit
+
+    url = config.get_str(variable) or (f"{PROCONNECT_ISSUER}{path}" if PROCONNECT_ISSUER else "")
+    if url:
+        parts = urlsplit(url)
+        local = parts.hostname in {"127.0.0.1", "localhost", "::1"}
+        if parts.scheme != "https" and not (parts.scheme == "http" and local):
+            raise config.ConfigurationError(variable, f"expected an https:// URL, got {url!r}")
+    return url
+
+
+_proconnect_url("PROCONNECT_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = _proconnect_url("PROCONNECT_AUTHORIZATION_ENDPOINT", "/authorize")
+OIDC_OP_TOKEN_ENDPOINT = _proconnect_url("PROCONNECT_TOKEN_ENDPOINT", "/token")
+OIDC_OP_USER_ENDPOINT = _proconnect_url("PROCONNECT_USERINFO_ENDPOINT", "/userinfo")
+OIDC_OP_JWKS_ENDPOINT = _proconnect_url("PROCONNECT_JWKS_ENDPOINT", "/jwks")
+PROCONNECT_END_SESSION_ENDPOINT = _proconnect_url("PROCONNECT_END_SESSION_ENDPOINT", "/session/end")
+OIDC_RP_CLIENT_ID = PROCONNECT_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = PROCONNECT_CLIENT_SECRET
+OIDC_RP_SIGN_ALGO = config.get_str("PROCONNECT_SIGNING_ALGORITHM", default="RS256")
+if OIDC_RP_SIGN_ALGO not in {"RS256", "ES256"}:
+    raise config.ConfigurationError(
+        "PROCONNECT_SIGNING_ALGORITHM", f"expected RS256 or ES256, got {OIDC_RP_SIGN_ALGO!r}"
+    )
+# ProConnect names the family name `usual_name`; `siret` identifies the agent's organisation.
+OIDC_RP_SCOPES = "openid email given_name usual_name siret"
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {
+    "acr_values": config.get_str("PROCONNECT_ACR_VALUES", default="eidas1")
+}
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the logout at ProConnect
+OIDC_TIMEOUT = config.get_int("PROCONNECT_TIMEOUT", default=10, minimum=1)
+OIDC_CREATE_USER = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "proconnect:callback"
+OIDC_OP_LOGOUT_URL_METHOD = "accounts.oidc.provider_logout_url"
+# Seconds of clock skew tolerated on the ID token's exp and iat.
+PROCONNECT_LEEWAY = 60
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses password attempts from a locked-out account or address (django-axes).
+    "accounts.lockout.LockoutBackend",
+    "accounts.oidc.ProConnectBackend",
+]
+if LOCAL_LOGIN_ENABLED:
+    AUTHENTICATION_BACKENDS.append("django.contrib.auth.backends.ModelBackend")
+
+# Failed password attempts (django-axes), recorded in the database so that every web process
+# sees them, Redis or not. An account, or an address, is locked after AXES_FAILURE_LIMIT
+# failures until LOGIN_LOCKOUT_MINUTES after the last one; a success resets its counters.
+AXES_FAILURE_LIMIT = config.get_int("LOGIN_FAILURE_LIMIT", default=5, minimum=1)
+LOGIN_LOCKOUT_MINUTES = config.get_int("LOGIN_LOCKOUT_MINUTES", default=15, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+# Behind the TLS proxy, the client's address is the last one it appends to X-Forwarded-For
+# (earlier entries come from the client and can be forged); otherwise REMOTE_ADDR.
+LOGIN_IP_FROM_FORWARDED_FOR = config.get_bool("DJANGO_BEHIND_TLS_PROXY", default=False)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip_address"
+AXES_WHITELIST_CALLABLE = "accounts.lockout.is_not_a_password_attempt"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked out do not push the end of the lockout further.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# No log of every successful login (personal data nobody needs).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 REDIS_URL = config.get_redis_url("REDIS_URL")
 if REDIS_URL:

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from catalog.sitemaps import OwnerSitemap, RepositorySitemap
 from codegouv.models import GuidePage
+from contributions.sitemaps import ContributionSitemap
 from sill.sitemaps import SoftwareSitemap
 
 
@@ -52,4 +53,5 @@ SITEMAPS = {
     "organisations": OwnerSitemap,
     "sill": SoftwareSitemap,
     "guides": GuidePageSitemap,
+    "contributions": ContributionSitemap,
 }

@@ -4,15 +4,18 @@ from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from accounts import login as login_views
 from catalog.feeds import OwnerFeed, RepositoryFeed
 from catalog.statistics import statistics_page
 from codegouv import views
+from codegouv.admin_moderation import moderation_queue
 from codegouv.sitemaps import SITEMAPS
 
 # French at the root, English under /en/: every page has a stable, shareable URL per language.
 urlpatterns = i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("depots/flux.atom", RepositoryFeed(), name="repositories_feed"),
+    path("depots/a-publier/", include("contributions.urls_unpublished")),
     path("depots/", include("catalog.urls")),
     path("organisations/<str:host>/<path:path>/flux.atom", OwnerFeed(), name="owner_feed"),
     path("organisations/", include("catalog.urls_owners")),
@@ -27,7 +30,16 @@ urlpatterns = i18n_patterns(
 )
 
 urlpatterns += [
+    path(
+        "admin/moderation/",
+        admin.site.admin_view(moderation_queue),
+        name="moderation_queue",
+    ),
+    # Editors log in on the portal's page (ProConnect or the local form), then reach the admin.
+    path("admin/login/", login_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
+    # Registered with ProConnect: the same address whatever the interface language.
+    path("compte/proconnect/", include("accounts.urls_proconnect")),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap"),

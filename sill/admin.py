@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from codegouv.admin_moderation import ModerationAdminMixin
 from sill import services
 from sill.models import Declaration, ExternalValue, Instance, Software
 
@@ -23,12 +24,21 @@ class ExternalValueInline(admin.TabularInline):
 
 
 @admin.register(Software)
-class SoftwareAdmin(admin.ModelAdmin):
-    list_display = ("name", "status", "category", "license", "support_market", "updated_at")
+class SoftwareAdmin(ModerationAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "name",
+        "status",
+        "moderation_status",
+        "category",
+        "license",
+        "support_market",
+        "updated_at",
+    )
+    list_select_related = ("submitted_by",)
     list_filter = ("status", "support_market", "category")
     search_fields = ("name", "function", "wikidata_id")
     prepopulated_fields = {"slug": ("name",)}
-    autocomplete_fields = ("parent", "source_repository")
+    autocomplete_fields = ("parent", "source_repository", "submitted_by")
     filter_horizontal = ("similar",)
     inlines = [ExternalValueInline]
     exclude = ("search_vector",)
@@ -82,17 +92,19 @@ class SoftwareAdmin(admin.ModelAdmin):
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(admin.ModelAdmin):
-    list_display = ("software", "kind", "user", "public_body", "created_at")
+class DeclarationAdmin(ModerationAdminMixin, admin.ModelAdmin):
+    list_display = ("software", "kind", "user", "public_body", "moderation_status", "created_at")
     list_filter = ("kind",)
     list_select_related = ("software", "user", "public_body")
     autocomplete_fields = ("software", "user", "public_body")
+    search_fields = ("software__name", "user__email", "public_body__name", "use_case")
     date_hierarchy = "created_at"
 
 
 @admin.register(Instance)
-class InstanceAdmin(admin.ModelAdmin):
-    list_display = ("url", "software", "public_body", "is_public")
+class InstanceAdmin(ModerationAdminMixin, admin.ModelAdmin):
+    list_display = ("url", "software", "public_body", "user", "is_public", "moderation_status")
     list_filter = ("is_public",)
-    list_select_related = ("software", "public_body")
-    autocomplete_fields = ("software", "public_body")
+    list_select_related = ("software", "public_body", "user")
+    autocomplete_fields = ("software", "public_body", "user")
+    search_fields = ("url", "software__name", "public_body__name")

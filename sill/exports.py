@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.exports import Column
 from sill.enums import DeclarationKind, SoftwareStatus
-from sill.models import Declaration, Software
+from sill.models import PUBLISHED_DECLARATION, Declaration, Software
 
 SOFTWARE_COLUMNS = [
     Column("id", "integer", _("Identifiant SILL")),
@@ -31,8 +31,14 @@ SOFTWARE_COLUMNS = [
 def software_rows(queryset, *, base_url):
     """One dict per software, in two queries whatever the number of rows."""
     rows = queryset.annotate(
-        users=Count("declarations", filter=Q(declarations__kind=DeclarationKind.USER)),
-        referents=Count("declarations", filter=Q(declarations__kind=DeclarationKind.REFERENT)),
+        users=Count(
+            "declarations",
+            filter=Q(declarations__kind=DeclarationKind.USER) & PUBLISHED_DECLARATION,
+        ),
+        referents=Count(
+            "declarations",
+            filter=Q(declarations__kind=DeclarationKind.REFERENT) & PUBLISHED_DECLARATION,
+        ),
     ).values(
         "sill_id",
         "slug",
@@ -61,7 +67,8 @@ def catalogi_rows():
     reusers can switch: counts of users and referents per organisation included."""
     per_body = defaultdict(dict)
     counts = (
-        Declaration.objects.values("software_id", "public_body__name")
+        Declaration.objects.published()
+        .values("software_id", "public_body__name")
         .annotate(
             userCount=Count("pk", filter=Q(kind=DeclarationKind.USER)),
             referentCount=Count("pk", filter=Q(kind=DeclarationKind.REFERENT)),
@@ -79,7 +86,9 @@ def catalogi_rows():
         "from_software__sill_id", "to_software__sill_id"
     ):
         similar[source].append(target)
-    for software in Software.objects.select_related("parent").order_by("sill_id").iterator():
+    for software in (
+        Software.objects.published().select_related("parent").order_by("sill_id").iterator()
+    ):
         yield {
             "id": software.sill_id,
             "name": software.name,

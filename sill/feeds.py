@@ -19,7 +19,7 @@ class SoftwareFeed(Feed):
         return reverse("sill:index")
 
     def items(self):
-        return Software.objects.order_by("-added_at", "-pk")[:50]
+        return Software.objects.published().order_by("-added_at", "-pk")[:50]
 
     def item_title(self, item):
         return item.name

@@ -66,11 +66,11 @@ class SoftwareFilter(django_filters.FilterSet):
 
 
 def filter_software(params):
-    filterset = SoftwareFilter(params, queryset=Software.objects.all())
+    filterset = SoftwareFilter(params, queryset=Software.objects.published())
     if not filterset.is_valid():
         filterset = SoftwareFilter(
             {k: v for k, v in params.items() if k not in filterset.errors},
-            queryset=Software.objects.all(),
+            queryset=Software.objects.published(),
         )
         filterset.is_valid()
     return filterset, filterset.qs

@@ -3,18 +3,35 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from codegouv.moderation import Moderated, ModeratedQuerySet, ModerationStatus
 from sill.enums import DeclarationKind, SoftwareStatus
 
+PUBLISHED_DECLARATION = models.Q(declarations__moderation_status=ModerationStatus.PUBLISHED)
 
-class SoftwareQuerySet(models.QuerySet):
+
+class SoftwareQuerySet(ModeratedQuerySet):
+    def visible_to(self, user):
+        """Published software, plus the proposals an agent made and those editors review."""
+        if user.has_perm("accounts.moderate_declarations"):
+            return self
+        if user.is_authenticated:
+            return self.filter(
+                models.Q(moderation_status=ModerationStatus.PUBLISHED)
+                | models.Q(submitted_by=user, moderation_status=ModerationStatus.PENDING)
+            )
+        return self.published()
+
     def for_list(self):
-        """With the number of users and referents declared, for listings and sorts."""
+        """With the number of published users and referents, for listings and sorts."""
         return self.annotate(
             user_count=models.Count(
-                "declarations", filter=models.Q(declarations__kind=DeclarationKind.USER)
+                "declarations",
+                filter=models.Q(declarations__kind=DeclarationKind.USER) & PUBLISHED_DECLARATION,
             ),
             referent_count=models.Count(
-                "declarations", filter=models.Q(declarations__kind=DeclarationKind.REFERENT)
+                "declarations",
+                filter=models.Q(declarations__kind=DeclarationKind.REFERENT)
+                & PUBLISHED_DECLARATION,
             ),
         ).defer("search_vector")
 
@@ -44,8 +61,10 @@ class SoftwareQuerySet(models.QuerySet):
         return self.annotate(**haystack).filter(condition)
 
 
-class Software(models.Model):
-    """A free software in the SILL."""
+class Software(Moderated):
+    """A free software in the SILL (an agent's proposal is pending until an editor publishes it)."""
+
+    AUTHOR_FIELD = "submitted_by"
 
     sill_id = models.PositiveIntegerField(_("identifiant SILL"), unique=True, null=True, blank=True)
     name = models.CharField(_("nom"), max_length=200)
@@ -101,6 +120,14 @@ class Software(models.Model):
         "self", verbose_name=_("logiciels similaires"), blank=True, symmetrical=True
     )
     alternatives = models.TextField(_("alternatives (texte libre)"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposé par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposed_software",
+    )
     search_vector = SearchVectorField(null=True, editable=False)
     added_at = models.DateTimeField(_("ajouté le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
@@ -116,8 +143,14 @@ class Software(models.Model):
         return self.name
 
 
-class Declaration(models.Model):
+class DeclarationQuerySet(ModeratedQuerySet):
+    pass
+
+
+class Declaration(Moderated):
     """A public agent says they use a software, or are a referent (expert contact) for it."""
+
+    AUTHOR_FIELD = "user"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -142,6 +175,8 @@ class Declaration(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = DeclarationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("déclaration")
         verbose_name_plural = _("déclarations")
@@ -155,9 +190,23 @@ class Declaration(models.Model):
         return f"{self.software} — {self.get_kind_display()}"
 
 
-class Instance(models.Model):
+class InstanceQuerySet(ModeratedQuerySet):
+    pass
+
+
+class Instance(Moderated):
     """A deployed public service running a software."""
 
+    AUTHOR_FIELD = "user"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("déclarée par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sill_instances",
+    )
     software = models.ForeignKey(Software, on_delete=models.CASCADE, related_name="instances")
     url = models.URLField(_("adresse"), max_length=500)
     public_body = models.ForeignKey(
@@ -170,6 +219,8 @@ class Instance(models.Model):
     audience = models.CharField(_("public visé"), max_length=300, blank=True)
     is_public = models.BooleanField(_("accessible au public"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InstanceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("instance")

@@ -10,7 +10,11 @@ class SoftwareSitemap(Sitemap):
     alternates = True
 
     def items(self):
-        return Software.objects.order_by("pk").values_list("slug", "updated_at", named=True)
+        return (
+            Software.objects.published()
+            .order_by("pk")
+            .values_list("slug", "updated_at", named=True)
+        )
 
     def location(self, item):
         return reverse("sill:detail", args=[item.slug])

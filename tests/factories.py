@@ -24,6 +24,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Params:
         staff = factory.Trait(is_staff=True)
         inactive = factory.Trait(is_active=False)
+        # Declarations of a trusted agent are published without review.
+        trusted = factory.Trait(trusted_at=factory.LazyFunction(timezone.now))
+        outsider = factory.Trait(email=factory.Sequence(lambda n: f"person{n}@example.com"))
 
 
 class PublicBodyFactory(factory.django.DjangoModelFactory):
@@ -77,3 +80,78 @@ class RepositoryFactory(factory.django.DjangoModelFactory):
         archived = factory.Trait(is_archived=True)
         fork = factory.Trait(is_fork=True)
         gone = factory.Trait(gone_since=factory.LazyFunction(timezone.now))
+
+
+class SoftwareFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sill.Software"
+
+    name = factory.Sequence(lambda n: f"Logiciel {n}")
+    slug = factory.Sequence(lambda n: f"logiciel-{n}")
+    function = "Traitement de texte"
+    license = "MPL-2.0"
+
+    class Params:
+        proposed = factory.Trait(moderation_status="pending")
+
+
+class ContributionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contributions.Contribution"
+
+    author = factory.SubFactory(UserFactory)
+    public_body = factory.SubFactory(PublicBodyFactory)
+    project_name = factory.Sequence(lambda n: f"Projet {n}")
+    project_url = factory.Sequence(lambda n: f"https://github.com/upstream/projet-{n}")
+    kind = "code"
+    evidence_urls = factory.LazyAttribute(lambda o: [f"{o.project_url}/pull/1"])
+    started_on = factory.LazyFunction(lambda: timezone.localdate())
+    description = "Correction d’un bogue d’accessibilité."
+
+    class Params:
+        pending = factory.Trait(moderation_status="pending")
+
+
+class UnpublishedCodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contributions.UnpublishedCode"
+
+    author = factory.SubFactory(UserFactory)
+    public_body = factory.SubFactory(PublicBodyFactory)
+    name = factory.Sequence(lambda n: f"Outil interne {n}")
+    description = "Un outil de gestion des congés."
+    technologies = ["Python", "Django"]
+    reason = "Le code contient encore des secrets à retirer."
+    contact = factory.LazyAttribute(lambda o: o.author.email if o.author else "dsi@example.gouv.fr")
+
+    class Params:
+        pending = factory.Trait(moderation_status="pending")
+
+
+class DeclarationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sill.Declaration"
+
+    user = factory.SubFactory(UserFactory)
+    public_body = factory.SubFactory(PublicBodyFactory)
+    software = factory.SubFactory(SoftwareFactory)
+    kind = "user"
+    use_case = "Bureautique de tous les agents."
+
+    class Params:
+        pending = factory.Trait(moderation_status="pending")
+        referent = factory.Trait(kind="referent")
+
+
+class InstanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sill.Instance"
+
+    user = factory.SubFactory(UserFactory)
+    public_body = factory.SubFactory(PublicBodyFactory)
+    software = factory.SubFactory(SoftwareFactory)
+    url = factory.Sequence(lambda n: f"https://instance-{n}.example.gouv.fr")
+    audience = "Les agents du ministère"
+
+    class Params:
+        pending = factory.Trait(moderation_status="pending")

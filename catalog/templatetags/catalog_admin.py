@@ -12,3 +12,10 @@ def harvest_dashboard():
         "failing": list(supervision.failing_owners()),
         "threshold": supervision.FAILING_RUNS,
     }
+
+
+@register.inclusion_tag("admin/includes/moderation_block.html")
+def moderation_block():
+    from codegouv.admin_moderation import pending_total
+
+    return {"pending": pending_total()}

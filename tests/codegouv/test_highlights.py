@@ -9,7 +9,7 @@ from django.utils import timezone
 from codegouv.highlights import active_highlights
 from codegouv.models import Highlight
 from sill.models import Software
-from tests.factories import RepositoryFactory, UserFactory
+from tests.factories import ContributionFactory, RepositoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,8 @@ def test_clean_explains_the_target_rule():
 
     assert error.value.message_dict == {
         "repository": [
-            "Une seule cible à la fois : un dépôt, un logiciel du SILL ou une adresse web."
+            "Une seule cible à la fois : un dépôt, un logiciel du SILL, une contribution "
+            "ou une adresse web."
         ]
     }
 
@@ -98,14 +99,24 @@ def test_component_renders_a_dsfr_card():
     assert '<img class="fr-responsive-img" src="https://example.org/image.png" alt="">' in html
 
 
-def test_component_links_a_contribution_outside():
-    highlight = make_highlight("Contribution à Matrix", start_at=NOW, url="https://github.com/x/y")
+def test_component_links_any_other_page_outside():
+    highlight = make_highlight("Rencontre Matrix", start_at=NOW, url="https://github.com/x/y")
 
     html = render_to_string("components/highlight.html", {"highlight": highlight})
 
     assert 'href="https://github.com/x/y" rel="noopener"' in html
-    assert "Contribution" in html
+    assert "À découvrir" in html
     assert "<img" not in html
+
+
+def test_component_links_a_declared_contribution_to_its_page():
+    contribution = ContributionFactory(project_name="Matrix")
+    highlight = make_highlight("Contribution à Matrix", start_at=NOW, contribution=contribution)
+
+    html = render_to_string("components/highlight.html", {"highlight": highlight})
+
+    assert f'href="/contributions/{contribution.pk}/"' in html
+    assert "Contribution" in html
 
 
 @pytest.fixture
@@ -163,7 +174,7 @@ def test_admin_rejects_zero_or_two_targets_with_one_message(admin_client, target
     assert response.status_code == 200
     assert not Highlight.objects.exists()
     html = response.content.decode()
-    assert html.count("un dépôt, un logiciel du SILL ou une adresse web.") == 1
+    assert html.count("un logiciel du SILL, une contribution ou une adresse web.") == 1
 
 
 def test_admin_list_filters_by_period(admin_client):

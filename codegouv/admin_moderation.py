@@ -1,0 +1,210 @@
+"""Moderation in the admin: publish, reject with a reason (mailed to the author), hide.
+
+Editors decide through changelist actions on each moderated model, and find everything that
+waits in one queue page (/admin/moderation/), linked from the admin index.
+"""
+
+from django import forms
+from django.apps import apps
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from codegouv import services
+from codegouv.moderation import ModerationStatus
+
+MODERATION_PERMISSION = "accounts.moderate_declarations"
+# What waits for editors, in the order of the queue page.
+MODERATED_MODELS = (
+    "sill.Software",
+    "sill.Declaration",
+    "sill.Instance",
+    "contributions.Contribution",
+    "contributions.UnpublishedCode",
+)
+QUEUE_LIMIT = 50
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif du refus (envoyé à l’auteur)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+    )
+
+
+class ModerationAdminMixin:
+    """For the ModelAdmin of a ``Moderated`` model: its actions, filter and read-only state.
+
+    The state changes only through the actions, so every decision records who and when.
+    """
+
+    moderation_fields = ("moderation_status", "moderated_by", "moderated_at", "moderation_reason")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm(MODERATION_PERMISSION)
+
+    def get_list_filter(self, request):
+        return ("moderation_status", *super().get_list_filter(request))
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *self.moderation_fields)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        for action in (publish_selected, reject_selected, hide_selected):
+            if self.has_moderate_permission(request):
+                actions[action.__name__] = self.get_action(action)
+        return actions
+
+
+def _decide_each(modeladmin, request, queryset, *, allowed, decide, log):
+    done = 0
+    for obj in queryset:
+        if obj.moderation_status not in allowed:
+            continue
+        decide(obj)
+        modeladmin.log_change(request, obj, log)
+        done += 1
+    skipped = len(queryset) - done
+    return done, skipped
+
+
+def _report(modeladmin, request, done, skipped, message):
+    modeladmin.message_user(request, message % {"count": done}, messages.SUCCESS)
+    if skipped:
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%(count)d élément ignoré : son état ne permet pas cette décision.",
+                "%(count)d éléments ignorés : leur état ne permet pas cette décision.",
+                skipped,
+            )
+            % {"count": skipped},
+            messages.WARNING,
+        )
+
+
+@admin.action(description=_("Publier"))
+def publish_selected(modeladmin, request, queryset):
+    _require(request)
+    done, skipped = _decide_each(
+        modeladmin,
+        request,
+        queryset,
+        allowed={ModerationStatus.PENDING, ModerationStatus.HIDDEN, ModerationStatus.REJECTED},
+        decide=lambda obj: services.publish(obj, by=request.user),
+        log="Publié",
+    )
+    _report(modeladmin, request, done, skipped, _("Publié(s) : %(count)d."))
+
+
+@admin.action(description=_("Refuser (avec un motif envoyé à l’auteur)"))
+def reject_selected(modeladmin, request, queryset):
+    _require(request)
+    form = RejectForm(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        done, skipped = _decide_each(
+            modeladmin,
+            request,
+            queryset,
+            allowed={ModerationStatus.PENDING},
+            decide=lambda obj: services.reject(obj, by=request.user, reason=reason),
+            log=f"Refusé : {reason}",
+        )
+        _report(modeladmin, request, done, skipped, _("Refusé(s) : %(count)d."))
+        return None
+    return _confirmation(
+        modeladmin, request, queryset, form, action="reject_selected", title=_("Refuser")
+    )
+
+
+@admin.action(description=_("Masquer des pages publiques"))
+def hide_selected(modeladmin, request, queryset):
+    _require(request)
+    done, skipped = _decide_each(
+        modeladmin,
+        request,
+        queryset,
+        allowed={ModerationStatus.PUBLISHED},
+        decide=lambda obj: services.hide(obj, by=request.user),
+        log="Masqué",
+    )
+    _report(modeladmin, request, done, skipped, _("Masqué(s) : %(count)d."))
+
+
+def _require(request):
+    if not request.user.has_perm(MODERATION_PERMISSION):
+        raise PermissionDenied
+
+
+def _confirmation(modeladmin, request, queryset, form, *, action, title):
+    return TemplateResponse(
+        request,
+        "admin/moderation/reject.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "form": form,
+            "queryset": queryset,
+            "action": action,
+            "opts": modeladmin.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "title": title,
+        },
+    )
+
+
+def pending_groups(limit=QUEUE_LIMIT):
+    """Per moderated model: its label, pending count, oldest pending rows and changelist link."""
+    groups = []
+    for label in MODERATED_MODELS:
+        model = apps.get_model(label)
+        pending = model.objects.pending()
+        author = model.AUTHOR_FIELD
+        opts = model._meta
+        changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        rows = list(pending.select_related(author).order_by("pk")[:limit])
+        groups.append(
+            {
+                "label": opts.verbose_name_plural,
+                "count": pending.count() if len(rows) == limit else len(rows),
+                "rows": [
+                    {
+                        "object": row,
+                        "author": row.author,
+                        "url": reverse(
+                            f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk]
+                        ),
+                    }
+                    for row in rows
+                ],
+                "changelist": f"{changelist}?moderation_status__exact={ModerationStatus.PENDING}",
+            }
+        )
+    return groups
+
+
+def pending_total():
+    return sum(apps.get_model(label).objects.pending().count() for label in MODERATED_MODELS)
+
+
+def moderation_queue(request):
+    """Everything waiting for an editor, oldest first per kind."""
+    if not request.user.has_perm(MODERATION_PERMISSION):
+        raise PermissionDenied
+    return TemplateResponse(
+        request,
+        "admin/moderation/queue.html",
+        {
+            **admin.site.each_context(request),
+            "title": _("File de modération"),
+            "groups": pending_groups(),
+        },
+    )

@@ -1,0 +1,108 @@
+"""What agents declare goes through moderation: the shared states, fields and queries.
+
+A declaration is published at once when its author is trusted (an editor already published
+one of their declarations, or they are an editor); otherwise it waits, ``pending``, for an
+editor to publish or reject it. Proposals of new SILL software always wait. Editors can hide
+a published declaration. The decisions themselves are in ``codegouv.services.moderation``.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext_lazy as _
+
+
+class ModerationStatus(models.TextChoices):
+    PENDING = "pending", _("en attente de modération")
+    PUBLISHED = "published", _("publié")
+    REJECTED = "rejected", _("refusé")
+    HIDDEN = "hidden", _("masqué")
+
+
+class ModeratedQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(moderation_status=ModerationStatus.PUBLISHED)
+
+    def pending(self):
+        return self.filter(moderation_status=ModerationStatus.PENDING)
+
+
+class Moderated(models.Model):
+    """Moderation state of something an agent declared, and who decided it and when.
+
+    A concrete model names its author's field in ``AUTHOR_FIELD``.
+    """
+
+    AUTHOR_FIELD = "author"
+
+    moderation_status = models.CharField(
+        _("modération"),
+        max_length=16,
+        choices=ModerationStatus.choices,
+        default=ModerationStatus.PUBLISHED,
+        db_index=True,
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("modéré par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    moderated_at = models.DateTimeField(_("modéré le"), null=True, blank=True, editable=False)
+    moderation_reason = models.TextField(
+        _("motif de la décision"), max_length=2000, blank=True, editable=False
+    )
+    # The token of the form that created the row: a form submitted twice creates one row.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def author(self):
+        return getattr(self, self.AUTHOR_FIELD)
+
+    @property
+    def is_published(self):
+        return self.moderation_status == ModerationStatus.PUBLISHED
+
+    @property
+    def is_pending(self):
+        return self.moderation_status == ModerationStatus.PENDING
+
+
+def initial_status(user, *, always_moderated=False):
+    """Status of a new declaration by ``user``: published at once only for trusted authors."""
+    if user.has_perm("accounts.moderate_declarations"):
+        return ModerationStatus.PUBLISHED
+    if always_moderated or user.trusted_at is None:
+        return ModerationStatus.PENDING
+    return ModerationStatus.PUBLISHED
+
+
+def create_once(model, *, token, author_field, author, **values):
+    """Create a row for a form submission, or return the row that token already created.
+
+    Returns ``(row, created)``. A token created by another author never returns their row:
+    it raises ``PermissionError`` (a forged resubmission).
+    """
+    token = uuid.UUID(str(token)) if token else uuid.uuid4()
+    existing = model.objects.filter(submission_token=token).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                row = model.objects.create(
+                    submission_token=token, **{author_field: author}, **values
+                )
+            return row, True
+        except IntegrityError:
+            existing = model.objects.filter(submission_token=token).first()
+            if existing is None:
+                raise
+    if getattr(existing, f"{author_field}_id") != author.pk:
+        raise PermissionError("submission token of another author")
+    return existing, False

@@ -1,0 +1,66 @@
+"""Editors' moderation decisions on what agents declare (SILL proposals, declarations of use
+or referent, instances, contributions, unpublished code)."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from codegouv.moderation import ModerationStatus
+
+
+class ModerationError(ValueError):
+    """A decision that cannot be taken (a rejection without a reason, say)."""
+
+
+def publish(obj, *, by):
+    """Publish a pending or hidden declaration; its author's later declarations skip review."""
+    _decide(obj, status=ModerationStatus.PUBLISHED, by=by, reason="")
+    author = obj.author
+    if author is not None and author.trusted_at is None:
+        author.trusted_at = timezone.now()
+        author.save(update_fields=["trusted_at"])
+    _notify(obj, template="emails/moderation_published.txt")
+
+
+def reject(obj, *, by, reason):
+    """Refuse a pending declaration; the author receives the reason by email."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ModerationError("a rejection needs a reason")
+    _decide(obj, status=ModerationStatus.REJECTED, by=by, reason=reason)
+    _notify(obj, template="emails/moderation_rejected.txt")
+
+
+def hide(obj, *, by, reason=""):
+    """Take a published declaration off the public pages, keeping it for its author."""
+    _decide(obj, status=ModerationStatus.HIDDEN, by=by, reason=(reason or "").strip())
+
+
+def _decide(obj, *, status, by, reason):
+    obj.moderation_status = status
+    obj.moderated_by = by
+    obj.moderated_at = timezone.now()
+    obj.moderation_reason = reason
+    obj.save(
+        update_fields=["moderation_status", "moderated_by", "moderated_at", "moderation_reason"]
+    )
+
+
+def _notify(obj, *, template):
+    author = obj.author
+    if author is None or not author.email:
+        return
+    context = {
+        "object": obj,
+        "kind": obj._meta.verbose_name,
+        "reason": obj.moderation_reason,
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL or f"https://{settings.SITE_NAME}",
+    }
+    subject, _, body = render_to_string(template, context).strip().partition("\n")
+    # Sent once the decision is committed, so a rolled-back decision mails nobody.
+    transaction.on_commit(
+        lambda: send_mail(subject.strip(), body.strip(), None, [author.email], fail_silently=False)
+    )

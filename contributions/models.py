@@ -1,0 +1,289 @@
+"""What public agents declare about code: contributions to free software they do not own,
+and the inventory of their body's code that is not published yet."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Count, F, Func, Q, Value, When
+from django.db.models.functions import ExtractYear, Left, Length, Lower, StrIndex, Substr
+from django.db.models.lookups import EndsWith
+from django.utils.translation import gettext_lazy as _
+
+from codegouv.models import WEB_URL
+from codegouv.moderation import Moderated, ModeratedQuerySet, ModerationStatus
+from contributions.enums import ContributionKind
+
+
+def _rtrim_slashes(expression):
+    return Func(expression, Value("/"), function="RTRIM", output_field=models.CharField())
+
+
+def _project_key_expression():
+    """SQL twin of `project_key()`: lower case, no scheme, no trailing "/" nor ".git"."""
+    url = Lower("project_url")
+    bare = _rtrim_slashes(Substr(url, StrIndex(url, Value("://")) + 3))
+    return _rtrim_slashes(
+        Case(
+            When(EndsWith(bare, ".git"), then=Left(bare, Length(bare) - 4)),
+            default=bare,
+            output_field=models.CharField(),
+        )
+    )
+
+
+def project_key(url: str) -> str:
+    """The key grouping the contributions to one project: `https://GitHub.com/Org/Repo.git/`
+    and `http://github.com/org/repo` are both `github.com/org/repo`.
+
+    The database computes the same value in `Contribution.project_key` (for ASCII URLs;
+    SQLite lower-cases ASCII letters only), so pages link with the stored value."""
+    key = url.strip().lower()
+    key = key[key.find("://") + 3 :].rstrip("/")
+    return key.removesuffix(".git").rstrip("/")
+
+
+class ContributionQuerySet(ModeratedQuerySet):
+    def visible_to(self, user):
+        """Published contributions, plus the author's own and everything for moderators."""
+        if user.is_authenticated and user.has_perm("accounts.moderate_declarations"):
+            return self
+        if user.is_authenticated:
+            return self.filter(Q(moderation_status=ModerationStatus.PUBLISHED) | Q(author=user))
+        return self.published()
+
+    def editable_by(self, user):
+        """What `user` may edit or delete: their own rows (every row for moderators)."""
+        if user.has_perm("accounts.moderate_declarations"):
+            return self
+        return self.filter(author=user)
+
+    def for_list(self):
+        """With the author and the public body, for cards, feeds and pages."""
+        return self.select_related("author", "public_body", "repository__forge", "software")
+
+    def search(self, text: str):
+        """Accent- and case-insensitive substring match on the project's name, the
+        description and the public body's name."""
+        from django.contrib.postgres.lookups import Unaccent
+
+        from catalog.search import clean_query, strip_accents
+
+        needle = strip_accents(clean_query(text)).lower()
+        if not needle:
+            return self
+        fields = ("project_name", "description", "public_body__name")
+        haystack = {f"_s_{i}": Lower(Unaccent(field)) for i, field in enumerate(fields)}
+        condition = Q()
+        for name in haystack:
+            condition |= Q(**{f"{name}__contains": needle})
+        return self.annotate(**haystack).filter(condition)
+
+    def counts_by_kind(self):
+        """[(label, count)] of the natures, most frequent first."""
+        labels = dict(ContributionKind.choices)
+        rows = self.order_by().values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
+        return [(labels.get(row["kind"], row["kind"]), row["n"]) for row in rows]
+
+    def counts_by_year(self):
+        """[(year, count)], most recent first."""
+        rows = (
+            self.order_by()
+            .annotate(year=ExtractYear("started_on"))
+            .values("year")
+            .annotate(n=Count("pk"))
+            .order_by("-year")
+        )
+        return [(row["year"], row["n"]) for row in rows]
+
+    def projects(self):
+        """One row per project (key, name, url, count, latest), most contributions first."""
+        return (
+            self.order_by()
+            .values("project_key")
+            .annotate(
+                name=models.Min("project_name"),
+                url=models.Min("project_url"),
+                n=Count("pk"),
+                latest=models.Max("started_on"),
+            )
+            .order_by("-n", "name")
+        )
+
+
+class Contribution(Moderated):
+    """Work done by an agent or a public body on a free-software project it does not own."""
+
+    AUTHOR_FIELD = "author"
+
+    # On account deletion the contribution stays, credited to its public body only.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contributions",
+    )
+    public_body = models.ForeignKey(
+        "catalog.PublicBody",
+        verbose_name=_("organisme public"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contributions",
+    )
+    project_name = models.CharField(_("projet"), max_length=200)
+    project_url = models.URLField(
+        _("adresse du projet"), max_length=500, validators=[WEB_URL], db_index=True
+    )
+    # Filled when the project is a repository of the catalogue or a SILL software.
+    repository = models.ForeignKey(
+        "catalog.Repository",
+        verbose_name=_("dépôt du catalogue"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contributions",
+    )
+    software = models.ForeignKey(
+        "sill.Software",
+        verbose_name=_("logiciel du SILL"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contributions",
+    )
+    kind = models.CharField(_("nature"), max_length=16, choices=ContributionKind.choices)
+    # Links to the evidence: merge requests, commits, issues, releases (http/https only).
+    evidence_urls = models.JSONField(_("preuves (liens)"), default=list, blank=True)
+    started_on = models.DateField(_("date (ou début)"))
+    ended_on = models.DateField(_("fin"), null=True, blank=True)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    created_at = models.DateTimeField(_("déclarée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    # Computed by the database from project_url (see project_key()): groups a project's
+    # contributions whatever the spelling of its address.
+    project_key = models.GeneratedField(
+        expression=_project_key_expression(),
+        output_field=models.CharField(max_length=500),
+        db_persist=True,
+        verbose_name=_("projet (adresse normalisée)"),
+    )
+
+    objects = ContributionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        ordering = ["-started_on", "-id"]
+        indexes = [
+            models.Index(fields=["project_key"], name="contrib_project_key"),
+            models.Index(
+                F("started_on").desc(),
+                F("id").desc(),
+                name="contrib_published_recent",
+                condition=Q(moderation_status="published"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project_name} — {self.get_kind_display()}"
+
+    @property
+    def rendered_description(self):
+        from codegouv.guides import render_markdown
+
+        return render_markdown(self.description)
+
+    @property
+    def shown_author(self):
+        """The author's name when they chose to show it on their contributions, else None."""
+        if self.author_id and self.author.show_name:
+            # Never the address: a name, or nothing.
+            return f"{self.author.first_name} {self.author.last_name}".strip() or None
+        return None
+
+
+class UnpublishedCodeQuerySet(ModeratedQuerySet):
+    def visible_to(self, user):
+        """For agents: the published entries, plus the user's own whatever their status."""
+        if user.has_perm("accounts.moderate_declarations"):
+            return self
+        return self.filter(Q(moderation_status=ModerationStatus.PUBLISHED) | Q(author=user))
+
+    def editable_by(self, user):
+        if user.has_perm("accounts.moderate_declarations"):
+            return self
+        return self.filter(author=user)
+
+    def for_list(self):
+        return self.select_related("author", "public_body", "published_repository__forge")
+
+    def search(self, text: str):
+        from django.contrib.postgres.lookups import Unaccent
+        from django.db.models.functions import Cast
+
+        from catalog.search import clean_query, strip_accents
+
+        needle = strip_accents(clean_query(text)).lower()
+        if not needle:
+            return self
+        fields = ("name", "description", "technologies", "public_body__name")
+        haystack = {
+            f"_s_{i}": Lower(Unaccent(Cast(field, models.TextField())))
+            for i, field in enumerate(fields)
+        }
+        condition = Q()
+        for name in haystack:
+            condition |= Q(**{f"{name}__contains": needle})
+        return self.annotate(**haystack).filter(condition)
+
+
+class UnpublishedCode(Moderated):
+    """Code a public body has not published yet but that others could reuse."""
+
+    AUTHOR_FIELD = "author"
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="unpublished_code",
+    )
+    public_body = models.ForeignKey(
+        "catalog.PublicBody",
+        verbose_name=_("organisme public"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="unpublished_code",
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    description = models.TextField(_("description"), max_length=5000)
+    technologies = models.JSONField(_("technologies"), default=list, blank=True)
+    reason = models.TextField(_("pourquoi il n’est pas encore publié"), max_length=2000)
+    contact = models.EmailField(_("contact"), max_length=254)
+    planned_on = models.DateField(_("publication prévue le"), null=True, blank=True)
+    # Set by an editor when the code appears on a forge.
+    published_repository = models.ForeignKey(
+        "catalog.Repository",
+        verbose_name=_("dépôt publié"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("publié le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("déclaré le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = UnpublishedCodeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("code non publié")
+        verbose_name_plural = _("codes non publiés")
+        ordering = ["planned_on", "name"]
+
+    def __str__(self):
+        return self.name
