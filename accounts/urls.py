@@ -1,19 +1,17 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts.forms import LoginForm
+from accounts import login as login_views
+from accounts import views
+from accounts.oidc import ProConnectAuthenticateView
 
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "connexion/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html",
-            authentication_form=LoginForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.profile, name="profile"),
+    path("modifier/", views.profile_edit, name="profile_edit"),
+    path("supprimer/", views.delete, name="delete"),
+    path("connexion/", login_views.LoginView.as_view(), name="login"),
+    path("deconnexion/", login_views.LogoutView.as_view(), name="logout"),
+    # In the interface language; ProConnect's callback is outside i18n (accounts.urls_proconnect).
+    path("proconnect/", ProConnectAuthenticateView.as_view(), name="proconnect"),
 ]

@@ -1,10 +1,16 @@
-"""Writes on the SILL that span several rows."""
+"""Writes on the SILL that span several rows, and what public agents declare on it."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
-from sill.enums import SoftwareStatus
-from sill.models import Declaration, Software
+from codegouv.moderation import ModerationStatus, create_once, initial_status
+from sill.enums import DeclarationKind, SoftwareStatus
+from sill.importer import update_search_vectors
+from sill.models import Declaration, Instance, Software
+
+# Paths under /sill/ that a software's slug must not take.
+RESERVED_SLUGS = frozenset({"proposer", "propositions", "declarations", "instances"})
 
 
 def dereference(*, software: Software, reason: str, on=None) -> None:
@@ -48,3 +54,154 @@ def merge(*, keep: Software, duplicates) -> int:
         duplicate.delete()
     keep.save()
     return len(duplicates)
+
+
+class AlreadyDeclared(Exception):
+    """The agent already made this kind of declaration on this software."""
+
+    def __init__(self, declaration: Declaration):
+        super().__init__(f"declaration {declaration.pk} already exists")
+        self.declaration = declaration
+
+
+def declare(
+    *,
+    user,
+    software: Software,
+    kind: str,
+    token=None,
+    version: str = "",
+    use_case: str = "",
+    service_url: str = "",
+    is_expert: bool = False,
+) -> tuple[Declaration, bool]:
+    """Record that ``user`` uses ``software`` or is a referent for it, for their public body.
+
+    Returns ``(declaration, created)``: the same form posted twice gives the first row back.
+    Raises ``AlreadyDeclared`` when the agent already made a declaration of that kind.
+    """
+    try:
+        return create_once(
+            Declaration,
+            token=token,
+            author_field="user",
+            author=user,
+            software=software,
+            kind=kind,
+            public_body_id=user.public_body_id,
+            moderation_status=initial_status(user),
+            version=version,
+            use_case=use_case,
+            service_url=service_url,
+            is_expert=is_expert and kind == DeclarationKind.REFERENT,
+        )
+    except IntegrityError:
+        existing = Declaration.objects.filter(user=user, software=software, kind=kind).first()
+        if existing is None:
+            raise
+        raise AlreadyDeclared(existing) from None
+
+
+def add_instance(
+    *, user, software: Software, url: str, token=None, audience: str = "", is_public: bool = True
+) -> tuple[Instance, bool]:
+    """Record a deployed instance of ``software``, for the agent's public body."""
+    return create_once(
+        Instance,
+        token=token,
+        author_field="user",
+        author=user,
+        software=software,
+        url=url,
+        audience=audience,
+        is_public=is_public,
+        public_body_id=user.public_body_id,
+        moderation_status=initial_status(user),
+    )
+
+
+def update_declared(*, row, values: dict) -> None:
+    """Save an agent's changes to what they declared.
+
+    The moderation status stays, except that a rejected declaration, once corrected, goes
+    back to the editors' queue (pending).
+    """
+    for field, value in values.items():
+        setattr(row, field, value)
+    if row.moderation_status == ModerationStatus.REJECTED:
+        row.moderation_status = ModerationStatus.PENDING
+    row.save()
+    if isinstance(row, Software):
+        update_search_vectors(pks=[row.pk])
+
+
+def withdraw(*, row) -> None:
+    """Delete something an agent declared (a declaration, an instance, a pending proposal)."""
+    row.delete()
+
+
+def unique_slug(name: str) -> str:
+    """A free slug for a new software: its name's, with -2, -3… when already taken."""
+    base = slugify(name)[:180].strip("-") or "logiciel"
+    taken = set(Software.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken |= RESERVED_SLUGS
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@transaction.atomic
+def propose_software(
+    *,
+    user,
+    name: str,
+    token=None,
+    function: str = "",
+    description: str = "",
+    license: str = "",
+    website: str = "",
+    source_url: str = "",
+    documentation_url: str = "",
+    category: str = "",
+    uses: bool = False,
+    is_referent: bool = False,
+) -> tuple[Software, bool]:
+    """A new software proposed by an agent: always pending until an editor publishes it.
+
+    With ``uses`` / ``is_referent`` the agent's own declarations are recorded with it.
+    """
+    values = {
+        "name": name,
+        "function": function,
+        "description_fr": description,
+        "license": license,
+        "website": website,
+        "source_url": source_url,
+        "documentation_url": documentation_url,
+        "category": category,
+        "moderation_status": initial_status(user, always_moderated=True),
+    }
+    for _attempt in range(5):
+        try:
+            software, created = create_once(
+                Software,
+                token=token,
+                author_field="submitted_by",
+                author=user,
+                slug=unique_slug(name),
+                **values,
+            )
+            break
+        except IntegrityError:  # another proposal took the slug meanwhile: take the next
+            continue
+    else:
+        raise IntegrityError("no free slug for the proposed software")
+    if created:
+        # Searchable as soon as an editor publishes it.
+        update_search_vectors(pks=[software.pk])
+        for wanted, kind in ((uses, DeclarationKind.USER), (is_referent, DeclarationKind.REFERENT)):
+            if wanted:
+                declare(user=user, software=software, kind=kind)
+    return software, created

@@ -9,5 +9,33 @@ urlpatterns = [
     path("", views.software_list, name="index"),
     path("sill.json", views.catalogi_export, name="catalogi_export"),
     path("flux.atom", SoftwareFeed(), name="feed"),
+    # Agents' declarations; fixed paths before the <slug:slug>/ catch-all.
+    path("proposer/", views.ProposeView.as_view(), name="propose"),
+    path(
+        "propositions/<int:pk>/modifier/",
+        views.ProposalEditView.as_view(),
+        name="proposal_edit",
+    ),
+    path(
+        "propositions/<int:pk>/supprimer/",
+        views.ProposalDeleteView.as_view(),
+        name="proposal_delete",
+    ),
+    path(
+        "declarations/<int:pk>/modifier/",
+        views.DeclarationEditView.as_view(),
+        name="declaration_edit",
+    ),
+    path(
+        "declarations/<int:pk>/supprimer/",
+        views.DeclarationDeleteView.as_view(),
+        name="declaration_delete",
+    ),
+    path("instances/<int:pk>/modifier/", views.InstanceEditView.as_view(), name="instance_edit"),
+    path(
+        "instances/<int:pk>/supprimer/", views.InstanceDeleteView.as_view(), name="instance_delete"
+    ),
     path("<slug:slug>/", views.software_detail, name="detail"),
+    path("<slug:slug>/declarer/<str:kind>/", views.DeclareView.as_view(), name="declare"),
+    path("<slug:slug>/instances/ajouter/", views.InstanceAddView.as_view(), name="instance_add"),
 ]

@@ -1,0 +1,62 @@
+"""The agent's own space: their profile, everything they declared, account deletion."""
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import services
+from accounts.activity import activity_of
+from accounts.forms import DeleteAccountForm, ProfileForm
+from accounts.policy import is_public_agent
+
+
+@login_required
+def profile(request):
+    user = request.user
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "profile_user": user,
+            "is_agent": is_public_agent(user),
+            "activity": activity_of(user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Votre profil est enregistré."))
+        return redirect(next_url or "accounts:profile")
+    return render(request, "accounts/profile_edit.html", {"form": form, "next": next_url})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.delete_account(user=request.user)
+        logout(request)
+        messages.success(
+            request,
+            _(
+                "Votre compte est supprimé. Vos déclarations restent, au nom de votre "
+                "organisme public seulement."
+            ),
+        )
+        return redirect("home")
+    return render(request, "accounts/delete.html", {"form": form})
