@@ -1,8 +1,17 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from contributions import views
+from contributions.feeds import ContributionFeed
 
 app_name = "contributions"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="contributions/index.html"), name="index"),
+    path("", views.contribution_list, name="index"),
+    path("flux.atom", ContributionFeed(), name="feed"),
+    path("declarer/", views.ContributionDeclareView.as_view(), name="declare"),
+    path("projets/<path:key>/", views.project_detail, name="project"),
+    path("organismes/<int:pk>/", views.public_body_detail, name="public_body"),
+    path("<int:pk>/", views.contribution_detail, name="detail"),
+    path("<int:pk>/modifier/", views.ContributionEditView.as_view(), name="edit"),
+    path("<int:pk>/supprimer/", views.ContributionDeleteView.as_view(), name="delete"),
 ]

@@ -1,0 +1,72 @@
+"""The contributions listing as CSV or JSON (published contributions only)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from catalog.exports import Column
+
+CONTRIBUTION_COLUMNS = [
+    Column("id", "integer", _("Identifiant de la contribution sur le portail")),
+    Column("project_name", "string", _("Nom du projet")),
+    Column("project_url", "url", _("Adresse du projet")),
+    Column(
+        "kind",
+        "string",
+        _(
+            "Nature : code, documentation, translation, bug_report, review, maintenance, "
+            "funding ou event"
+        ),
+    ),
+    Column("public_body", "string", _("Organisme public")),
+    Column("author", "string", _("Nom de l’agent, s’il a choisi de l’afficher")),
+    Column("started_on", "string", _("Date, ou début de la période (AAAA-MM-JJ)")),
+    Column("ended_on", "string", _("Fin de la période (AAAA-MM-JJ)")),
+    Column("evidence_urls", "array", _("Liens vers la contribution")),
+    Column("description", "string", _("Description (Markdown)")),
+    Column("repository", "url", _("Dépôt du catalogue correspondant au projet")),
+    Column("software", "url", _("Fiche SILL correspondant au projet")),
+    Column("page", "url", _("Page de la contribution sur le portail")),
+]
+
+
+def contribution_rows(queryset, *, base_url):
+    """One dict per contribution, in one query whatever the number of rows."""
+    rows = queryset.values(
+        "pk",
+        "project_name",
+        "project_url",
+        "kind",
+        "public_body__name",
+        "author__show_name",
+        "author__first_name",
+        "author__last_name",
+        "started_on",
+        "ended_on",
+        "evidence_urls",
+        "description",
+        "repository__web_url",
+        "software__slug",
+    )
+    for row in rows.iterator(chunk_size=1000):
+        author = ""
+        if row["author__show_name"]:
+            author = f"{row['author__first_name']} {row['author__last_name']}".strip()
+        yield {
+            "id": row["pk"],
+            "project_name": row["project_name"],
+            "project_url": row["project_url"],
+            "kind": row["kind"],
+            "public_body": row["public_body__name"] or "",
+            "author": author,
+            "started_on": row["started_on"].isoformat(),
+            "ended_on": row["ended_on"].isoformat() if row["ended_on"] else None,
+            "evidence_urls": row["evidence_urls"] or [],
+            "description": row["description"],
+            "repository": row["repository__web_url"],
+            "software": (
+                base_url + reverse("sill:detail", args=[row["software__slug"]])
+                if row["software__slug"]
+                else None
+            ),
+            "page": base_url + reverse("contributions:detail", args=[row["pk"]]),
+        }

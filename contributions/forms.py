@@ -1,0 +1,359 @@
+"""Forms of the declarations: a contribution to free software, code not yet published."""
+
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
+
+from catalog.models import PublicBody
+from codegouv.models import WEB_URL
+from contributions.enums import ContributionKind
+
+MAX_EVIDENCE_LINKS = 20
+MAX_URL_LENGTH = 500
+MAX_TECHNOLOGIES = 20
+MAX_TECHNOLOGY_LENGTH = 50
+DESCRIPTION_MAX_LENGTH = 5000
+
+
+class DeclarationForm(DsfrBaseForm):
+    """A declaration form: a hidden token makes a double submission create one row."""
+
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, creating=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.creating = creating
+        if creating:
+            self.fields["submission_token"].initial = uuid.uuid4()
+        else:
+            del self.fields["submission_token"]
+        body = self.fields["public_body"]
+        body.queryset = PublicBody.objects.order_by("name", "pso_id")
+        if user.public_body_id:
+            body.initial = user.public_body_id
+            body.help_text = _(
+                "Par défaut, l’organisme de votre compte. "
+                "Changez-le si vous avez agi pour un autre."
+            )
+        else:
+            body.help_text = _(
+                "Votre compte n’est rattaché à aucun organisme public : choisissez celui pour "
+                "lequel vous avez agi. Vous pouvez aussi renseigner votre organisme dans votre "
+                "compte."
+            )
+        # DsfrBaseForm built the bound fields already: let it see the new help text.
+        self._bound_fields_cache.pop("public_body", None)
+
+
+def public_body_field(label):
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=PublicBody.objects.none(),
+        empty_label=_("Choisir un organisme public"),
+        error_messages={
+            "required": _("Choisissez l’organisme public au titre duquel vous déclarez."),
+            "invalid_choice": _(
+                "Cet organisme public n’existe pas : choisissez-en un de la liste."
+            ),
+        },
+    )
+
+
+class WebURLField(forms.URLField):
+    """An address on the web: http or https only (no javascript:, ftp:, data:…)."""
+
+    default_validators = [WEB_URL]
+
+
+def web_url_field(label, *, help_text="", required=True):
+    return WebURLField(
+        label=label,
+        max_length=MAX_URL_LENGTH,
+        required=required,
+        assume_scheme="https",
+        help_text=help_text,
+        error_messages={
+            "invalid": _("Saisissez une adresse web complète, commençant par http:// ou https://.")
+        },
+    )
+
+
+def description_field(*, required, help_text=""):
+    return forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        required=required,
+        help_text=help_text,
+    )
+
+
+class ContributionForm(DeclarationForm):
+    project_name = forms.CharField(
+        label=_("Nom du projet"),
+        max_length=200,
+        help_text=_("Le logiciel libre auquel vous avez contribué, par exemple « LibreOffice »."),
+    )
+    project_url = web_url_field(
+        _("Adresse du projet"),
+        help_text=_(
+            "Son dépôt de code ou son site, par exemple https://github.com/organisation/projet."
+        ),
+    )
+    kind = forms.ChoiceField(
+        label=_("Nature de la contribution"),
+        choices=ContributionKind.choices,
+        widget=forms.RadioSelect,
+    )
+    evidence = forms.CharField(
+        label=_("Liens vers la contribution"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=MAX_EVIDENCE_LINKS * (MAX_URL_LENGTH + 2),
+        help_text=_(
+            "Demandes de fusion, commits, tickets, versions, annonces… "
+            "Une adresse par ligne, %(max)s au plus."
+        )
+        % {"max": MAX_EVIDENCE_LINKS},
+    )
+    started_on = forms.DateField(
+        label=_("Date, ou début de la période"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Au format JJ/MM/AAAA ou AAAA-MM-JJ."),
+    )
+    ended_on = forms.DateField(
+        label=_("Fin de la période"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Seulement si la contribution s’est étalée dans le temps."),
+    )
+    description = description_field(
+        required=False,
+        help_text=_(
+            "Ce que vous avez fait et pourquoi (5 000 caractères au plus). "
+            "La mise en forme Markdown est acceptée."
+        ),
+    )
+    public_body = public_body_field(_("Organisme public"))
+
+    field_order = [
+        "project_name",
+        "project_url",
+        "kind",
+        "evidence",
+        "started_on",
+        "ended_on",
+        "description",
+        "public_body",
+    ]
+
+    def __init__(self, *args, instance=None, **kwargs):
+        if instance is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "project_name": instance.project_name,
+                    "project_url": instance.project_url,
+                    "kind": instance.kind,
+                    "evidence": "\n".join(instance.evidence_urls),
+                    "started_on": instance.started_on,
+                    "ended_on": instance.ended_on,
+                    "description": instance.description,
+                    "public_body": instance.public_body_id,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        if instance is not None and instance.public_body_id:
+            self.fields["public_body"].initial = instance.public_body_id
+
+    def clean_evidence(self):
+        lines = [line.strip() for line in self.cleaned_data["evidence"].splitlines()]
+        urls, errors = [], []
+        for number, line in enumerate(lines, start=1):
+            if not line:
+                continue
+            if len(line) > MAX_URL_LENGTH:
+                errors.append(
+                    _("Ligne %(line)s : l’adresse dépasse %(max)s caractères.")
+                    % {"line": number, "max": MAX_URL_LENGTH}
+                )
+                continue
+            try:
+                WEB_URL(line)
+            except ValidationError:
+                errors.append(
+                    _(
+                        "Ligne %(line)s : « %(value)s » n’est pas une adresse web commençant "
+                        "par http:// ou https://."
+                    )
+                    % {"line": number, "value": line[:80]}
+                )
+                continue
+            if line not in urls:
+                urls.append(line)
+        if errors:
+            raise ValidationError(errors)
+        if len(urls) > MAX_EVIDENCE_LINKS:
+            raise ValidationError(
+                _("Indiquez %(max)s liens au plus (vous en avez saisi %(count)s).")
+                % {"max": MAX_EVIDENCE_LINKS, "count": len(urls)}
+            )
+        return urls
+
+    def clean_started_on(self):
+        started_on = self.cleaned_data["started_on"]
+        if started_on > timezone.localdate():
+            raise ValidationError(_("La date ne peut pas être dans le futur."))
+        return started_on
+
+    def clean_ended_on(self):
+        ended_on = self.cleaned_data.get("ended_on")
+        if ended_on and ended_on > timezone.localdate():
+            raise ValidationError(_("La fin de la période ne peut pas être dans le futur."))
+        return ended_on
+
+    def clean(self):
+        cleaned = super().clean()
+        started_on, ended_on = cleaned.get("started_on"), cleaned.get("ended_on")
+        if started_on and ended_on and ended_on < started_on:
+            self.add_error(
+                "ended_on", _("La fin de la période doit être postérieure ou égale à son début.")
+            )
+        return cleaned
+
+    def values(self):
+        """The cleaned data as the service's keyword arguments."""
+        data = self.cleaned_data
+        return {
+            "project_name": data["project_name"].strip(),
+            "project_url": data["project_url"],
+            "kind": data["kind"],
+            "evidence_urls": data["evidence"],
+            "started_on": data["started_on"],
+            "ended_on": data.get("ended_on"),
+            "description": data["description"].strip(),
+            "public_body": data["public_body"],
+        }
+
+
+class UnpublishedCodeForm(DeclarationForm):
+    name = forms.CharField(label=_("Nom du code ou du projet"), max_length=200)
+    description = description_field(
+        required=True,
+        help_text=_("Ce que fait ce code et à qui il pourrait servir (5 000 caractères au plus)."),
+    )
+    public_body = public_body_field(_("Organisme public"))
+    technologies = forms.CharField(
+        label=_("Technologies"),
+        required=False,
+        max_length=MAX_TECHNOLOGIES * (MAX_TECHNOLOGY_LENGTH + 2),
+        help_text=_(
+            "Langages, cadriciels, bases de données… séparés par des virgules, "
+            "par exemple « Python, Django, PostgreSQL » (%(max)s au plus)."
+        )
+        % {"max": MAX_TECHNOLOGIES},
+    )
+    reason = forms.CharField(
+        label=_("Pourquoi ce code n’est-il pas encore publié ?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Secrets à retirer, licence à choisir, validation en attente… "
+            "(2 000 caractères au plus)."
+        ),
+    )
+    contact = forms.EmailField(
+        label=_("Adresse de contact"),
+        max_length=254,
+        help_text=_("Visible des autres agents connectés, pour qu’ils puissent vous écrire."),
+        error_messages={
+            "invalid": _(
+                "Saisissez une adresse électronique valide, par exemple nom@organisme.gouv.fr."
+            )
+        },
+    )
+    planned_on = forms.DateField(
+        label=_("Publication prévue le"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Au format JJ/MM/AAAA ou AAAA-MM-JJ."),
+    )
+
+    field_order = [
+        "name",
+        "description",
+        "public_body",
+        "technologies",
+        "reason",
+        "contact",
+        "planned_on",
+    ]
+
+    def __init__(self, *args, instance=None, user, **kwargs):
+        if instance is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": instance.name,
+                    "description": instance.description,
+                    "public_body": instance.public_body_id,
+                    "technologies": ", ".join(instance.technologies),
+                    "reason": instance.reason,
+                    "contact": instance.contact,
+                    "planned_on": instance.planned_on,
+                },
+            )
+        super().__init__(*args, user=user, **kwargs)
+        if instance is not None and instance.public_body_id:
+            self.fields["public_body"].initial = instance.public_body_id
+        if instance is None:
+            self.fields["contact"].initial = user.email
+        self.original_planned_on = instance.planned_on if instance is not None else None
+
+    def clean_technologies(self):
+        names = []
+        for raw in self.cleaned_data["technologies"].split(","):
+            name = " ".join(raw.split())
+            if not name:
+                continue
+            if len(name) > MAX_TECHNOLOGY_LENGTH:
+                raise ValidationError(
+                    _("« %(name)s » dépasse %(max)s caractères : une technologie par nom court.")
+                    % {"name": name[:60] + "…", "max": MAX_TECHNOLOGY_LENGTH}
+                )
+            if name.lower() not in {n.lower() for n in names}:
+                names.append(name)
+        if len(names) > MAX_TECHNOLOGIES:
+            raise ValidationError(
+                _("Indiquez %(max)s technologies au plus (vous en avez saisi %(count)s).")
+                % {"max": MAX_TECHNOLOGIES, "count": len(names)}
+            )
+        return names
+
+    def clean_planned_on(self):
+        planned_on = self.cleaned_data.get("planned_on")
+        # A date already past is fine on an older entry, not on a new one (or a new date).
+        if (
+            planned_on
+            and planned_on < timezone.localdate()
+            and planned_on != self.original_planned_on
+        ):
+            raise ValidationError(_("La date de publication prévue ne peut pas être passée."))
+        return planned_on
+
+    def values(self):
+        data = self.cleaned_data
+        return {
+            "name": data["name"].strip(),
+            "description": data["description"].strip(),
+            "public_body": data["public_body"],
+            "technologies": data["technologies"],
+            "reason": data["reason"].strip(),
+            "contact": data["contact"],
+            "planned_on": data.get("planned_on"),
+        }

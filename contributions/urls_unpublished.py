@@ -1,0 +1,14 @@
+"""The inventory of code public bodies have not published yet (for public agents)."""
+
+from django.urls import path
+
+from contributions import views
+
+app_name = "unpublished"
+
+urlpatterns = [
+    path("", views.UnpublishedCodeListView.as_view(), name="index"),
+    path("declarer/", views.UnpublishedCodeDeclareView.as_view(), name="declare"),
+    path("<int:pk>/modifier/", views.UnpublishedCodeEditView.as_view(), name="edit"),
+    path("<int:pk>/supprimer/", views.UnpublishedCodeDeleteView.as_view(), name="delete"),
+]

@@ -1,0 +1,318 @@
+"""Public pages of the contributions, and the agents' declaration forms."""
+
+import uuid
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from accounts.mixins import PublicAgentRequiredMixin
+from catalog.exports import csv_response, json_response
+from catalog.models import PublicBody
+from catalog.views import active_filters, paginate
+from codegouv.moderation import ModerationStatus
+from contributions import exports, filters, services
+from contributions.forms import ContributionForm, UnpublishedCodeForm
+from contributions.models import Contribution, UnpublishedCode
+
+
+def contribution_list(request):
+    filterset, queryset = filters.filter_contributions(request.GET)
+    sort, order = filters.sort_order(request.GET)
+    if request.GET.get("format") in ("csv", "json"):
+        rows = exports.contribution_rows(
+            queryset.order_by(*order), base_url=request.build_absolute_uri("/").rstrip("/")
+        )
+        if request.GET["format"] == "csv":
+            return csv_response(rows, exports.CONTRIBUTION_COLUMNS, filename="contributions.csv")
+        return json_response(rows, filename="contributions.json")
+    page, _per_page = paginate(request, queryset.for_list().order_by(*order))
+    return render(
+        request,
+        "contributions/index.html",
+        {
+            "filterset": filterset,
+            "page_obj": page,
+            "contributions": page.object_list,
+            "facets": filters.contribution_facets(queryset),
+            "active_filters": filters.labelled(active_filters(filterset), filterset=filterset),
+            "query": request.GET.get("q", "")[:200],
+            "sort": sort,
+            "sorts": list(filters.SORT_LABELS.items()),
+        },
+    )
+
+
+def contribution_detail(request, pk):
+    contribution = get_object_or_404(
+        Contribution.objects.visible_to(request.user).for_list(), pk=pk
+    )
+    return render(
+        request,
+        "contributions/detail.html",
+        {
+            "contribution": contribution,
+            "can_edit": request.user.is_authenticated
+            and Contribution.objects.editable_by(request.user).filter(pk=pk).exists(),
+        },
+    )
+
+
+def project_detail(request, key):
+    contributions = Contribution.objects.published().filter(project_key=key)
+    page, _per_page = paginate(request, contributions.for_list().order_by("-started_on", "-id"))
+    if not page.paginator.count:
+        raise Http404(_("Aucune contribution publiée à ce projet."))
+    rows = list(page.object_list)
+    # The catalogue repository and SILL software the declarations were linked to.
+    latest = contributions.order_by("-started_on", "-id")
+    with_repository = (
+        latest.filter(repository__isnull=False, repository__gone_since__isnull=True)
+        .select_related("repository__forge")
+        .first()
+    )
+    with_software = (
+        latest.filter(software__moderation_status=ModerationStatus.PUBLISHED)
+        .select_related("software")
+        .first()
+    )
+    by_body = (
+        contributions.order_by()
+        .values("public_body", "public_body__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "public_body__name")
+    )
+    return render(
+        request,
+        "contributions/project.html",
+        {
+            "key": key,
+            "project": rows[0],
+            "page_obj": page,
+            "contributions": rows,
+            "repository": with_repository.repository if with_repository else None,
+            "software": with_software.software if with_software else None,
+            "by_kind": contributions.counts_by_kind(),
+            "by_body": list(by_body),
+        },
+    )
+
+
+def public_body_detail(request, pk):
+    body = get_object_or_404(PublicBody, pk=pk)
+    contributions = Contribution.objects.published().filter(public_body=body)
+    page, _per_page = paginate(request, contributions.for_list().order_by("-started_on", "-id"))
+    return render(
+        request,
+        "contributions/public_body.html",
+        {
+            "body": body,
+            "page_obj": page,
+            "contributions": page.object_list,
+            "by_kind": contributions.counts_by_kind(),
+            "by_year": contributions.counts_by_year(),
+            "projects": list(contributions.projects()[:50]),
+        },
+    )
+
+
+# --- Declarations ---------------------------------------------------------------------------
+
+
+class DeclarationFormView(PublicAgentRequiredMixin, View):
+    """Shared by the create and edit forms of contributions and of unpublished code."""
+
+    form_class = None
+    template_name = ""
+    creating = True
+
+    def get_object(self):
+        return None
+
+    def get_form(self, data=None):
+        return self.form_class(data, user=self.request.user, instance=self.object)
+
+    def render_form(self, form, status=200):
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "object": self.object, "creating": self.object is None},
+            status=status,
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_form(self.get_form())
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.get_form(request.POST)
+        if not form.is_valid():
+            return self.render_form(form)
+        if self.object is not None:
+            return self.updated(form)
+        try:
+            return self.created(form)
+        except PermissionError:
+            # A token already used by someone else: never their row, ask to submit again.
+            data = request.POST.copy()
+            data["submission_token"] = str(uuid.uuid4())
+            form = self.get_form(data)
+            form.is_valid()
+            form.add_error(None, _("Ce formulaire a expiré : vérifiez-le et envoyez-le à nouveau."))
+            return self.render_form(form)
+
+
+class ContributionDeclareView(DeclarationFormView):
+    form_class = ContributionForm
+    template_name = "contributions/contribution_form.html"
+
+    def created(self, form):
+        contribution, created = services.declare_contribution(
+            author=self.request.user, token=form.cleaned_data["submission_token"], **form.values()
+        )
+        if not created:
+            messages.info(self.request, _("Cette contribution était déjà enregistrée."))
+        elif contribution.is_published:
+            messages.success(self.request, _("Merci ! Votre contribution est publiée."))
+        else:
+            messages.success(
+                self.request,
+                _(
+                    "Merci ! Votre contribution est enregistrée : elle sera publiée après "
+                    "vérification par l’équipe du portail."
+                ),
+            )
+        return redirect("contributions:detail", contribution.pk)
+
+
+class ContributionEditView(ContributionDeclareView):
+    def get_object(self):
+        # Another person's contribution does not exist, for this user.
+        return get_object_or_404(
+            Contribution.objects.editable_by(self.request.user), pk=self.kwargs["pk"]
+        )
+
+    def updated(self, form):
+        contribution = services.update_contribution(
+            contribution=self.object, by=self.request.user, **form.values()
+        )
+        messages.success(self.request, _("La contribution est modifiée."))
+        return redirect("contributions:detail", contribution.pk)
+
+
+class DeclarationDeleteView(PublicAgentRequiredMixin, View):
+    template_name = ""
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, {"object": self.get_object()})
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        self.delete(obj)
+        return redirect(self.success_url)
+
+
+class ContributionDeleteView(DeclarationDeleteView):
+    template_name = "contributions/contribution_confirm_delete.html"
+    success_url = "contributions:index"
+
+    def get_object(self):
+        return get_object_or_404(
+            Contribution.objects.editable_by(self.request.user).select_related("public_body"),
+            pk=self.kwargs["pk"],
+        )
+
+    def delete(self, contribution):
+        services.delete_contribution(contribution=contribution)
+        messages.success(
+            self.request,
+            _("La contribution à %(project)s est supprimée.")
+            % {"project": contribution.project_name},
+        )
+
+
+# --- Unpublished code -----------------------------------------------------------------------
+
+
+class UnpublishedCodeListView(PublicAgentRequiredMixin, View):
+    """For agents only: the published entries, plus the user's own whatever their status."""
+
+    def get(self, request):
+        filterset, queryset = filters.filter_unpublished_code(request.GET, user=request.user)
+        page, _per_page = paginate(
+            request, queryset.for_list().order_by("planned_on", "name", "pk")
+        )
+        return render(
+            request,
+            "contributions/unpublished_list.html",
+            {
+                "filterset": filterset,
+                "page_obj": page,
+                "entries": page.object_list,
+                "facets": filters.unpublished_facets(queryset),
+                "active_filters": filters.labelled(active_filters(filterset), filterset=filterset),
+                "query": request.GET.get("q", "")[:200],
+            },
+        )
+
+
+class UnpublishedCodeDeclareView(DeclarationFormView):
+    form_class = UnpublishedCodeForm
+    template_name = "contributions/unpublished_form.html"
+
+    def created(self, form):
+        code, created = services.declare_unpublished_code(
+            author=self.request.user, token=form.cleaned_data["submission_token"], **form.values()
+        )
+        if not created:
+            messages.info(self.request, _("Ce code était déjà enregistré."))
+        elif code.is_published:
+            messages.success(
+                self.request, _("Merci ! Ce code figure maintenant dans l’inventaire.")
+            )
+        else:
+            messages.success(
+                self.request,
+                _(
+                    "Merci ! Ce code est enregistré : les autres agents le verront après "
+                    "vérification par l’équipe du portail."
+                ),
+            )
+        return redirect(f"{reverse('unpublished:index')}#code-{code.pk}")
+
+
+class UnpublishedCodeEditView(UnpublishedCodeDeclareView):
+    def get_object(self):
+        return get_object_or_404(
+            UnpublishedCode.objects.editable_by(self.request.user), pk=self.kwargs["pk"]
+        )
+
+    def updated(self, form):
+        code = services.update_unpublished_code(
+            code=self.object, by=self.request.user, **form.values()
+        )
+        messages.success(
+            self.request, _("L’entrée « %(name)s » est modifiée.") % {"name": code.name}
+        )
+        return redirect(f"{reverse('unpublished:index')}#code-{code.pk}")
+
+
+class UnpublishedCodeDeleteView(DeclarationDeleteView):
+    template_name = "contributions/unpublished_confirm_delete.html"
+    success_url = "unpublished:index"
+
+    def get_object(self):
+        return get_object_or_404(
+            UnpublishedCode.objects.editable_by(self.request.user), pk=self.kwargs["pk"]
+        )
+
+    def delete(self, code):
+        services.delete_unpublished_code(code=code)
+        messages.success(
+            self.request, _("L’entrée « %(name)s » est supprimée.") % {"name": code.name}
+        )
