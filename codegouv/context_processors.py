@@ -9,22 +9,29 @@ MAIN_NAVIGATION = (
     (_("Contributions"), "contributions:index"),
     (_("Statistiques"), "stats"),
 )
+# Shown to logged-in public agents only.
+AGENT_NAVIGATION = ((_("Codes à publier"), "unpublished:index"),)
 
 
 def site(request):
     """Service name, tagline and the main navigation with the current section marked;
     the guide pages the editors placed in the navigation or the footer."""
+    from accounts.policy import is_public_agent
     from codegouv.guides import linked_pages
 
     path = request.path_info
-    navigation = []
-    for label, url_name in MAIN_NAVIGATION:
-        url = reverse(url_name)
-        navigation.append({"label": label, "url": url, "current": path.startswith(url)})
+    links = [(label, reverse(url_name)) for label, url_name in MAIN_NAVIGATION]
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and is_public_agent(user):
+        links += [(label, reverse(url_name)) for label, url_name in AGENT_NAVIGATION]
     guides = linked_pages()
-    for title, slug in guides["navigation"]:
-        url = reverse("guides:detail", args=[slug])
-        navigation.append({"label": title, "url": url, "current": path.startswith(url)})
+    links += [
+        (title, reverse("guides:detail", args=[slug])) for title, slug in guides["navigation"]
+    ]
+    # The longest matching address is the current section (/depots/a-publier/ is not /depots/).
+    matching = [url for _label, url in links if path.startswith(url)]
+    current = max(matching, key=len, default=None)
+    navigation = [{"label": label, "url": url, "current": url == current} for label, url in links]
     footer_guides = [
         {"label": title, "url": reverse("guides:detail", args=[slug])}
         for title, slug in guides["footer"]

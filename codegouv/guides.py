@@ -50,14 +50,28 @@ TABLE_OPEN = (
 TABLE_CLOSE = "</table></div></div></div></div>"
 
 
-def render_markdown(text):
-    """Markdown to HTML, then sanitised: only formatting, links and images survive."""
-    html = markdown.markdown(text or "", extensions=["tables", "fenced_code", "toc"])
+def render_markdown(text, *, from_user=False):
+    """Markdown to HTML, then sanitised: only formatting, links and images survive.
+
+    ``from_user``: text an agent wrote, shown inside a page: its headings start at level 3
+    (under the page's own), without anchors that could clash with the page's, and without
+    images (no third-party requests from our pages).
+    """
+    html = markdown.markdown(
+        text or "",
+        extensions=["tables", "fenced_code", "toc"],
+        extension_configs={"toc": {"baselevel": 3 if from_user else 1}},
+    )
+    attributes = ALLOWED_ATTRIBUTES
+    tags = ALLOWED_TAGS
+    if from_user:
+        attributes = {tag: names for tag, names in ALLOWED_ATTRIBUTES.items() if tag[0] != "h"}
+        tags = ALLOWED_TAGS - {"img"}
     html = nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
+        tags=tags,
         clean_content_tags={"script", "style"},
-        attributes=ALLOWED_ATTRIBUTES,
+        attributes=attributes,
         allowed_classes=ALLOWED_CLASSES,
         filter_style_properties={"text-align"},
         url_schemes=URL_SCHEMES,

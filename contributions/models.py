@@ -192,7 +192,7 @@ class Contribution(Moderated):
     def rendered_description(self):
         from codegouv.guides import render_markdown
 
-        return render_markdown(self.description)
+        return render_markdown(self.description, from_user=True)
 
     @property
     def shown_author(self):

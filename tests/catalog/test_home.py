@@ -18,3 +18,14 @@ def test_home_shows_counters_latest_repositories_and_a_search_box(client):
     assert '<p class="fr-h2 fr-mb-0">4</p><p>dépôts de code source</p>' in html
     assert '<p class="fr-h2 fr-mb-0">4</p><p>organisations</p>' in html
     assert "tout-neuf" in html and "disparu" not in html
+
+
+def test_home_counts_published_contributions_only(client):
+    from tests.factories import ContributionFactory
+
+    ContributionFactory.create_batch(2)
+    ContributionFactory(pending=True)
+
+    html = client.get("/").content.decode()
+
+    assert '<p class="fr-h2 fr-mb-0">2</p><p>contributions aux logiciels libres</p>' in html

@@ -112,3 +112,18 @@ def test_every_page_of_the_chrome_exists_in_english(client):
     ]:
         html = html_of(client, f"/en{url}")
         assert '<html lang="en"' in html
+
+
+def test_agents_find_the_code_to_publish_in_the_navigation(client):
+    from tests.factories import UserFactory
+
+    anonymous = client.get("/depots/").content.decode()
+    assert "/depots/a-publier/" not in anonymous
+
+    client.force_login(UserFactory())
+    html = client.get("/depots/a-publier/").content.decode()
+
+    assert re.search(
+        r'<a class="fr-nav__link" href="/depots/a-publier/" aria-current="page">', html
+    )
+    assert re.search(r'<a class="fr-nav__link" href="/depots/">', html)

@@ -245,3 +245,18 @@ def test_admin_list_offers_a_preview_link(admin_client_staff):
     html = admin_client_staff.get(reverse("admin:codegouv_guidepage_changelist")).content.decode()
 
     assert 'href="/guides/apercu/?apercu=1"' in html
+
+
+def test_an_agents_markdown_stays_under_the_page_headings_without_images_or_anchors():
+    from codegouv.guides import render_markdown
+
+    html = render_markdown(
+        "# Titre\n\n## Détail\n\n![pixel](https://tracker.example/p.png)\n\n<script>x</script>",
+        from_user=True,
+    )
+
+    assert "<h3>Titre</h3>" in html
+    assert "<h4>Détail</h4>" in html
+    assert "<img" not in html
+    assert "<script" not in html
+    assert "id=" not in html
