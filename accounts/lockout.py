@@ -7,6 +7,8 @@ and its failures (a stale state, an expired token) say nothing about a password 
 import math
 
 from axes.backends import AxesStandaloneBackend
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Max, Q
@@ -78,3 +80,18 @@ def lockout_response(request, original_response=None, credentials=None):
     )
     response["Retry-After"] = str(minutes * 60)
     return response
+
+
+class AccountOnlyResetHandler(AxesDatabaseHandler):
+    """A successful login clears the failures against that account only.
+
+    axes' own reset also deletes every failure from the same address, whatever account it
+    targeted: anyone with one account could then guess another's password without end.
+    """
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        username = get_client_username(request, credentials)
+        if not username:
+            return 0
+        count, _ = AccessAttempt.objects.filter(username=username).delete()
+        return count

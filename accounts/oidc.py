@@ -197,6 +197,10 @@ class ProConnectBackend(OIDCAuthenticationBackend):
         payload = self._decode(token, id_token=True)
         if payload.get("nonce") != kwargs.get("nonce"):
             raise SuspiciousOperation("ID token nonce mismatch")
+        # The level asked for must be the level given: no silent downgrade.
+        wanted = settings.OIDC_AUTH_REQUEST_EXTRA_PARAMS["acr_values"].split()
+        if wanted and payload.get("acr") not in wanted:
+            raise SuspiciousOperation(f"ID token acr {payload.get('acr')!r} not in {wanted}")
         return payload
 
     def get_userinfo(self, access_token, id_token, payload):

@@ -64,6 +64,13 @@ ARCHIVED_CHOICES = (
 )
 
 
+def id_filter(field_name: str, label, **options) -> django_filters.NumberFilter:
+    """A filter on a row id: out-of-range numbers are a form error, not a database one."""
+    return django_filters.NumberFilter(
+        field_name=field_name, label=label, min_value=1, max_value=2**63 - 1, **options
+    )
+
+
 def json_list_contains(field: str, value: str) -> Q:
     """Rows whose JSON list `field` holds `value` (exact element)."""
     if connection.vendor == "postgresql":
@@ -76,9 +83,7 @@ class RepositoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Rechercher"))
     forge = django_filters.CharFilter(field_name="forge__host", label=_("Forge"))
     owner = django_filters.CharFilter(method="filter_owner", label=_("Organisation"))
-    public_body = django_filters.NumberFilter(
-        field_name="owner__public_body", label=_("Organisme public")
-    )
+    public_body = id_filter("owner__public_body", _("Organisme public"))
     language = django_filters.CharFilter(
         field_name="language", lookup_expr="iexact", label=_("Langage")
     )
@@ -93,7 +98,11 @@ class RepositoryFilter(django_filters.FilterSet):
     active = yes_no(_("Actifs dans les 12 derniers mois"), method="filter_active")
     awesome = yes_no(_("Sélection Awesome"), method="filter_awesome")
     min_stars = django_filters.NumberFilter(
-        field_name="stars", lookup_expr="gte", min_value=0, label=_("Étoiles au moins")
+        field_name="stars",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=2**31 - 1,
+        label=_("Étoiles au moins"),
     )
 
     class Meta:

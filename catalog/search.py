@@ -74,7 +74,9 @@ def update_search_vectors(*, ids=None, forge_id=None, remote_ids=None) -> None:
 
 
 def clean_query(text: str) -> str:
-    return " ".join(str(text or "").split())[:MAX_QUERY_LENGTH]
+    # Control characters (a NUL byte, say) mean nothing in a search and PostgreSQL refuses NUL.
+    printable = "".join(c if c.isprintable() else " " for c in str(text or ""))
+    return " ".join(printable.split())[:MAX_QUERY_LENGTH]
 
 
 def search(queryset, text: str):

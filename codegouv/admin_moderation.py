@@ -9,7 +9,7 @@ from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -64,13 +64,23 @@ class ModerationAdminMixin:
         return actions
 
 
+def _with_labels(queryset):
+    """With what the rows' names and authors read (a declaration is named by its software)."""
+    related = [queryset.model.AUTHOR_FIELD]
+    if any(field.name == "software" for field in queryset.model._meta.fields):
+        related.append("software")
+    return queryset.select_related(*related)
+
+
 def _decide_each(modeladmin, request, queryset, *, allowed, decide, log):
     done = 0
-    for obj in queryset:
+    for obj in _with_labels(queryset):
         if obj.moderation_status not in allowed:
             continue
-        decide(obj)
-        modeladmin.log_change(request, obj, log)
+        # One decision and its log entry together, whatever happens to the next row.
+        with transaction.atomic():
+            decide(obj)
+            modeladmin.log_change(request, obj, log)
         done += 1
     skipped = len(queryset) - done
     return done, skipped
@@ -152,7 +162,7 @@ def _confirmation(modeladmin, request, queryset, form, *, action, title):
         {
             **modeladmin.admin_site.each_context(request),
             "form": form,
-            "queryset": queryset,
+            "queryset": _with_labels(queryset),
             "action": action,
             "opts": modeladmin.model._meta,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
@@ -167,10 +177,9 @@ def pending_groups(limit=QUEUE_LIMIT):
     for label in MODERATED_MODELS:
         model = apps.get_model(label)
         pending = model.objects.pending()
-        author = model.AUTHOR_FIELD
         opts = model._meta
         changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-        rows = list(pending.select_related(author).order_by("pk")[:limit])
+        rows = list(_with_labels(pending).order_by("pk")[:limit])
         groups.append(
             {
                 "label": opts.verbose_name_plural,

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from codegouv.moderation import ModerationStatus
+
 WEB_URL = URLValidator(schemes=["http", "https"])
 
 
@@ -44,8 +46,15 @@ class HighlightQuerySet(models.QuerySet):
         return self.filter(end_at__lte=now or timezone.now())
 
     def for_home(self, now=None):
-        """The active highlights with their target, for the home page's cards."""
-        return self.active(now).select_related("repository__forge", "software", "contribution")
+        """The active highlights with their target, for the home page's cards; never one
+        pointing at software or a contribution that is not (or no longer) published."""
+        published = ModerationStatus.PUBLISHED
+        return (
+            self.active(now)
+            .filter(Q(software__isnull=True) | Q(software__moderation_status=published))
+            .filter(Q(contribution__isnull=True) | Q(contribution__moderation_status=published))
+            .select_related("repository__forge", "software", "contribution")
+        )
 
 
 class GuidePage(models.Model):
@@ -129,6 +138,7 @@ class Highlight(models.Model):
     software = models.ForeignKey(
         "sill.Software",
         verbose_name=_("logiciel du SILL"),
+        limit_choices_to={"moderation_status": ModerationStatus.PUBLISHED},
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -137,6 +147,7 @@ class Highlight(models.Model):
     contribution = models.ForeignKey(
         "contributions.Contribution",
         verbose_name=_("contribution"),
+        limit_choices_to={"moderation_status": ModerationStatus.PUBLISHED},
         on_delete=models.CASCADE,
         null=True,
         blank=True,

@@ -84,6 +84,16 @@ def initial_status(user, *, always_moderated=False):
     return ModerationStatus.PUBLISHED
 
 
+def status_after_edit(row, *, by):
+    """A rejected declaration goes back to the editors' queue when its author corrects it;
+    every other status stays (and an editor's correction keeps a rejection)."""
+    if row.moderation_status == ModerationStatus.REJECTED and by.pk == getattr(
+        row, f"{row.AUTHOR_FIELD}_id"
+    ):
+        return ModerationStatus.PENDING
+    return row.moderation_status
+
+
 def create_once(model, *, token, author_field, author, **values):
     """Create a row for a form submission, or return the row that token already created.
 

@@ -1,6 +1,9 @@
 """Editors' moderation decisions on what agents declare (SILL proposals, declarations of use
 or referent, instances, contributions, unpublished code)."""
 
+import logging
+import smtplib
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -8,6 +11,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from codegouv.moderation import ModerationStatus
+
+logger = logging.getLogger(__name__)
 
 
 class ModerationError(ValueError):
@@ -61,6 +66,12 @@ def _notify(obj, *, template):
     }
     subject, _, body = render_to_string(template, context).strip().partition("\n")
     # Sent once the decision is committed, so a rolled-back decision mails nobody.
-    transaction.on_commit(
-        lambda: send_mail(subject.strip(), body.strip(), None, [author.email], fail_silently=False)
-    )
+    transaction.on_commit(lambda: _send(subject.strip(), body.strip(), author.email))
+
+
+def _send(subject, body, address):
+    """A mail server that is down must not undo or interrupt the editors' decisions."""
+    try:
+        send_mail(subject, body, None, [address], fail_silently=False)
+    except (OSError, smtplib.SMTPException):
+        logger.warning("Moderation mail to %s not sent", address, exc_info=True)

@@ -248,7 +248,8 @@ if LOCAL_LOGIN_ENABLED:
 
 # Failed password attempts (django-axes), recorded in the database so that every web process
 # sees them, Redis or not. An account, or an address, is locked after AXES_FAILURE_LIMIT
-# failures until LOGIN_LOCKOUT_MINUTES after the last one; a success resets its counters.
+# failures until LOGIN_LOCKOUT_MINUTES after the last one; a success clears the failures
+# against that account (not those of its address against other accounts).
 AXES_FAILURE_LIMIT = config.get_int("LOGIN_FAILURE_LIMIT", default=5, minimum=1)
 LOGIN_LOCKOUT_MINUTES = config.get_int("LOGIN_LOCKOUT_MINUTES", default=15, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
@@ -256,7 +257,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
 # (earlier entries come from the client and can be forged); otherwise REMOTE_ADDR.
 LOGIN_IP_FROM_FORWARDED_FOR = config.get_bool("DJANGO_BEHIND_TLS_PROXY", default=False)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_HANDLER = "accounts.lockout.AccountOnlyResetHandler"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip_address"

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from catalog.exports import Column
+from codegouv.moderation import ModerationStatus
 
 CONTRIBUTION_COLUMNS = [
     Column("id", "integer", _("Identifiant de la contribution sur le portail")),
@@ -45,7 +46,9 @@ def contribution_rows(queryset, *, base_url):
         "evidence_urls",
         "description",
         "repository__web_url",
+        "repository__gone_since",
         "software__slug",
+        "software__moderation_status",
     )
     for row in rows.iterator(chunk_size=1000):
         author = ""
@@ -62,10 +65,12 @@ def contribution_rows(queryset, *, base_url):
             "ended_on": row["ended_on"].isoformat() if row["ended_on"] else None,
             "evidence_urls": row["evidence_urls"] or [],
             "description": row["description"],
-            "repository": row["repository__web_url"],
+            # Only what the contribution's own page links to: present and published.
+            "repository": None if row["repository__gone_since"] else row["repository__web_url"],
             "software": (
                 base_url + reverse("sill:detail", args=[row["software__slug"]])
                 if row["software__slug"]
+                and row["software__moderation_status"] == ModerationStatus.PUBLISHED
                 else None
             ),
             "page": base_url + reverse("contributions:detail", args=[row["pk"]]),

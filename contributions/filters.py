@@ -5,7 +5,7 @@ from django.db.models import Count, Min
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from catalog.filters import FilterForm, json_list_contains
+from catalog.filters import FilterForm, id_filter, json_list_contains
 from catalog.models import PublicBody
 from contributions.enums import ContributionKind
 from contributions.models import Contribution, UnpublishedCode
@@ -25,7 +25,7 @@ SORT_LABELS = {
 class ContributionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Rechercher"))
     kind = django_filters.ChoiceFilter(choices=ContributionKind.choices, label=_("Nature"))
-    public_body = django_filters.NumberFilter(field_name="public_body", label=_("Organisme public"))
+    public_body = id_filter("public_body", _("Organisme public"))
     project = django_filters.CharFilter(field_name="project_key", label=_("Projet"))
     year = django_filters.NumberFilter(
         field_name="started_on",
@@ -122,7 +122,7 @@ def labelled(active, *, filterset):
 
 class UnpublishedCodeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Rechercher"))
-    public_body = django_filters.NumberFilter(field_name="public_body", label=_("Organisme public"))
+    public_body = id_filter("public_body", _("Organisme public"))
     technology = django_filters.CharFilter(method="filter_technology", label=_("Technologie"))
 
     class Meta:

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalog.models import Repository
-from codegouv.moderation import ModerationStatus, create_once, initial_status
+from codegouv.moderation import create_once, initial_status, status_after_edit
 from contributions.models import Contribution, UnpublishedCode, project_key
 from sill.models import Software
 
@@ -98,21 +98,13 @@ def declare_contribution(*, author, token, **values) -> tuple[Contribution, bool
     )
 
 
-def _status_after_edit(row, editor):
-    """A refused declaration goes back to the queue when its author corrects it; the other
-    statuses stay (a published one stays published, a hidden one hidden)."""
-    if row.moderation_status == ModerationStatus.REJECTED and editor.pk == row.author_id:
-        return ModerationStatus.PENDING
-    return row.moderation_status
-
-
 @transaction.atomic
 def update_contribution(*, contribution: Contribution, by, **values) -> Contribution:
     for field in CONTRIBUTION_FIELDS:
         setattr(contribution, field, values[field])
     for field, value in _links(contribution.project_url).items():
         setattr(contribution, field, value)
-    contribution.moderation_status = _status_after_edit(contribution, by)
+    contribution.moderation_status = status_after_edit(contribution, by=by)
     contribution.save()
     # The database recomputes the project key.
     contribution.refresh_from_db(fields=["project_key"])
@@ -138,7 +130,7 @@ def declare_unpublished_code(*, author, token, **values) -> tuple[UnpublishedCod
 def update_unpublished_code(*, code: UnpublishedCode, by, **values) -> UnpublishedCode:
     for field in UNPUBLISHED_FIELDS:
         setattr(code, field, values[field])
-    code.moderation_status = _status_after_edit(code, by)
+    code.moderation_status = status_after_edit(code, by=by)
     code.save()
     return code
 

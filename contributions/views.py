@@ -63,6 +63,8 @@ def contribution_detail(request, pk):
 
 
 def project_detail(request, key):
+    if "\x00" in key:  # PostgreSQL refuses NUL in text: no such project
+        raise Http404(_("Aucune contribution publiée à ce projet."))
     contributions = Contribution.objects.published().filter(project_key=key)
     page, _per_page = paginate(request, contributions.for_list().order_by("-started_on", "-id"))
     if not page.paginator.count:

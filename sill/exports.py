@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from catalog.exports import Column
+from codegouv.moderation import ModerationStatus
 from sill.enums import DeclarationKind, SoftwareStatus
 from sill.models import PUBLISHED_DECLARATION, Declaration, Software
 
@@ -82,9 +83,9 @@ def catalogi_rows():
             "referentCount": row["referentCount"],
         }
     similar = defaultdict(list)
-    for source, target in Software.similar.through.objects.values_list(
-        "from_software__sill_id", "to_software__sill_id"
-    ):
+    for source, target in Software.similar.through.objects.filter(
+        to_software__moderation_status=ModerationStatus.PUBLISHED
+    ).values_list("from_software__sill_id", "to_software__sill_id"):
         similar[source].append(target)
     for software in (
         Software.objects.published().select_related("parent").order_by("sill_id").iterator()
@@ -112,7 +113,9 @@ def catalogi_rows():
             "comptoirDuLibreId": int(software.comptoir_id)
             if software.comptoir_id.isdigit()
             else None,
-            "parentSoftwareName": software.parent.name if software.parent else None,
+            "parentSoftwareName": software.parent.name
+            if software.parent and software.parent.is_published
+            else None,
             "similarSoftwareIds": sorted(similar.get(software.sill_id, [])),
             "categories": [software.category] if software.category else [],
             "userAndReferentCountByOrganization": per_body.get(software.pk, {}),

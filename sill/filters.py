@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from catalog.filters import FilterForm, json_list_contains
+from catalog.filters import FilterForm, id_filter, json_list_contains
 from sill.enums import DeclarationKind, SoftwareStatus
 from sill.models import Software
 
@@ -44,9 +44,7 @@ class SoftwareFilter(django_filters.FilterSet):
         widget=forms.Select(choices=[("", _("Indifférent")), ("true", _("Oui"))]),
     )
     platform = django_filters.CharFilter(method="filter_platform", label=_("Plateforme"))
-    public_body = django_filters.NumberFilter(
-        field_name="declarations__public_body", distinct=True, label=_("Utilisé par")
-    )
+    public_body = id_filter("declarations__public_body", _("Utilisé par"), distinct=True)
 
     class Meta:
         model = Software

@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from codegouv.moderation import ModerationStatus, create_once, initial_status
+from codegouv.moderation import create_once, initial_status, status_after_edit
 from sill.enums import DeclarationKind, SoftwareStatus
 from sill.importer import update_search_vectors
 from sill.models import Declaration, Instance, Software
@@ -120,16 +120,11 @@ def add_instance(
     )
 
 
-def update_declared(*, row, values: dict) -> None:
-    """Save an agent's changes to what they declared.
-
-    The moderation status stays, except that a rejected declaration, once corrected, goes
-    back to the editors' queue (pending).
-    """
+def update_declared(*, row, values: dict, by) -> None:
+    """Save changes to what an agent declared (``status_after_edit`` for its status)."""
     for field, value in values.items():
         setattr(row, field, value)
-    if row.moderation_status == ModerationStatus.REJECTED:
-        row.moderation_status = ModerationStatus.PENDING
+    row.moderation_status = status_after_edit(row, by=by)
     row.save()
     if isinstance(row, Software):
         update_search_vectors(pks=[row.pk])

@@ -13,6 +13,7 @@ from accounts.mixins import PublicAgentRequiredMixin
 from accounts.policy import is_public_agent
 from catalog.exports import csv_response, json_response
 from catalog.models import Repository
+from catalog.search import clean_query
 from catalog.views import active_filters, paginate
 from codegouv.moderation import ModerationStatus
 from sill import exports, filters, services
@@ -35,7 +36,7 @@ SEGMENT_OF_KIND = {kind: segment for segment, kind in KIND_SEGMENTS.items()}
 
 def software_list(request):
     filterset, queryset = filters.filter_software(request.GET)
-    searching = bool(request.GET.get("q", "").strip()) and connection.vendor == "postgresql"
+    searching = bool(clean_query(request.GET.get("q", ""))) and connection.vendor == "postgresql"
     sort = request.GET.get("sort") or ("relevance" if searching else "name")
     if sort not in filters.SORTS or (sort == "relevance" and not searching):
         sort = "name"
@@ -110,8 +111,9 @@ def software_detail(request, slug):
     )
     instances = software.instances.published().select_related("public_body")
     agents = []
-    if request.user.is_authenticated:
-        # Names and addresses are for fellow agents only, never for the public.
+    can_declare = is_public_agent(request.user)
+    if can_declare:
+        # Names, addresses and internal services are for fellow agents only.
         agents = list(
             software.declarations.published()
             .filter(user__isnull=False)
@@ -121,7 +123,6 @@ def software_detail(request, slug):
     else:
         instances = instances.filter(is_public=True)
     own_declarations, own_instances = [], []
-    can_declare = is_public_agent(request.user)
     if can_declare:
         # What the agent declared, whatever its moderation status, to edit or withdraw it.
         own_declarations = list(software.declarations.filter(user=request.user).order_by("kind"))
@@ -139,8 +140,8 @@ def software_detail(request, slug):
             "agents": agents,
             "declarations_by_body": list(by_body),
             "instances": list(instances),
-            "similar": list(software.similar.order_by("name")),
-            "children": list(software.children.order_by("name")),
+            "similar": list(software.similar.published().order_by("name")),
+            "children": list(software.children.published().order_by("name")),
             "repositories": list(repositories.filter(related).order_by("-score")[:6]),
             "can_declare": can_declare,
             "own_declarations": own_declarations,
@@ -291,7 +292,7 @@ class DeclarationEditView(OwnRowMixin, View):
         form = DeclarationForm(request.POST, instance=declaration, kind=declaration.kind)
         if not form.is_valid():
             return self.render(declaration, form)
-        services.update_declared(row=declaration, values=form.cleaned_data)
+        services.update_declared(row=declaration, values=form.cleaned_data, by=request.user)
         messages.success(request, _("Votre déclaration est modifiée."))
         return redirect(self.done_url(declaration))
 
@@ -410,7 +411,7 @@ class InstanceEditView(OwnRowMixin, View):
         form = InstanceForm(request.POST, instance=instance)
         if not form.is_valid():
             return self.render(instance, form)
-        services.update_declared(row=instance, values=form.cleaned_data)
+        services.update_declared(row=instance, values=form.cleaned_data, by=request.user)
         messages.success(request, _("L’instance est modifiée."))
         return redirect(self.done_url(instance))
 
@@ -507,7 +508,7 @@ class ProposalEditView(OwnProposalMixin, View):
             return self.render(software, form)
         values = dict(form.cleaned_data)
         values["description_fr"] = values.pop("description")
-        services.update_declared(row=software, values=values)
+        services.update_declared(row=software, values=values, by=request.user)
         messages.success(request, _("Votre proposition est modifiée."))
         return redirect("sill:detail", slug=software.slug)
 

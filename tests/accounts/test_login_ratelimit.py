@@ -145,3 +145,16 @@ def test_without_the_proxy_setting_x_forwarded_for_is_ignored(client, agent):
     response = attempt(client, agent.email, DEFAULT_PASSWORD, HTTP_X_FORWARDED_FOR="10.9.9.9")
 
     assert response.status_code == 429
+
+
+def test_logging_into_ones_own_account_does_not_clear_guesses_at_another(client, agent):
+    attacker = UserFactory(email="attaquant@numerique.gouv.fr")
+    for _ in range(2):
+        for _ in range(2):
+            assert attempt(client, agent.email).status_code == 200
+        assert attempt(client, attacker.email, DEFAULT_PASSWORD).status_code == 302
+        client.logout()
+
+    # Four failures against the agent so far, all from one address: the fifth locks.
+    assert attempt(client, agent.email).status_code == 429
+    assert attempt(client, agent.email, DEFAULT_PASSWORD).status_code == 429

@@ -63,7 +63,7 @@ def assert_refused_with(client, response, text):
 def test_the_login_page_offers_proconnect_above_the_local_form(client, provider):
     html = client.get("/compte/connexion/?next=/sill/").content.decode()
 
-    assert 'class="fr-connect"' in html
+    assert 'class="fr-connect codegouv-proconnect"' in html
     assert "S’identifier avec" in html and "ProConnect" in html
     assert f'href="{LOGIN_START}?next=/sill/"' in html
     assert html.index("fr-connect") < html.index('name="password"')
@@ -234,6 +234,16 @@ def test_a_wrong_nonce_is_refused(client, provider, caplog):
     assert_refused_with(client, response, "La réponse de ProConnect n’a pas pu être vérifiée")
     assert not User.objects.exists()
     assert "nonce" in caplog.text
+
+
+def test_a_lower_authentication_level_than_asked_is_refused(client, provider, caplog):
+    provider.acr = "eidas0"
+
+    response = proconnect_login(client)
+
+    assert_refused_with(client, response, "La réponse de ProConnect n’a pas pu être vérifiée")
+    assert not User.objects.exists()
+    assert "acr" in caplog.text
 
 
 def test_an_expired_id_token_is_refused(client, provider):

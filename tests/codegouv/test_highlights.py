@@ -187,3 +187,13 @@ def test_admin_list_filters_by_period(admin_client):
         html = admin_client.get(url, {"periode": period}).content.decode()
         shown = {t for t in ("Actuelle", "Prochaine", "Ancienne") if f">{t}</a>" in html}
         assert shown == {title}
+
+
+def test_a_highlight_of_something_unpublished_is_not_shown():
+    pending = ContributionFactory(pending=True, project_name="En attente")
+    hidden = Software.objects.create(name="Masqué", slug="masque", moderation_status="hidden")
+    make_highlight("Contribution en attente", start_at=NOW - DAY, contribution=pending)
+    make_highlight("Logiciel masqué", start_at=NOW - DAY, software=hidden)
+    make_highlight("Visible", start_at=NOW - DAY)
+
+    assert [h.title for h in active_highlights(now=NOW)] == ["Visible"]

@@ -151,3 +151,42 @@ def test_the_moderation_state_cannot_be_edited_by_hand(client, editor):
 
     assert page.status_code == 200
     assert 'name="moderation_status"' not in page.content.decode()
+
+
+def test_a_mail_server_down_does_not_stop_the_decisions(
+    client, editor, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    waiting = ContributionFactory.create_batch(2, pending=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _action(
+            client, "/admin/contributions/contribution/", "publish_selected", waiting
+        )
+
+    assert response.status_code == 200
+    assert all(c.moderation_status == "published" for c in map(_reloaded, waiting))
+
+
+def _reloaded(obj):
+    obj.refresh_from_db()
+    return obj
+
+
+def test_the_queue_makes_the_same_number_of_queries_for_more_rows(client, editor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        agent = UserFactory()
+        Declaration.objects.create(
+            user=agent, software=SoftwareFactory(), kind="user", moderation_status="pending"
+        )
+        ContributionFactory(pending=True, author=agent)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/admin/moderation/").status_code == 200
+        return len(captured)
+
+    queries()  # the first admin page of a session also loads the session and permissions
+    assert queries() == queries()

@@ -614,3 +614,54 @@ def test_the_software_page_query_count_does_not_grow_for_an_agent(
         return len(captured)
 
     assert queries_for(3) == queries_for(6)
+
+
+def test_referents_contacts_and_internal_instances_are_for_public_agents_only(client):
+    software = SoftwareFactory(slug="nextcloud")
+    DeclarationFactory(
+        software=software, referent=True, user=UserFactory(email="referente@culture.gouv.fr")
+    )
+    InstanceFactory(software=software, url="https://intranet.culture.gouv.fr", is_public=False)
+
+    client.force_login(UserFactory(outsider=True))
+    outsider = client.get("/sill/nextcloud/").content.decode()
+    client.force_login(UserFactory())
+    agent = client.get("/sill/nextcloud/").content.decode()
+
+    assert "referente@culture.gouv.fr" not in outsider
+    assert "intranet.culture.gouv.fr" not in outsider
+    assert "referente@culture.gouv.fr" in agent
+    assert "intranet.culture.gouv.fr" in agent
+
+
+def test_similar_and_child_software_that_is_not_published_stays_off_the_page(client):
+    software = SoftwareFactory(slug="libreoffice")
+    software.similar.add(SoftwareFactory(name="Similaire masqué", moderation_status="hidden"))
+    SoftwareFactory(name="Enfant en attente", parent=software, proposed=True)
+
+    html = client.get("/sill/libreoffice/").content.decode()
+
+    assert "Similaire masqué" not in html
+    assert "Enfant en attente" not in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/sill/?q=%00", "/depots/?q=%00", "/contributions/?q=%00", "/contributions/projets/%00/"],
+)
+def test_a_nul_byte_in_the_address_is_not_an_error(client, url):
+    assert client.get(url).status_code in {200, 404}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/depots/?public_body=99999999999999999999999",
+        "/depots/?min_stars=99999999999999999999999",
+        "/sill/?public_body=99999999999999999999999",
+        "/contributions/?public_body=99999999999999999999999",
+        "/contributions/?public_body=-1",
+    ],
+)
+def test_an_out_of_range_id_in_a_filter_is_not_an_error(client, url):
+    assert client.get(url).status_code == 200
