@@ -318,6 +318,9 @@ class ProConnectCallbackView(OIDCAuthenticationCallbackView):
                 error[:100],
                 request.GET.get("error_description", "")[:300],
             )
+            if request.GET.get("state") not in request.session.get("oidc_states", {}):
+                # Not an answer to our request: any site could link here; log nobody out.
+                return self.login_failure()
             return super().get(request)
         state = request.GET.get("state")
         if not request.GET.get("code") or not state:

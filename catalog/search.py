@@ -73,6 +73,24 @@ def update_search_vectors(*, ids=None, forge_id=None, remote_ids=None) -> None:
             cursor.execute(VECTOR_SQL.format(where=""))
 
 
+def substring_search(queryset, text: str, fields):
+    """``queryset`` rows where one of ``fields`` contains ``text``, whatever the accents and
+    the case (JSON lists included, as text): the search of small tables, and of everything
+    on SQLite."""
+    from django.contrib.postgres.lookups import Unaccent
+
+    needle = strip_accents(clean_query(text)).lower()
+    if not needle:
+        return queryset
+    haystack = {
+        f"_s_{i}": Lower(Unaccent(Cast(field, TextField()))) for i, field in enumerate(fields)
+    }
+    condition = Q()
+    for name in haystack:
+        condition |= Q(**{f"{name}__contains": needle})
+    return queryset.annotate(**haystack).filter(condition)
+
+
 def clean_query(text: str) -> str:
     # Control characters (a NUL byte, say) mean nothing in a search and PostgreSQL refuses NUL.
     printable = "".join(c if c.isprintable() else " " for c in str(text or ""))

@@ -27,6 +27,28 @@ class ModeratedQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(moderation_status=ModerationStatus.PENDING)
 
+    def visible_to(self, user):
+        """Published rows, plus the user's own whatever their status; all for moderators."""
+        if user.has_perm("accounts.moderate_declarations"):
+            return self
+        if user.is_authenticated:
+            return self.filter(
+                models.Q(moderation_status=ModerationStatus.PUBLISHED)
+                | models.Q(**{self.model.AUTHOR_FIELD: user})
+            )
+        return self.published()
+
+    def editable_by(self, user):
+        """The rows ``user`` may edit or delete: their own, or all of them for a moderator.
+
+        Filtering (never fetching then checking) makes another agent's row a plain 404.
+        """
+        if user.has_perm("accounts.moderate_declarations"):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(**{self.model.AUTHOR_FIELD: user})
+
 
 class Moderated(models.Model):
     """Moderation state of something an agent declared, and who decided it and when.
@@ -92,6 +114,15 @@ def status_after_edit(row, *, by):
     ):
         return ModerationStatus.PENDING
     return row.moderation_status
+
+
+def resubmitted(model, token, author_field, author):
+    """The row this author's form already created with ``token``, if any (else None)."""
+    try:
+        token = uuid.UUID(str(token))
+    except ValueError:
+        return None
+    return model.objects.filter(submission_token=token, **{author_field: author}).first()
 
 
 def create_once(model, *, token, author_field, author, **values):

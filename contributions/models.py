@@ -9,7 +9,7 @@ from django.db.models.lookups import EndsWith
 from django.utils.translation import gettext_lazy as _
 
 from codegouv.models import WEB_URL
-from codegouv.moderation import Moderated, ModeratedQuerySet, ModerationStatus
+from codegouv.moderation import Moderated, ModeratedQuerySet
 from contributions.enums import ContributionKind
 
 
@@ -42,20 +42,6 @@ def project_key(url: str) -> str:
 
 
 class ContributionQuerySet(ModeratedQuerySet):
-    def visible_to(self, user):
-        """Published contributions, plus the author's own and everything for moderators."""
-        if user.is_authenticated and user.has_perm("accounts.moderate_declarations"):
-            return self
-        if user.is_authenticated:
-            return self.filter(Q(moderation_status=ModerationStatus.PUBLISHED) | Q(author=user))
-        return self.published()
-
-    def editable_by(self, user):
-        """What `user` may edit or delete: their own rows (every row for moderators)."""
-        if user.has_perm("accounts.moderate_declarations"):
-            return self
-        return self.filter(author=user)
-
     def for_list(self):
         """With the author and the public body, for cards, feeds and pages."""
         return self.select_related("author", "public_body", "repository__forge", "software")
@@ -63,19 +49,9 @@ class ContributionQuerySet(ModeratedQuerySet):
     def search(self, text: str):
         """Accent- and case-insensitive substring match on the project's name, the
         description and the public body's name."""
-        from django.contrib.postgres.lookups import Unaccent
+        from catalog.search import substring_search
 
-        from catalog.search import clean_query, strip_accents
-
-        needle = strip_accents(clean_query(text)).lower()
-        if not needle:
-            return self
-        fields = ("project_name", "description", "public_body__name")
-        haystack = {f"_s_{i}": Lower(Unaccent(field)) for i, field in enumerate(fields)}
-        condition = Q()
-        for name in haystack:
-            condition |= Q(**{f"{name}__contains": needle})
-        return self.annotate(**haystack).filter(condition)
+        return substring_search(self, text, ("project_name", "description", "public_body__name"))
 
     def counts_by_kind(self):
         """[(label, count)] of the natures, most frequent first."""
@@ -204,38 +180,16 @@ class Contribution(Moderated):
 
 
 class UnpublishedCodeQuerySet(ModeratedQuerySet):
-    def visible_to(self, user):
-        """For agents: the published entries, plus the user's own whatever their status."""
-        if user.has_perm("accounts.moderate_declarations"):
-            return self
-        return self.filter(Q(moderation_status=ModerationStatus.PUBLISHED) | Q(author=user))
-
-    def editable_by(self, user):
-        if user.has_perm("accounts.moderate_declarations"):
-            return self
-        return self.filter(author=user)
-
     def for_list(self):
         return self.select_related("author", "public_body", "published_repository__forge")
 
     def search(self, text: str):
-        from django.contrib.postgres.lookups import Unaccent
-        from django.db.models.functions import Cast
+        """Accent- and case-insensitive substring match (technologies included)."""
+        from catalog.search import substring_search
 
-        from catalog.search import clean_query, strip_accents
-
-        needle = strip_accents(clean_query(text)).lower()
-        if not needle:
-            return self
-        fields = ("name", "description", "technologies", "public_body__name")
-        haystack = {
-            f"_s_{i}": Lower(Unaccent(Cast(field, models.TextField())))
-            for i, field in enumerate(fields)
-        }
-        condition = Q()
-        for name in haystack:
-            condition |= Q(**{f"{name}__contains": needle})
-        return self.annotate(**haystack).filter(condition)
+        return substring_search(
+            self, text, ("name", "description", "technologies", "public_body__name")
+        )
 
 
 class UnpublishedCode(Moderated):

@@ -38,27 +38,18 @@ class SoftwareQuerySet(ModeratedQuerySet):
     def search(self, text):
         """Full text on PostgreSQL (the repositories' engine: French stemming, accents
         ignored, ranked); an accent-insensitive substring match elsewhere."""
-        from django.contrib.postgres.lookups import Unaccent
         from django.contrib.postgres.search import SearchQuery, SearchRank
         from django.db import connection
-        from django.db.models.functions import Lower
 
-        from catalog.search import clean_query, strip_accents
+        from catalog.search import clean_query, substring_search
 
         if connection.vendor == "postgresql" and clean_query(text):
             query = SearchQuery(clean_query(text), config="codegouv_fr", search_type="websearch")
             return self.filter(search_vector=query).annotate(
                 rank=SearchRank(models.F("search_vector"), query)
             )
-        text = strip_accents(clean_query(text)).lower()
-        if not text:
-            return self
         fields = ("name", "function", "description_fr", "description_en", "category")
-        haystack = {f"_s_{name}": Lower(Unaccent(name)) for name in fields}
-        condition = models.Q()
-        for name in fields:
-            condition |= models.Q(**{f"_s_{name}__contains": text})
-        return self.annotate(**haystack).filter(condition)
+        return substring_search(self, text, fields)
 
 
 class Software(Moderated):

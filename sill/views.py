@@ -15,7 +15,7 @@ from catalog.exports import csv_response, json_response
 from catalog.models import Repository
 from catalog.search import clean_query
 from catalog.views import active_filters, paginate
-from codegouv.moderation import ModerationStatus
+from codegouv.moderation import ModerationStatus, resubmitted
 from sill import exports, filters, services
 from sill.enums import DeclarationKind
 from sill.forms import (
@@ -158,16 +158,6 @@ def software_detail(request, slug):
     )
 
 
-def editable_by(queryset, user):
-    """The rows ``user`` may edit or delete: their own, or all of them for a moderator.
-
-    Filtering (never fetching then checking) makes another agent's row a plain 404.
-    """
-    if user.has_perm("accounts.moderate_declarations"):
-        return queryset
-    return queryset.filter(**{queryset.model.AUTHOR_FIELD: user})
-
-
 def created_message(request, row, *, published, pending):
     if row.moderation_status == ModerationStatus.PUBLISHED:
         messages.success(request, published)
@@ -252,7 +242,7 @@ class OwnRowMixin(PublicAgentRequiredMixin):
 
     def get_object(self):
         return get_object_or_404(
-            editable_by(self.model.objects.select_related("software"), self.request.user),
+            self.model.objects.select_related("software").editable_by(self.request.user),
             pk=self.kwargs["pk"],
         )
 
@@ -440,6 +430,12 @@ class ProposeView(PublicAgentRequiredMixin, View):
         return self.render(ProposalCreateForm(user=request.user))
 
     def post(self, request):
+        # The same form sent again: its software exists now, and the name check would refuse it.
+        already = resubmitted(
+            Software, request.POST.get("submission_token"), "submitted_by", request.user
+        )
+        if already is not None:
+            return redirect("sill:detail", slug=already.slug)
         form = ProposalCreateForm(request.POST, user=request.user)
         if not form.is_valid():
             return self.render(form)

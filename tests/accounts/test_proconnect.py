@@ -455,3 +455,14 @@ def test_the_discovery_command_prints_the_lines_to_configure(provider):
     assert lines[0] == f"PROCONNECT_ISSUER={provider.issuer}"
     assert f"PROCONNECT_JWKS_ENDPOINT={provider.issuer}/jwks" in lines
     assert f"PROCONNECT_END_SESSION_ENDPOINT={provider.issuer}/session/end" in lines
+
+
+def test_an_error_answer_to_nobodys_request_logs_nobody_out(client, provider):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+
+    response = client.get("/compte/proconnect/retour/?error=access_denied&state=forged")
+
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session

@@ -456,7 +456,9 @@ def test_a_proposal_stays_pending_and_is_seen_by_its_author_only(logged_in, agen
     data = proposal(uses="on", is_referent="on")
 
     response = logged_in.post("/sill/proposer/", data, follow=True)
-    logged_in.post("/sill/proposer/", data)  # the same form again
+    again = logged_in.post("/sill/proposer/", data)  # the same form again
+
+    assert again.status_code == 302 and again["Location"] == "/sill/grist/"
 
     software = Software.objects.get(submitted_by=agent)
     assert (software.name, software.slug, software.license) == ("Grist", "grist", "Apache-2.0")
