@@ -22,7 +22,8 @@ class LoginForm(DsfrBaseForm, AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Adresse électronique")
-        self.fields["username"].widget.attrs.update({"autocomplete": "email", "type": "email"})
+        self.fields["username"].widget.input_type = "email"
+        self.fields["username"].widget.attrs["autocomplete"] = "email"
         self.fields["password"].label = _("Mot de passe")
 
 

@@ -124,7 +124,7 @@ class ContributionForm(DeclarationForm):
     started_on = forms.DateField(
         label=_("Date, ou début de la période"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("Au format JJ/MM/AAAA ou AAAA-MM-JJ."),
+        help_text=_("Le jour de la contribution, ou son premier jour si elle a duré."),
     )
     ended_on = forms.DateField(
         label=_("Fin de la période"),
@@ -167,7 +167,7 @@ class ContributionForm(DeclarationForm):
                     "public_body": instance.public_body_id,
                 },
             )
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, creating=instance is None, **kwargs)
         if instance is not None and instance.public_body_id:
             self.fields["public_body"].initial = instance.public_body_id
 
@@ -281,7 +281,7 @@ class UnpublishedCodeForm(DeclarationForm):
         label=_("Publication prévue le"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("Au format JJ/MM/AAAA ou AAAA-MM-JJ."),
+        help_text=_("Une date approximative suffit."),
     )
 
     field_order = [
@@ -308,7 +308,7 @@ class UnpublishedCodeForm(DeclarationForm):
                     "planned_on": instance.planned_on,
                 },
             )
-        super().__init__(*args, user=user, **kwargs)
+        super().__init__(*args, user=user, creating=instance is None, **kwargs)
         if instance is not None and instance.public_body_id:
             self.fields["public_body"].initial = instance.public_body_id
         if instance is None:

@@ -130,7 +130,6 @@ class DeclarationFormView(PublicAgentRequiredMixin, View):
 
     form_class = None
     template_name = ""
-    creating = True
 
     def get_object(self):
         return None
@@ -138,12 +137,11 @@ class DeclarationFormView(PublicAgentRequiredMixin, View):
     def get_form(self, data=None):
         return self.form_class(data, user=self.request.user, instance=self.object)
 
-    def render_form(self, form, status=200):
+    def render_form(self, form):
         return render(
             self.request,
             self.template_name,
             {"form": form, "object": self.object, "creating": self.object is None},
-            status=status,
         )
 
     def get(self, request, *args, **kwargs):

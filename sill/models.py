@@ -134,10 +134,6 @@ class Software(Moderated):
         return self.name
 
 
-class DeclarationQuerySet(ModeratedQuerySet):
-    pass
-
-
 class Declaration(Moderated):
     """A public agent says they use a software, or are a referent (expert contact) for it."""
 
@@ -166,7 +162,7 @@ class Declaration(Moderated):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = DeclarationQuerySet.as_manager()
+    objects = ModeratedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("déclaration")
@@ -179,10 +175,6 @@ class Declaration(Moderated):
 
     def __str__(self):
         return f"{self.software} — {self.get_kind_display()}"
-
-
-class InstanceQuerySet(ModeratedQuerySet):
-    pass
 
 
 class Instance(Moderated):
@@ -211,7 +203,7 @@ class Instance(Moderated):
     is_public = models.BooleanField(_("accessible au public"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = InstanceQuerySet.as_manager()
+    objects = ModeratedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("instance")

@@ -87,13 +87,17 @@ def static_files_from_finders(settings):
     }
 
 
-def _new_page(browser, viewport):
+def _new_context(browser, viewport):
     context = browser.new_context(
         locale="fr-FR", viewport=viewport, accept_downloads=True, service_workers="block"
     )
     context.set_default_timeout(10_000)
-    page = context.new_page()
-    return context, page
+    return context
+
+
+def _new_page(browser, viewport):
+    context = _new_context(browser, viewport)
+    return context, context.new_page()
 
 
 @pytest.fixture
@@ -215,3 +219,49 @@ def fresh_content_types():
     ContentType.objects.clear_cache()
     yield
     ContentType.objects.clear_cache()
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def log_in(page, base_url, email, password=PASSWORD, next_path=""):
+    """Log in through the portal's form like a person: click the field, type, Tab, Enter."""
+    query = f"?next={next_path}" if next_path else ""
+    page.goto(f"{base_url}/compte/connexion/{query}")
+    fill_login_form(page, email, password)
+
+
+def fill_login_form(page, email, password=PASSWORD):
+    """On the login page: type the address and the password, send with Enter."""
+    page.get_by_role("textbox", name="Adresse électronique").click()
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("load")
+
+
+def new_context(browser, viewport=DESKTOP):
+    """A fresh browser context: another person, sharing no cookie with the others."""
+    return _new_context(browser, viewport)
+
+
+def session_context(browser, base_url, user, viewport=DESKTOP):
+    """A browser context already logged in as `user`: Django's test client opens the session
+    (force_login) and the browser gets its cookie, skipping the login form."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context = _new_context(browser, viewport)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": base_url,
+            }
+        ]
+    )
+    return context

@@ -1,5 +1,9 @@
-"""axe-core audit of every public page template and form, in French and English, at desktop
-and mobile widths: no "serious" or "critical" violation is allowed.
+"""axe-core audit of every page template and form, in French and English, at desktop and
+mobile widths: no "serious" or "critical" violation is allowed.
+
+Public pages are audited as an anonymous visitor; the agents' pages and forms as a logged-in
+public agent (or, for the 403 page, as a logged-in person who is not one), some of the forms
+also once sent empty, with their error messages shown.
 
 Lower-impact violations are fixed or listed in docs/accessibility.md; each run writes every
 violation found to <screenshots dir>/axe/<test id>.json for the record.
@@ -13,7 +17,16 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from codegouv.models import GuidePage
-from tests.e2e.conftest import DESKTOP, MOBILE
+from tests.e2e.conftest import DESKTOP, MOBILE, session_context
+from tests.factories import (
+    ContributionFactory,
+    DeclarationFactory,
+    InstanceFactory,
+    PublicBodyFactory,
+    SoftwareFactory,
+    UnpublishedCodeFactory,
+    UserFactory,
+)
 
 PAGES = {
     "home": "/",
@@ -37,6 +50,33 @@ PAGES = {
     "sitemap": "/plan-du-site/",
     "login": "/compte/connexion/",
     "not-found": "/cette-page-n-existe-pas/",
+    # {placeholders} name rows of the `declarations` fixture.
+    "contributions": "/contributions/",
+    "contribution": "/contributions/{contribution}/",
+    "contribution-project": "/contributions/projets/{project}/",
+    "contribution-public-body": "/contributions/organismes/{body}/",
+}
+# Pages behind login: {name: (path, who, send the form empty first)}. "agent" is a public agent
+# with a public body and a few declarations of each kind; "outsider" is logged in with an
+# address that is not a public agent's (the 403 page).
+LOGGED_IN_PAGES = {
+    "account": ("/compte/", "agent", False),
+    "account-edit": ("/compte/modifier/", "agent", False),
+    "account-delete": ("/compte/supprimer/", "agent", False),
+    "contribution-declare": ("/contributions/declarer/", "agent", False),
+    "contribution-declare-errors": ("/contributions/declarer/", "agent", True),
+    "contribution-edit": ("/contributions/{own_contribution}/modifier/", "agent", False),
+    "sill-declare": ("/sill/libreoffice/declarer/utilisateur/", "agent", False),
+    "sill-declare-errors": ("/sill/libreoffice/declarer/utilisateur/", "agent", True),
+    "sill-instance-add": ("/sill/libreoffice/instances/ajouter/", "agent", False),
+    "sill-instance-add-errors": ("/sill/libreoffice/instances/ajouter/", "agent", True),
+    "sill-propose": ("/sill/proposer/", "agent", False),
+    "sill-propose-errors": ("/sill/proposer/", "agent", True),
+    "sill-software-agent": ("/sill/libreoffice/", "agent", False),
+    "unpublished": ("/depots/a-publier/", "agent", False),
+    "unpublished-declare": ("/depots/a-publier/declarer/", "agent", False),
+    "unpublished-declare-errors": ("/depots/a-publier/declarer/", "agent", True),
+    "not-public-agent": ("/contributions/declarer/", "outsider", False),
 }
 LANGUAGES = {"fr": "", "en": "/en"}
 WIDTHS = {"desktop": DESKTOP, "mobile": MOBILE}
@@ -62,6 +102,57 @@ def guide(transactional_db):
     )
 
 
+@pytest.fixture
+def declarations(transactional_db, sill_software):
+    """What agents declared: published rows for the public pages, and an agent's own rows
+    of every kind, some pending, for their account page. Returns the users and path ids."""
+    libreoffice, onlyoffice, gimp = sill_software
+    body = PublicBodyFactory(name="Ministère de l’Intérieur")
+    agent = UserFactory(
+        email="camille.martin@interieur.gouv.fr",
+        first_name="Camille",
+        last_name="Martin",
+        public_body=body,
+    )
+    colleague = UserFactory(public_body=body, show_name=True, trusted=True)
+    outsider = UserFactory(outsider=True)
+    published = ContributionFactory(
+        author=colleague,
+        public_body=body,
+        project_name="QGIS",
+        project_url="https://github.com/qgis/QGIS",
+        kind="translation",
+        evidence_urls=[
+            "https://github.com/qgis/QGIS/pull/51234",
+            "https://github.com/qgis/QGIS/pull/51301",
+        ],
+        description="Traduction de **l’interface** :\n\n- impression\n- [aide](https://docs.qgis.org/)",
+    )
+    ContributionFactory(
+        author=agent,
+        public_body=body,
+        project_name="QGIS",
+        project_url="https://github.com/qgis/QGIS.git",
+        kind="code",
+    )
+    own = ContributionFactory(author=agent, public_body=body, project_name="GDAL", pending=True)
+    DeclarationFactory(user=colleague, public_body=body, software=libreoffice, referent=True)
+    DeclarationFactory(user=agent, public_body=body, software=gimp, pending=True)
+    InstanceFactory(user=agent, public_body=body, software=onlyoffice, pending=True)
+    SoftwareFactory(name="Zim", slug="zim", submitted_by=agent, proposed=True)
+    UnpublishedCodeFactory(author=colleague, public_body=body, name="Gestion des congés")
+    UnpublishedCodeFactory(author=agent, public_body=body, name="Registre des actes", pending=True)
+    return {
+        "users": {"agent": agent, "outsider": outsider},
+        "ids": {
+            "contribution": published.pk,
+            "own_contribution": own.pk,
+            "project": "github.com/qgis/qgis",
+            "body": body.pk,
+        },
+    }
+
+
 def kept(violation):
     """The violation's nodes that are not documented exceptions."""
     allowed = EXCEPTIONS.get(violation["id"], set())
@@ -79,22 +170,10 @@ def describe(violations):
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("name", PAGES)
-def test_no_serious_accessibility_violation(
-    request, browser, live_server, catalogue, sill_software, guide, name, language, width
-):
-    context = browser.new_context(locale="fr-FR", viewport=WIDTHS[width])
-    try:
-        page = context.new_page()
-        response = page.goto(f"{live_server.url}{LANGUAGES[language]}{PAGES[name]}")
-        assert response.status == (404 if name == "not-found" else 200)
-        page.wait_for_load_state("load")
-        results = AXE.run(page, options={"resultTypes": ["violations"]}).response
-    finally:
-        context.close()
-
+def audit(page, test_name):
+    """Run axe on the page, record every violation, fail on the blocking ones."""
+    page.wait_for_load_state("load")
+    results = AXE.run(page, options={"resultTypes": ["violations"]}).response
     violations = []
     for violation in results["violations"]:
         nodes = kept(violation)
@@ -111,8 +190,56 @@ def test_no_serious_accessibility_violation(
         }
         for v in violations
     ]
-    (directory / "axe" / f"{name}-{language}-{width}.json").write_text(
+    (directory / "axe" / f"{test_name}.json").write_text(
         json.dumps(summary, ensure_ascii=False, indent=1)
     )
-    blocking = [v for v in violations if v["impact"] in BLOCKING]
-    assert not blocking, f"{PAGES[name]} ({language}, {width}):\n{describe(blocking)}"
+    return [v for v in violations if v["impact"] in BLOCKING]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", PAGES)
+def test_no_serious_accessibility_violation(
+    browser, live_server, catalogue, sill_software, guide, declarations, name, language, width
+):
+    path = PAGES[name].format(**declarations["ids"])
+    context = browser.new_context(locale="fr-FR", viewport=WIDTHS[width])
+    try:
+        page = context.new_page()
+        response = page.goto(f"{live_server.url}{LANGUAGES[language]}{path}")
+        assert response.status == (404 if name == "not-found" else 200)
+        blocking = audit(page, f"{name}-{language}-{width}")
+    finally:
+        context.close()
+    assert not blocking, f"{path} ({language}, {width}):\n{describe(blocking)}"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", LOGGED_IN_PAGES)
+def test_no_serious_accessibility_violation_logged_in(
+    browser, live_server, catalogue, sill_software, declarations, name, language, width
+):
+    path, who, send_empty = LOGGED_IN_PAGES[name]
+    path = path.format(**declarations["ids"])
+    user = declarations["users"][who]
+    context = session_context(browser, live_server.url, user, WIDTHS[width])
+    try:
+        page = context.new_page()
+        response = page.goto(f"{live_server.url}{LANGUAGES[language]}{path}")
+        assert response.status == (403 if who == "outsider" else 200)
+        assert page.url.endswith(path), f"{path}: redirected to {page.url}"
+        if send_empty:
+            form = page.locator("main form[method=post]")
+            form.locator("input:not([type=hidden]), textarea").evaluate_all(
+                "fields => fields.forEach(field => { if (field.type === 'checkbox' || "
+                "field.type === 'radio') field.checked = false; else field.value = ''; })"
+            )
+            with page.expect_navigation():
+                form.locator("button[type=submit]").first.click()
+            errors = page.locator("main .fr-error-text, main .fr-message--error")
+            assert errors.count() > 0, f"{path}: no error message after sending it empty"
+        blocking = audit(page, f"{name}-{language}-{width}")
+    finally:
+        context.close()
+    assert not blocking, f"{path} ({language}, {width}, {who}):\n{describe(blocking)}"

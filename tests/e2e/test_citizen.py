@@ -1,8 +1,9 @@
 """A citizen looks for public maps code, narrows the results, and downloads them.
 
-Journeys still to come with later issues:
-- an agent declares that their administration uses a SILL software (accounts issue);
-- an editor puts a repository forward on the home page: done in test_editor.py (editors issue).
+The other journeys have their own modules:
+- an agent declares that their administration uses a SILL software and a contribution, an
+  editor publishes it from the moderation queue, the public finds it: test_agent.py;
+- an editor puts a repository forward on the home page: test_editor.py.
 """
 
 import csv
