@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -81,3 +82,7 @@ class DeleteAccountForm(DsfrBaseForm):
                 _("Cette adresse n’est pas celle de votre compte : le compte n’est pas supprimé.")
             )
         return email
+
+
+class PasswordChangeForm(DsfrBaseForm, auth_forms.PasswordChangeForm):
+    """Django's password change, with DSFR fields (and its password validators)."""

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.profile, name="profile"),
     path("modifier/", views.profile_edit, name="profile_edit"),
     path("supprimer/", views.delete, name="delete"),
+    path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
     path("connexion/", login_views.LoginView.as_view(), name="login"),
     path("deconnexion/", login_views.LogoutView.as_view(), name="logout"),
     # In the interface language; ProConnect's callback is outside i18n (accounts.urls_proconnect).

@@ -1,16 +1,20 @@
 """The agent's own space: their profile, everything they declared, account deletion."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import services
 from accounts.activity import activity_of
-from accounts.forms import DeleteAccountForm, ProfileForm
+from accounts.forms import DeleteAccountForm, PasswordChangeForm, ProfileForm
 from accounts.policy import is_public_agent
 
 
@@ -24,8 +28,31 @@ def profile(request):
             "profile_user": user,
             "is_agent": is_public_agent(user),
             "activity": activity_of(user),
+            "can_change_password": can_change_password(user),
         },
     )
+
+
+def can_change_password(user) -> bool:
+    """Only with the local login on, and for accounts that have a password (not ProConnect's)."""
+    return settings.LOCAL_LOGIN_ENABLED and user.has_usable_password()
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """/compte/mot-de-passe/: Django's password validators apply."""
+
+    template_name = "accounts/password_change.html"
+    form_class = PasswordChangeForm
+    success_url = reverse_lazy("accounts:profile")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can_change_password(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Votre mot de passe est modifié."))
+        return super().form_valid(form)
 
 
 @login_required

@@ -293,3 +293,47 @@ def test_deleting_the_account_keeps_the_declarations_for_the_public_body(client,
     # Their own address goes with the account; a team address given as contact stays.
     assert (code.contact, team_code.contact) == ("", "dsi@culture.gouv.fr")
     assert "Camille" not in text(client.get("/sill/libreoffice/"))
+
+
+def test_an_agent_changes_their_password_under_the_validators(client):
+    from tests.factories import DEFAULT_PASSWORD
+
+    user = UserFactory()
+    client.force_login(user)
+    assert "/compte/mot-de-passe/" in client.get("/compte/").content.decode()
+
+    weak = client.post(
+        "/compte/mot-de-passe/",
+        {
+            "old_password": DEFAULT_PASSWORD,
+            "new_password1": "12345678",
+            "new_password2": "12345678",
+        },
+    )
+    assert weak.status_code == 200
+    user.refresh_from_db()
+    assert user.check_password(DEFAULT_PASSWORD)
+
+    strong = "une phrase de passe bien longue"
+    response = client.post(
+        "/compte/mot-de-passe/",
+        {"old_password": DEFAULT_PASSWORD, "new_password1": strong, "new_password2": strong},
+    )
+    assert response.status_code == 302 and response["Location"] == "/compte/"
+    user.refresh_from_db()
+    assert user.check_password(strong)
+    assert "_auth_user_id" in client.session  # still logged in
+
+
+def test_no_password_to_change_for_a_proconnect_account_or_without_local_login(client, settings):
+    proconnect_user = UserFactory()
+    proconnect_user.set_unusable_password()
+    proconnect_user.save()
+    client.force_login(proconnect_user)
+
+    assert "/compte/mot-de-passe/" not in client.get("/compte/").content.decode()
+    assert client.get("/compte/mot-de-passe/").status_code == 404
+
+    settings.LOCAL_LOGIN_ENABLED = False
+    client.force_login(UserFactory())
+    assert client.get("/compte/mot-de-passe/").status_code == 404
