@@ -5,6 +5,7 @@ hardening is on. Without DATABASE_URL the portal runs on an SQLite file in the p
 folder; without REDIS_URL, Celery tasks run in-process and the cache is local memory.
 """
 
+import re
 import warnings
 from datetime import timedelta
 from pathlib import Path
@@ -160,6 +161,12 @@ PUBLIC_AGENT_EMAIL_DOMAINS = config.get_list(
         "developpement-durable.fr",
     ],
 )
+
+for _domain in PUBLIC_AGENT_EMAIL_DOMAINS:
+    if not re.fullmatch(r"[a-z0-9*-]+(\.[a-z0-9*-]+)+", _domain.lower()):
+        raise config.ConfigurationError(
+            "PUBLIC_AGENT_EMAIL_DOMAINS", f"{_domain!r} is not a domain like gouv.fr or ac-*.fr"
+        )
 
 # Mail (moderation decisions): SMTP from EMAIL_URL, else written to the log.
 globals().update(config.get_email("EMAIL_URL"))

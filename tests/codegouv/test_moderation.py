@@ -190,3 +190,40 @@ def test_the_queue_makes_the_same_number_of_queries_for_more_rows(client, editor
 
     queries()  # the first admin page of a session also loads the session and permissions
     assert queries() == queries()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    from tests.fakesmtp import FakeSMTP
+
+    server = FakeSMTP()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield server
+    server.stop()
+
+
+def test_the_reason_reaches_the_author_through_a_real_smtp_server(
+    client, editor, smtp_server, settings, django_capture_on_commit_callbacks
+):
+    settings.DEFAULT_FROM_EMAIL = "contact@code.gouv.fr"
+    agent = UserFactory(email="alix@justice.gouv.fr")
+    contribution = ContributionFactory(pending=True, author=agent, project_name="Nextcloud")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _action(
+            client,
+            "/admin/contributions/contribution/",
+            "reject_selected",
+            [contribution],
+            apply="1",
+            reason="Le lien de preuve ne mène à rien.",
+        )
+
+    [received] = smtp_server.messages
+    assert received.recipients == ["alix@justice.gouv.fr"]
+    assert received.sender == "contact@code.gouv.fr"
+    body = received.message.get_payload(decode=True).decode()
+    assert "Nextcloud" in body
+    assert "Le lien de preuve ne mène à rien." in body

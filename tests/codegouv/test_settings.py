@@ -99,6 +99,9 @@ def test_debug_is_off_unless_asked():
         ("DJANGO_CSRF_TRUSTED_ORIGINS", "code.gouv.fr"),
         ("DJANGO_HSTS_SECONDS", "a year"),
         ("DJANGO_LOG_LEVEL", "LOUD"),
+        ("EMAIL_URL", "mail.example.fr:25"),
+        ("EMAIL_URL", "smtp://"),
+        ("PUBLIC_AGENT_EMAIL_DOMAINS", "gouv.fr,https://example.fr"),
     ],
 )
 def test_a_malformed_value_stops_start_up_with_one_line_naming_the_variable(variable, value):
@@ -109,6 +112,28 @@ def test_a_malformed_value_stops_start_up_with_one_line_naming_the_variable(vari
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"Configuration error: {variable}: ")
     assert "Traceback" not in result.stderr
+
+
+def test_email_url_sends_through_smtp_else_mails_go_to_the_log():
+    smtp = read_settings(
+        "EMAIL_BACKEND",
+        "EMAIL_HOST",
+        "EMAIL_PORT",
+        "EMAIL_USE_TLS",
+        "EMAIL_HOST_USER",
+        DJANGO_SECRET_KEY=PRODUCTION_KEY,
+        EMAIL_URL="smtp+tls://portail:secret@smtp.example.fr:587",
+    )
+    unset = read_settings("EMAIL_BACKEND", DJANGO_SECRET_KEY=PRODUCTION_KEY)
+
+    assert smtp["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (smtp["EMAIL_HOST"], smtp["EMAIL_PORT"], smtp["EMAIL_USE_TLS"]) == (
+        "smtp.example.fr",
+        "587",
+        "True",
+    )
+    assert smtp["EMAIL_HOST_USER"] == "portail"
+    assert unset["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
 
 
 def test_secret_key_is_required_when_debug_is_off():
