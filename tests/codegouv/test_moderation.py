@@ -227,3 +227,32 @@ def test_the_reason_reaches_the_author_through_a_real_smtp_server(
     body = received.message.get_payload(decode=True).decode()
     assert "Nextcloud" in body
     assert "Le lien de preuve ne mène à rien." in body
+
+
+def test_linking_a_repository_marks_code_to_publish_as_published(client, editor):
+    from tests.factories import RepositoryFactory
+
+    code = UnpublishedCodeFactory(name="Outil de planning")
+    repository = RepositoryFactory(name="planning")
+    url = f"/admin/contributions/unpublishedcode/{code.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name not in {"technologies"}
+    }
+    data.update(
+        {
+            "technologies": '["Python"]',
+            "author": code.author_id,
+            "public_body": code.public_body_id,
+            "published_repository": repository.pk,
+        }
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    code.refresh_from_db()
+    assert code.published_repository == repository
+    assert code.published_at is not None
