@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.mixins import PublicAgentRequiredMixin
@@ -206,10 +207,16 @@ class ContributionEditView(ContributionDeclareView):
 
 
 class DeclarationDeleteView(PublicAgentRequiredMixin, View):
-    template_name = ""
+    """GET: the shared confirmation page; POST: delete, then a message."""
 
     def get(self, request, *args, **kwargs):
-        return render(request, self.template_name, {"object": self.get_object()})
+        obj = self.get_object()
+        context = {
+            "title": self.title,
+            "description": self.describe(obj),
+            "cancel_url": self.cancel_url(obj),
+        }
+        return render(request, "confirm_delete.html", context)
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
@@ -218,8 +225,17 @@ class DeclarationDeleteView(PublicAgentRequiredMixin, View):
 
 
 class ContributionDeleteView(DeclarationDeleteView):
-    template_name = "contributions/contribution_confirm_delete.html"
+    title = gettext_lazy("Supprimer une contribution")
     success_url = "contributions:index"
+
+    def describe(self, contribution):
+        return _(
+            "Voulez-vous vraiment supprimer la contribution « %(project)s : %(kind)s » ? "
+            "Elle disparaîtra du portail et de ses exports."
+        ) % {"project": contribution.project_name, "kind": contribution.get_kind_display()}
+
+    def cancel_url(self, contribution):
+        return reverse("contributions:detail", args=[contribution.pk])
 
     def get_object(self):
         return get_object_or_404(
@@ -303,8 +319,16 @@ class UnpublishedCodeEditView(UnpublishedCodeDeclareView):
 
 
 class UnpublishedCodeDeleteView(DeclarationDeleteView):
-    template_name = "contributions/unpublished_confirm_delete.html"
+    title = gettext_lazy("Retirer du code à publier")
     success_url = "unpublished:index"
+
+    def describe(self, code):
+        return _(
+            "Voulez-vous vraiment retirer « %(name)s » de l’inventaire du code à publier ?"
+        ) % {"name": code.name}
+
+    def cancel_url(self, code):
+        return reverse("unpublished:index")
 
     def get_object(self):
         return get_object_or_404(

@@ -290,7 +290,7 @@ class DeclarationEditView(OwnRowMixin, View):
 class ConfirmDeleteMixin:
     """GET: a confirmation page; POST: delete, then a message."""
 
-    template_name = "sill/confirm_delete.html"
+    template_name = "confirm_delete.html"
     deleted_message = ""
 
     def describe(self, row):
