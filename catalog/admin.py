@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from catalog import awesome, tasks
 from catalog.listing_cache import bump_catalog_version
 from catalog.models import AWESOME_CRITERIA, Forge, HarvestRun, Owner, PublicBody, Repository
+from catalog.services import harvest
 from catalog.services.accounts_export import export_accounts
 
 HARVEST_STATE = ("last_attempt_at", "last_success_at", "last_error")
@@ -51,12 +52,9 @@ class ForgeAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Collecter maintenant"))
     def harvest_now(self, request, queryset):
-        forges = list(queryset.filter(harvest_whole=True).values_list("pk", flat=True))
-        owners = list(
-            Owner.objects.harvestable()
-            .filter(forge__in=queryset, forge__harvest_whole=False)
-            .values_list("pk", flat=True)
-        )
+        owners, forges = harvest.targets(queryset)
+        forges = list(forges.values_list("pk", flat=True))
+        owners = list(owners.values_list("pk", flat=True))
 
         def enqueue():
             for pk in forges:
@@ -162,15 +160,9 @@ class AwesomeForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("awesome_checked_at"):
-            criteria = {name: data.get(name) for name in AWESOME_CRITERIA}
-            missing = [name for name, ticked in criteria.items() if not ticked]
+            missing = awesome.missing_criteria({name: data.get(name) for name in AWESOME_CRITERIA})
             if missing:
-                raise forms.ValidationError(
-                    _("Un dépôt Awesome doit remplir les cinq critères ; il manque : %s.")
-                    % ", ".join(
-                        str(Repository._meta.get_field(name).verbose_name) for name in missing
-                    )
-                )
+                raise forms.ValidationError(missing)
         return data
 
 
@@ -214,25 +206,20 @@ class RepositoryAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
+        # AwesomeForm already refused an incomplete check; this guards other forms.
         if obj.awesome_checked_at:
-            criteria = {name: getattr(obj, name) for name in AWESOME_CRITERIA}
-            try:
-                awesome.mark_awesome(
-                    repository=obj,
-                    criteria=criteria,
-                    checked_on=obj.awesome_checked_at,
-                    note=obj.awesome_note,
-                )
-            except ValueError as exc:
-                self.message_user(request, str(exc), messages.ERROR)
+            missing = awesome.missing_criteria(
+                {name: getattr(obj, name) for name in AWESOME_CRITERIA}
+            )
+            if missing:
+                self.message_user(request, missing, messages.ERROR)
                 return
         super().save_model(request, obj, form, change)
         bump_catalog_version()
 
     @admin.action(description=_("Retirer de la sélection Awesome"))
     def remove_from_awesome(self, request, queryset):
-        for repository in queryset.awesome():
-            awesome.unmark_awesome(repository=repository)
+        awesome.unmark_awesome(queryset)
 
 
 @admin.register(HarvestRun)

@@ -30,17 +30,24 @@ IMPORT_NOTE = "Sélection Awesome de code.gouv.fr"
 CHECK_FIELDS = (*AWESOME_CRITERIA, "awesome_checked_at")
 
 
+def missing_criteria(criteria: dict) -> str:
+    """Why `criteria` cannot make a repository Awesome ("" when all five are met).
+
+    Shared by mark_awesome and the admin form, so both refuse alike."""
+    missing = [name for name in AWESOME_CRITERIA if not criteria.get(name)]
+    if not missing:
+        return ""
+    labels = ", ".join(str(Repository._meta.get_field(name).verbose_name) for name in missing)
+    return _("Un dépôt Awesome doit remplir les cinq critères ; il manque : %s.") % labels
+
+
 def mark_awesome(*, repository: Repository, criteria: dict, checked_on: date, note: str = ""):
     """Record the editors' check; refused unless all five criteria are met."""
-    missing = [name for name in AWESOME_CRITERIA if not criteria.get(name)]
     unknown = sorted(set(criteria) - set(AWESOME_CRITERIA))
     if unknown:
         raise ValueError(_("Critères Awesome inconnus : %s.") % ", ".join(unknown))
-    if missing:
-        labels = ", ".join(str(Repository._meta.get_field(name).verbose_name) for name in missing)
-        raise ValueError(
-            _("Un dépôt Awesome doit remplir les cinq critères ; il manque : %s.") % labels
-        )
+    if missing := missing_criteria(criteria):
+        raise ValueError(missing)
     if checked_on is None:
         raise ValueError(_("Indiquez la date de la vérification Awesome."))
     for name in AWESOME_CRITERIA:
@@ -146,11 +153,12 @@ def read_source(path: Path | None = None) -> str:
     return (path or SOURCE).read_text(encoding="utf-8")
 
 
-def unmark_awesome(*, repository: Repository) -> Repository:
-    """Take a repository out of the selection (the criteria are cleared, the note kept)."""
-    for name in AWESOME_CRITERIA:
-        setattr(repository, name, False)
-    repository.awesome_checked_at = None
-    repository.save(update_fields=[*AWESOME_CRITERIA, "awesome_checked_at"])
-    bump_catalog_version()
-    return repository
+def unmark_awesome(queryset) -> int:
+    """Take the Awesome repositories of `queryset` out of the selection (the criteria are
+    cleared, the note kept): one UPDATE, like import_awesome. Returns how many."""
+    count = queryset.awesome().update(
+        awesome_checked_at=None, **dict.fromkeys(AWESOME_CRITERIA, False)
+    )
+    if count:
+        bump_catalog_version()
+    return count

@@ -12,7 +12,9 @@ from catalog.exports import (
     DUMP_FILES,
     METADATA_FILE,
     OWNER_COLUMNS,
+    OWNER_DUMPS,
     REPOSITORY_COLUMNS,
+    REPOSITORY_DUMPS,
     TYPE_LABELS,
     dumps_directory,
     read_metadata,
@@ -31,7 +33,7 @@ def _dump_files(directory, metadata):
             {
                 "name": name,
                 "format": "CSV" if ".csv" in name else "JSON",
-                "subject": "repositories" if name.startswith("repositories") else "organisations",
+                "subject": "repositories" if name in REPOSITORY_DUMPS else "organisations",
                 "rows": described[name].get("rows"),
                 "size": path.stat().st_size,
             }
@@ -70,14 +72,14 @@ def data_dictionary(request):
         {
             "anchor": "depots",
             "title": _("Dépôts"),
-            "files": "repositories.csv.gz, repositories.json.gz",
+            "files": ", ".join(REPOSITORY_DUMPS),
             "caption": _("Colonnes des dépôts"),
             "columns": _columns(REPOSITORY_COLUMNS),
         },
         {
             "anchor": "organisations",
             "title": _("Organisations"),
-            "files": "organisations.csv.gz, organisations.json.gz",
+            "files": ", ".join(OWNER_DUMPS),
             "caption": _("Colonnes des organisations"),
             "columns": _columns(OWNER_COLUMNS),
         },

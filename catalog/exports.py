@@ -22,8 +22,6 @@ from urllib.parse import quote
 
 from celery import shared_task
 from django.conf import settings
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -242,31 +240,24 @@ def repository_rows(queryset, *, base_url: str) -> Iterator[dict]:
 
 
 def owner_rows(queryset, *, base_url: str) -> Iterator[dict]:
-    """One dict per owner of `queryset`, keyed by OWNER_COLUMNS, with the counts of its
-    visible repositories; one aggregate query."""
+    """One dict per owner of `queryset`, keyed by OWNER_COLUMNS; one query.
+
+    The counts are the denormalised ones, kept current by catalog.services.counts."""
     base_url = base_url.rstrip("/")
-    visible = Q(repositories__gone_since__isnull=True)
-    rows = (
-        queryset.annotate(
-            visible_repositories=Count("repositories", filter=visible),
-            visible_stars=Coalesce(Sum("repositories__stars", filter=visible), 0),
-        )
-        .values(
-            "forge__host",
-            "path",
-            "kind",
-            "name",
-            "description",
-            "website",
-            "public_body__name",
-            "pso_id",
-            "floss_policy",
-            "ospo_url",
-            "visible_repositories",
-            "visible_stars",
-        )
-        .iterator(chunk_size=CHUNK_SIZE)
-    )
+    rows = queryset.values(
+        "forge__host",
+        "path",
+        "kind",
+        "name",
+        "description",
+        "website",
+        "public_body__name",
+        "pso_id",
+        "floss_policy",
+        "ospo_url",
+        "repository_count",
+        "star_count",
+    ).iterator(chunk_size=CHUNK_SIZE)
     for row in rows:
         yield {
             "forge": row["forge__host"],
@@ -279,8 +270,8 @@ def owner_rows(queryset, *, base_url: str) -> Iterator[dict]:
             "pso_id": row["pso_id"],
             "floss_policy": row["floss_policy"],
             "ospo_url": row["ospo_url"],
-            "repositories": row["visible_repositories"],
-            "stars": row["visible_stars"],
+            "repositories": row["repository_count"],
+            "stars": row["star_count"],
             "page": base_url + owner_path(row["forge__host"], row["path"]),
         }
 

@@ -183,7 +183,7 @@ _NAMES = {_key(name): spdx for name, spdx in _NAMES_BY_DISPLAY.items()}
 
 
 @functools.lru_cache(maxsize=1)
-def _licensing() -> Licensing:
+def spdx_licensing() -> Licensing:
     """The SPDX licensing, built once (it loads a ~1 MB licence index)."""
     return get_spdx_licensing()
 
@@ -191,7 +191,7 @@ def _licensing() -> Licensing:
 def _parse_spdx(key: str) -> str | None:
     """The canonical rendering of an SPDX id or expression, or None if invalid."""
     try:
-        expression = _licensing().parse(key, validate=True, strict=True)
+        expression = spdx_licensing().parse(key, validate=True, strict=True)
     except Exception:  # the library raises several unrelated exception types
         return None
     if expression is None:
@@ -260,7 +260,7 @@ def normalize_license(reported: str | None) -> str:
 
 
 def _is_free_expression(expression) -> bool:
-    licensing = _licensing()
+    licensing = spdx_licensing()
     if isinstance(expression, licensing.OR):
         return any(_is_free_expression(arg) for arg in expression.args)
     if isinstance(expression, licensing.AND):
@@ -277,7 +277,7 @@ def _is_free_cached(spdx: str) -> bool:
     if normalized == NOASSERTION:
         return False
     try:
-        return _is_free_expression(_licensing().parse(normalized))
+        return _is_free_expression(spdx_licensing().parse(normalized))
     except Exception:
         return False
 

@@ -13,11 +13,11 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from urllib.parse import urlsplit
 
 import yaml
-from license_expression import get_spdx_licensing
+
+from catalog.licenses import spdx_licensing
 
 MAX_SIZE = 512 * 1024  # bytes
 MAX_NODES = 100_000  # guards against alias expansion ("billion laughs") when converting
@@ -121,6 +121,24 @@ def _to_json_document(doc: dict, errors: list[str]) -> dict | None:
         return None
 
 
+class _Rejected(Exception):
+    """Raised by a loader with the one error that makes a document unusable."""
+
+
+def _load(text: str | bytes, load) -> tuple[dict | None, list[str]]:
+    """(JSON-ready mapping or None, errors): decode `text`, `load` it into a mapping (or
+    _Rejected), then copy it as JSON; the steps both metadata formats share."""
+    errors: list[str] = []
+    source = _decode(text, errors)
+    if source is None:
+        return None, errors
+    try:
+        doc = load(source)
+    except _Rejected as exc:
+        return None, [str(exc)]
+    return _to_json_document(doc, errors), errors
+
+
 def _is_http_url(value) -> bool:
     if not isinstance(value, str):
         return False
@@ -136,11 +154,6 @@ def _str_or_none(value) -> str | None:
     return value.strip() if _nonempty_str(value) else None
 
 
-@lru_cache(maxsize=1)
-def _licensing():
-    return get_spdx_licensing()
-
-
 def check_spdx_expression(expr: str) -> tuple[str | None, str | None, str | None]:
     """Validate an SPDX expression.
 
@@ -151,7 +164,7 @@ def check_spdx_expression(expr: str) -> tuple[str | None, str | None, str | None
     if not expr:
         return None, "is empty", None
     try:
-        info = _licensing().validate(expr)
+        info = spdx_licensing().validate(expr)
     except Exception:  # the library raises odd exceptions on some malformed input
         return None, f"“{expr}” is not a valid SPDX license expression", None
     invalid = [s for s in info.invalid_symbols if s]
@@ -169,29 +182,28 @@ def check_spdx_expression(expr: str) -> tuple[str | None, str | None, str | None
 
 def parse_publiccode(text: str | bytes) -> ParsedMetadata:
     """Parse and validate a publiccode.yml document (versions 0.2 to 0.4)."""
-    errors: list[str] = []
     warnings: list[str] = []
-    source = _decode(text, errors)
-    if source is None:
-        return ParsedMetadata(None, errors, warnings)
-    try:
-        doc = yaml.safe_load(source)
-    except yaml.YAMLError as exc:
-        return ParsedMetadata(None, [f"not valid YAML: {_yaml_reason(exc)}"], warnings)
-    except RecursionError:
-        return ParsedMetadata(None, ["not valid YAML: nesting is too deep."], warnings)
-    if doc is None:
-        return ParsedMetadata(None, ["file is empty."], warnings)
-    if not isinstance(doc, dict):
-        kind = "a list" if isinstance(doc, list) else "a single value"
-        return ParsedMetadata(None, [f"document must be a YAML mapping, not {kind}."], warnings)
-
-    data = _to_json_document(doc, errors)
+    data, errors = _load(text, _load_yaml_mapping)
     if data is None:
         return ParsedMetadata(None, errors, warnings)
     license_norm = _check_publiccode(data, errors, warnings)
     data["_summary"] = _publiccode_summary(data, license_norm)
     return ParsedMetadata(data, errors, warnings)
+
+
+def _load_yaml_mapping(source: str) -> dict:
+    try:
+        doc = yaml.safe_load(source)
+    except yaml.YAMLError as exc:
+        raise _Rejected(f"not valid YAML: {_yaml_reason(exc)}") from None
+    except RecursionError:
+        raise _Rejected("not valid YAML: nesting is too deep.") from None
+    if doc is None:
+        raise _Rejected("file is empty.")
+    if not isinstance(doc, dict):
+        kind = "a list" if isinstance(doc, list) else "a single value"
+        raise _Rejected(f"document must be a YAML mapping, not {kind}.")
+    return doc
 
 
 def _yaml_reason(exc: yaml.YAMLError) -> str:
@@ -441,21 +453,8 @@ def _publiccode_summary(data: dict, license_norm: str | None) -> dict:
 
 def parse_codemeta(text: str | bytes) -> ParsedMetadata:
     """Parse and validate a codemeta.json document (lenient: only ``name`` is required)."""
-    errors: list[str] = []
     warnings: list[str] = []
-    source = _decode(text, errors)
-    if source is None:
-        return ParsedMetadata(None, errors, warnings)
-    try:
-        doc = json.loads(source)
-    except json.JSONDecodeError as exc:
-        return ParsedMetadata(None, [f"not valid JSON: {exc.msg} (line {exc.lineno})."], warnings)
-    except (ValueError, RecursionError) as exc:
-        reason = "nesting is too deep" if isinstance(exc, RecursionError) else str(exc)
-        return ParsedMetadata(None, [f"not valid JSON: {reason.rstrip('.')}."], warnings)
-    if not isinstance(doc, dict):
-        return ParsedMetadata(None, ["document must be a JSON object."], warnings)
-    data = _to_json_document(doc, errors)
+    data, errors = _load(text, _load_json_object)
     if data is None:
         return ParsedMetadata(None, errors, warnings)
 
@@ -489,6 +488,19 @@ def parse_codemeta(text: str | bytes) -> ParsedMetadata:
         "authors": _names(data.get("author")),
     }
     return ParsedMetadata(data, errors, warnings)
+
+
+def _load_json_object(source: str) -> dict:
+    try:
+        doc = json.loads(source)
+    except json.JSONDecodeError as exc:
+        raise _Rejected(f"not valid JSON: {exc.msg} (line {exc.lineno}).") from None
+    except (ValueError, RecursionError) as exc:
+        reason = "nesting is too deep" if isinstance(exc, RecursionError) else str(exc)
+        raise _Rejected(f"not valid JSON: {reason.rstrip('.')}.") from None
+    if not isinstance(doc, dict):
+        raise _Rejected("document must be a JSON object.")
+    return doc
 
 
 def _as_list(value) -> list:

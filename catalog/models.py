@@ -1,7 +1,7 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,16 +16,16 @@ AWESOME_CRITERIA = (
     "awesome_used_by_several",
 )
 
+# A repository's last activity in SQL (Repository.last_activity_at in Python). Both operands
+# are NULL together, so GREATEST (PostgreSQL) and MAX (SQLite) agree.
+LAST_ACTIVITY = Greatest(Coalesce("pushed_at", "updated_at"), Coalesce("updated_at", "pushed_at"))
+
 # --- QuerySets -------------------------------------------------------------------------
 
 
 class ForgeQuerySet(models.QuerySet):
     def with_visible_repositories(self):
         return self.filter(owners__repository_count__gt=0).distinct().order_by("host")
-
-    def harvested_kind_choices(self):
-        kinds = set(self.filter(owners__repository_count__gt=0).values_list("kind", flat=True))
-        return [(value, label) for value, label in ForgeKind.choices if value in kinds]
 
     def harvestable(self, *, on=None):
         """Active forges of a kind we harvest, not ignored as of `on` (today by default)."""
@@ -203,6 +203,12 @@ class Forge(HarvestState):
 
     def __str__(self):
         return self.host
+
+    @staticmethod
+    def kind_choices(forges) -> list[tuple[str, str]]:
+        """The (value, label) kinds of `forges` already fetched, in ForgeKind order."""
+        kinds = {forge.kind for forge in forges}
+        return [(value, label) for value, label in ForgeKind.choices if value in kinds]
 
     @staticmethod
     def default_api_url(host: str, kind: str) -> str:
@@ -408,11 +414,9 @@ class Repository(models.Model):
 
     @property
     def software_heritage_url(self):
-        from urllib.parse import quote
+        from catalog.exports import software_heritage_url
 
-        return "https://archive.softwareheritage.org/browse/origin/?origin_url=" + quote(
-            self.web_url, safe=""
-        )
+        return software_heritage_url(self.web_url)
 
 
 class HarvestRun(models.Model):

@@ -19,6 +19,8 @@ from django.dispatch import receiver
 
 MAX_QUERY_LENGTH = 200
 TRIGRAM_THRESHOLD = 0.45
+# What the SQLite fallback of search() looks in.
+SQLITE_FIELDS = ("name", "description", "topics", "owner__path", "owner__name")
 
 VECTOR_SQL = """
 UPDATE catalog_repository AS r SET search_vector =
@@ -99,7 +101,7 @@ def clean_query(text: str) -> str:
 
 def search(queryset, text: str):
     """`queryset` narrowed to `text`, annotated with `rank` (higher is better)."""
-    text = clean_query(text)
+    raw, text = text, clean_query(text)
     if not text:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
     if connection.vendor == "postgresql":
@@ -117,18 +119,7 @@ def search(queryset, text: str):
             .annotate(rank=TrigramWordSimilarity(text, "name"))
             .filter(rank__gte=TRIGRAM_THRESHOLD)
         )
-    from django.contrib.postgres.lookups import Unaccent
-
-    needle = strip_accents(text).lower()
-    matches = Q()
-    for field in ("name", "description", "topics", "owner__path", "owner__name"):
-        matches |= Q(**{f"_s_{field.replace('__', '_')}__contains": needle})
-    annotations = {
-        f"_s_{field.replace('__', '_')}": Lower(Unaccent(Cast(field, TextField())))
-        for field in ("name", "description", "topics", "owner__path", "owner__name")
-    }
-    return (
-        queryset.annotate(**annotations)
-        .filter(matches)
-        .annotate(rank=Value(0.0, output_field=FloatField()))
+    # substring_search cleans `raw` itself: the same text as above.
+    return substring_search(queryset, raw, SQLITE_FIELDS).annotate(
+        rank=Value(0.0, output_field=FloatField())
     )

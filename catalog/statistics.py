@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.db import transaction
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce, ExtractYear, Greatest
+from django.db.models.functions import Coalesce, ExtractYear
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from catalog.licenses import NOASSERTION, is_free_license
-from catalog.models import Repository
+from catalog.models import LAST_ACTIVITY, Repository
 
 logger = logging.getLogger(__name__)
 
@@ -80,12 +80,7 @@ def compute_statistics() -> dict:
     visible = Repository.objects.visible()
 
     # 1. Totals and activity buckets, in one aggregate.
-    activity = visible.alias(
-        # Both operands are NULL together, so GREATEST (PostgreSQL) and MAX (SQLite) agree.
-        last_activity=Greatest(
-            Coalesce("pushed_at", "updated_at"), Coalesce("updated_at", "pushed_at")
-        )
-    )
+    activity = visible.alias(last_activity=LAST_ACTIVITY)
     totals = activity.aggregate(
         repositories=Count("pk"),
         owners=Count("owner", distinct=True),

@@ -11,7 +11,6 @@ from django.db import transaction
 
 # Tasks defined next to their services, imported here so that workers register them.
 from catalog.exports import export_dumps_task  # noqa: F401
-from catalog.models import Forge, Owner
 from catalog.services import harvest
 from catalog.services.accounts_import import AccountsDownloadError, read_source
 from catalog.services.accounts_import import import_accounts as import_accounts_service
@@ -57,12 +56,9 @@ def harvest_forge(forge_id: int, full: bool = False):
 @shared_task(name="catalog.harvest_all", soft_time_limit=120, time_limit=180)
 def harvest_all(full: bool = False):
     """Fan out one task per listed owner and per forge harvested whole."""
-    owner_ids = list(
-        Owner.objects.harvestable().filter(forge__harvest_whole=False).values_list("pk", flat=True)
-    )
-    forge_ids = list(
-        Forge.objects.harvestable().filter(harvest_whole=True).values_list("pk", flat=True)
-    )
+    owners, forges = harvest.targets()
+    owner_ids = list(owners.values_list("pk", flat=True))
+    forge_ids = list(forges.values_list("pk", flat=True))
 
     def enqueue():
         for owner_id in owner_ids:

@@ -36,4 +36,4 @@ def build_client(forge, **http_options) -> ForgeClient:
         "max_retries": settings.HARVEST_MAX_RETRIES,
         "max_rate_limit_wait": settings.HARVEST_MAX_RATE_LIMIT_WAIT,
     } | http_options
-    return CLIENTS[forge.kind](api_url=forge.api_url, http=ForgeHTTP(**options), host=forge.host)
+    return CLIENTS[forge.kind](api_url=forge.api_url, http=ForgeHTTP(**options))

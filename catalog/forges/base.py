@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from django.utils.dateparse import parse_datetime
 
@@ -56,6 +56,14 @@ def decode_content(data, where: str) -> bytes:
         return base64.b64decode(data.get("content") or "")
     except (binascii.Error, ValueError):
         raise MalformedResponse(f"{where}: invalid base64") from None
+
+
+def with_page(url: str, page: str | None = None) -> str:
+    """`url` asking for page `page`, or for the page after its own when None."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    query["page"] = page if page is not None else str(int(query.get("page", "1")) + 1)
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def parse_date(value) -> datetime | None:
@@ -137,15 +145,14 @@ class Page:
 class ForgeClient(ABC):
     """A forge's API. Subclasses implement the listing parsers and the per-repo calls."""
 
-    kind = ""
-    page_size = 100
     # Whether the licence needs a request per repository (the listing lacks it).
     license_needs_request = False
+    # What the forge calls a repository (one, many), for the error messages.
+    item_names = ("repository", "repositories")
 
-    def __init__(self, *, api_url: str, http: ForgeHTTP, host: str = ""):
+    def __init__(self, *, api_url: str, http: ForgeHTTP):
         self.api_url = api_url.rstrip("/")
         self.http = http
-        self.host = host
 
     def url(self, path: str, **params) -> str:
         query = f"?{urlencode(params)}" if params else ""
@@ -166,6 +173,17 @@ class ForgeClient(ABC):
             repos, next_url = parse(response)
             yield Page(url, response.etag, next_url, repos)
             url = next_url
+
+    def parse_repos(self, response, items) -> list[RepoInfo]:
+        """The `items` of a listing page through `self.parse_repo`; MalformedResponse when
+        they are not a list of what the forge should send."""
+        one, many = self.item_names
+        if not isinstance(items, list):
+            raise MalformedResponse(f"{response.url}: expected a list of {many}")
+        try:
+            return [self.parse_repo(item) for item in items]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise MalformedResponse(f"{response.url}: unexpected {one} ({exc})") from None
 
     @abstractmethod
     def fetch_owner(self, path: str) -> OwnerInfo: ...
@@ -195,6 +213,13 @@ class ContentsAPI:
     that GitHub defined and Gitea, Forgejo and Gogs copied."""
 
     contents_root = "contents"
+
+    def org_or_user(self, path: str) -> tuple[object, bool]:
+        """(decoded payload, whether it is an organisation): orgs/ first, then users/."""
+        try:
+            return self.http.get(self.url(f"orgs/{quote(path)}")).json(), True
+        except NotFound:
+            return self.http.get(self.url(f"users/{quote(path)}")).json(), False
 
     def root_names(self, repo: RepoInfo) -> list[str]:
         if repo.is_empty:

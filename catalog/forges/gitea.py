@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote
 
 from catalog.enums import OwnerKind
 from catalog.forges.base import (
@@ -12,22 +12,17 @@ from catalog.forges.base import (
     RepoInfo,
     parse_date,
     text,
+    with_page,
 )
-from catalog.forges.http import MalformedResponse, NotFound
+from catalog.forges.http import MalformedResponse
 
 PAGE_SIZE = 50  # Gitea's default maximum page size
 
 
 class GiteaClient(ContentsAPI, ForgeClient):
-    kind = "gitea"
-
     def fetch_owner(self, path: str) -> OwnerInfo:
-        try:
-            data = self.http.get(self.url(f"orgs/{quote(path)}")).json()
-            kind = OwnerKind.ORGANIZATION
-        except NotFound:
-            data = self.http.get(self.url(f"users/{quote(path)}")).json()
-            kind = OwnerKind.USER
+        data, is_org = self.org_or_user(path)
+        kind = OwnerKind.ORGANIZATION if is_org else OwnerKind.USER
         if not isinstance(data, dict):
             raise MalformedResponse(f"{path}: the owner is not a JSON object")
         return OwnerInfo(
@@ -74,16 +69,11 @@ class GiteaClient(ContentsAPI, ForgeClient):
         )
 
     def _parse(self, response, items):
-        if not isinstance(items, list):
-            raise MalformedResponse(f"{response.url}: expected a list of repositories")
-        try:
-            repos = [self.parse_repo(item) for item in items]
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise MalformedResponse(f"{response.url}: unexpected repository ({exc})") from None
+        repos = self.parse_repos(response, items)
         next_url = response.links.get("next")
         # Gogs sends no Link header: a full page means there may be another one.
         if not next_url and "Link" not in response.headers and len(items) == PAGE_SIZE:
-            next_url = _next_page(response.url)
+            next_url = with_page(response.url)
         return repos, next_url
 
     def _parse_listing(self, response):
@@ -103,10 +93,3 @@ class GiteaClient(ContentsAPI, ForgeClient):
     def forge_pages(self, *, state: dict):
         first = self.url("repos/search", limit=PAGE_SIZE, page=1)
         return self.paginate(first, state, self._parse_search)
-
-
-def _next_page(url: str) -> str:
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query))
-    query["page"] = str(int(query.get("page", "1")) + 1)
-    return urlunsplit(parts._replace(query=urlencode(query)))

@@ -13,20 +13,18 @@ from catalog.forges.base import (
     parse_date,
     text,
 )
-from catalog.forges.http import MalformedResponse, NotFound
+from catalog.forges.http import MalformedResponse
 
 
 class GitHubClient(ContentsAPI, ForgeClient):
     contents_root = "contents/"
-    kind = "github"
 
     def fetch_owner(self, path: str) -> OwnerInfo:
-        try:
-            data = self.http.get(self.url(f"orgs/{quote(path)}")).json()
+        data, is_org = self.org_or_user(path)
+        if is_org or data.get("type") == "Organization":
             kind = OwnerKind.ORGANIZATION
-        except NotFound:
-            data = self.http.get(self.url(f"users/{quote(path)}")).json()
-            kind = OwnerKind.ORGANIZATION if data.get("type") == "Organization" else OwnerKind.USER
+        else:
+            kind = OwnerKind.USER
         if not isinstance(data, dict):
             raise MalformedResponse(f"{path}: the owner is not a JSON object")
         return OwnerInfo(
@@ -76,14 +74,7 @@ class GitHubClient(ContentsAPI, ForgeClient):
         )
 
     def _parse_listing(self, response):
-        items = response.json()
-        if not isinstance(items, list):
-            raise MalformedResponse(f"{response.url}: expected a list of repositories")
-        try:
-            repos = [self.parse_repo(item) for item in items]
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise MalformedResponse(f"{response.url}: unexpected repository ({exc})") from None
-        return repos, response.links.get("next")
+        return self.parse_repos(response, response.json()), response.links.get("next")
 
     def owner_pages(self, owner: OwnerInfo, *, state: dict):
         if owner.kind == OwnerKind.USER:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from catalog.enums import OwnerKind
-from catalog.forges.base import ForgeClient, OwnerInfo, RepoInfo, parse_date, text
+from catalog.forges.base import ForgeClient, OwnerInfo, RepoInfo, parse_date, text, with_page
 from catalog.forges.http import MalformedResponse, NotFound
 
 
 class GitLabClient(ForgeClient):
-    kind = "gitlab"
     license_needs_request = True
+    item_names = ("project", "projects")
 
     def fetch_owner(self, path: str) -> OwnerInfo:
         try:
@@ -76,16 +76,10 @@ class GitLabClient(ForgeClient):
         )
 
     def _parse_listing(self, response):
-        items = response.json()
-        if not isinstance(items, list):
-            raise MalformedResponse(f"{response.url}: expected a list of projects")
-        try:
-            repos = [self.parse_repo(item) for item in items]
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise MalformedResponse(f"{response.url}: unexpected project ({exc})") from None
+        repos = self.parse_repos(response, response.json())
         next_url = response.links.get("next")
         if not next_url and response.headers.get("X-Next-Page"):
-            next_url = _with_page(response.url, response.headers["X-Next-Page"])
+            next_url = with_page(response.url, response.headers["X-Next-Page"])
         return repos, next_url
 
     def owner_pages(self, owner: OwnerInfo, *, state: dict):
@@ -138,12 +132,3 @@ class GitLabClient(ForgeClient):
         if not license_data:
             return ""
         return text(license_data.get("key") or license_data.get("name"))
-
-
-def _with_page(url: str, page: str) -> str:
-    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query))
-    query["page"] = page
-    return urlunsplit(parts._replace(query=urlencode(query)))

@@ -1,10 +1,10 @@
 """Keep the owners' denormalised counts (repositories, stars, last activity) in step."""
 
 from django.db.models import Count, Max, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce
 
 from catalog.listing_cache import bump_catalog_version
-from catalog.models import Owner, Repository
+from catalog.models import LAST_ACTIVITY, Owner, Repository
 
 
 def refresh_owner_counts(*, owner_ids=None, forge_id=None) -> int:
@@ -24,13 +24,5 @@ def refresh_owner_counts(*, owner_ids=None, forge_id=None) -> int:
             Subquery(per_owner.annotate(n=Count("pk")).values("n")), Value(0)
         ),
         star_count=Coalesce(Subquery(per_owner.annotate(n=Sum("stars")).values("n")), Value(0)),
-        last_activity_at=Subquery(
-            per_owner.annotate(
-                last=Max(
-                    Greatest(
-                        Coalesce("pushed_at", "updated_at"), Coalesce("updated_at", "pushed_at")
-                    )
-                )
-            ).values("last")
-        ),
+        last_activity_at=Subquery(per_owner.annotate(last=Max(LAST_ACTIVITY)).values("last")),
     )

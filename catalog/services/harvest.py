@@ -239,16 +239,16 @@ class Harvester:
     def mark_gone(self, scope) -> None:
         """Mark gone what a complete listing of `scope` no longer returns."""
         missing = [
-            pk
-            for pk, remote_id in scope.filter(gone_since__isnull=True).values_list(
-                "pk", "remote_id"
+            (pk, owner_id)
+            for pk, remote_id, owner_id in scope.filter(gone_since__isnull=True).values_list(
+                "pk", "remote_id", "owner_id"
             )
             if remote_id not in self.seen_ids
         ]
         for start in range(0, len(missing), 500):
-            chunk = Repository.objects.filter(pk__in=missing[start : start + 500])
-            self.touched_owners.update(chunk.values_list("owner_id", flat=True).distinct())
-            chunk.update(gone_since=self.now)
+            chunk = missing[start : start + 500]
+            self.touched_owners.update(owner_id for _, owner_id in chunk)
+            Repository.objects.filter(pk__in=[pk for pk, _ in chunk]).update(gone_since=self.now)
         self.progress.gone = len(missing)
 
 
@@ -312,6 +312,32 @@ def _finish(run: HarvestRun, target, harvester: Harvester | None, client, status
     return run
 
 
+def _harvest(run, target, harvester, client, state: dict, listing: Callable[[], None]):
+    """Run `listing` (a complete listing of `target`) and record how it ended."""
+    try:
+        listing()
+        run.complete = True
+        target.conditional_state = {"pages": state}
+        return _finish(run, target, harvester, client, RunStatus.OK)
+    except RateLimited as exc:
+        return _finish(run, target, harvester, client, RunStatus.RATE_LIMITED, str(exc))
+    except ForgeError as exc:
+        return _finish(run, target, harvester, client, RunStatus.FAILED, str(exc))
+
+
+def targets(forges=None):
+    """(owners, forges) a harvest of `forges` runs, one task each: the harvestable owners
+    of the forges not harvested whole, and the forges harvested whole.
+
+    `forges` defaults to the harvestable forges; a given queryset is taken as it is."""
+    owners = Owner.objects.harvestable().filter(forge__harvest_whole=False)
+    if forges is None:
+        forges = Forge.objects.harvestable()
+    else:
+        owners = owners.filter(forge__in=forges)
+    return owners, forges.filter(harvest_whole=True)
+
+
 def _apply_owner_info(owner: Owner, info: OwnerInfo) -> None:
     for name, value in (
         ("kind", info.kind),
@@ -354,18 +380,14 @@ def harvest_owner(*, owner_id: int, full: bool = False, client: ForgeClient | No
 
     harvester = Harvester(forge=forge, client=client, owner_for=owner_for, now=run.started_at)
     state = {} if full else dict(owner.conditional_state.get("pages", {}))
-    try:
+
+    def listing():
         info = client.fetch_owner(owner.path)
         _apply_owner_info(owner, info)
         _run_listing(harvester, client.owner_pages(info, state=state), state, full=full)
         harvester.mark_gone(Repository.objects.filter(owner=owner))
-        run.complete = True
-        owner.conditional_state = {"pages": state}
-        return _finish(run, owner, harvester, client, RunStatus.OK)
-    except RateLimited as exc:
-        return _finish(run, owner, harvester, client, RunStatus.RATE_LIMITED, str(exc))
-    except ForgeError as exc:
-        return _finish(run, owner, harvester, client, RunStatus.FAILED, str(exc))
+
+    return _harvest(run, owner, harvester, client, state, listing)
 
 
 def _namespace_owners(forge: Forge):
@@ -400,13 +422,9 @@ def harvest_forge(*, forge_id: int, full: bool = False, client: ForgeClient | No
         forge=forge, client=client, owner_for=_namespace_owners(forge), now=run.started_at
     )
     state = {} if full else dict(forge.conditional_state.get("pages", {}))
-    try:
+
+    def listing():
         _run_listing(harvester, client.forge_pages(state=state), state, full=full)
         harvester.mark_gone(Repository.objects.filter(forge=forge))
-        run.complete = True
-        forge.conditional_state = {"pages": state}
-        return _finish(run, forge, harvester, client, RunStatus.OK)
-    except RateLimited as exc:
-        return _finish(run, forge, harvester, client, RunStatus.RATE_LIMITED, str(exc))
-    except ForgeError as exc:
-        return _finish(run, forge, harvester, client, RunStatus.FAILED, str(exc))
+
+    return _harvest(run, forge, harvester, client, state, listing)

@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.models import Forge, Owner
+from catalog.models import Forge
 from catalog.services import harvest
 
 
@@ -20,8 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, forge=None, owner=None, full=False, **options):
-        owners = Owner.objects.harvestable().filter(forge__harvest_whole=False)
-        forges = Forge.objects.harvestable().filter(harvest_whole=True)
+        owners, forges = harvest.targets()
         if forge:
             if not Forge.objects.filter(host=forge).exists():
                 raise CommandError(f"unknown forge {forge!r}: import the accounts list first")
