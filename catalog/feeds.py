@@ -12,7 +12,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
 
 from catalog.exports import owner_path, repository_path
-from catalog.filters import LICENSE_GROUPS, RepositoryFilter, filter_repositories
+from catalog.filters import active_filters, filter_repositories
 from catalog.models import Owner, Repository
 
 FEED_SIZE = 50
@@ -22,26 +22,11 @@ IGNORED_PARAMETERS = ("sort", "format", "page")
 
 def search_summary(params) -> str:
     """The active search and filters of `params` in words: « q » · Langage : Python."""
-    form = RepositoryFilter(params, queryset=Repository.objects.none()).form
-    form.is_valid()
-    parts = []
-    for name, field in form.fields.items():
-        if name in form.errors:
-            continue
-        value = form.cleaned_data.get(name)
-        if value is None or value == "":
-            continue
-        if name == "q":
-            parts.append(f"« {value} »")
-            continue
-        if isinstance(value, bool):
-            value = gettext("oui") if value else gettext("non")
-        elif name == "archived":
-            value = dict(field.choices).get(value, value)
-        elif name == "license":
-            value = LICENSE_GROUPS.get(value, value)
-        parts.append(f"{field.label} : {value}")
-    return " · ".join(str(part) for part in parts)
+    filterset, _queryset = filter_repositories(params, Repository.objects.none())
+    query = filterset.form.cleaned_data.get("q")
+    parts = [f"« {query} »"] if query else []
+    parts += [f"{item['label']} : {item['value']}" for item in active_filters(filterset)]
+    return " · ".join(parts)
 
 
 class RepositoryItemsFeed(Feed):

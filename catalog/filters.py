@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 import django_filters
 from django import forms
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from catalog.licenses import FREE_LICENSES, NOASSERTION
-from catalog.models import Repository
+from catalog.models import PublicBody, Repository
 
 ACTIVE_DAYS = 365
 
@@ -160,69 +162,138 @@ def search_text(params) -> str:
     return clean_query(params.get("q", ""))
 
 
-def filter_repositories(params, queryset=None):
-    """(bound filterset, filtered queryset of visible repositories) for GET `params`.
+def bind_filters(filterset_class, params, queryset):
+    """(bound filterset, filtered queryset) for GET `params`.
 
-    Invalid values (a non-number for min_stars, an unknown archived choice) are ignored, so
-    a hand-edited URL still shows a listing.
+    Invalid values (a non-number for an id, an unknown choice) are ignored, so a
+    hand-edited URL still shows a listing.
     """
-    base = queryset if queryset is not None else Repository.objects.visible()
-    filterset = RepositoryFilter(params, queryset=base)
+    filterset = filterset_class(params, queryset=queryset)
     if not filterset.is_valid():
         valid = {k: v for k, v in params.items() if k not in filterset.errors}
-        filterset = RepositoryFilter(valid, queryset=base)
+        filterset = filterset_class(valid, queryset=queryset)
         filterset.is_valid()
     return filterset, filterset.qs
 
 
-def sort_order(params, *, searching: bool) -> tuple[str, tuple[str, ...]]:
-    default = "relevance" if searching else "score"
-    key = params.get("sort") or default
-    if key not in SORTS or (key == "relevance" and not searching):
-        key = default
-    return key, SORTS[key]
+def filter_repositories(params, queryset=None):
+    """(bound filterset, filtered queryset of visible repositories) for GET `params`."""
+    base = queryset if queryset is not None else Repository.objects.visible()
+    return bind_filters(RepositoryFilter, params, base)
+
+
+def sort_order(
+    params, *, searching: bool = False, sorts=SORTS, default: str = "score"
+) -> tuple[str, tuple[str, ...]]:
+    """(key, order) of the `sort` parameter among `sorts`: relevance first when searching
+    (if `sorts` has it), else `default`; an unknown sort is the same as none."""
+    preferred = "relevance" if searching and "relevance" in sorts else default
+    key = params.get("sort") or preferred
+    if key not in sorts or (key == "relevance" and not searching):
+        key = preferred
+    return key, sorts[key]
+
+
+def active_filters(filterset):
+    """[{name, label, value, raw}] of the filters in use, for the removable tags.
+
+    `value` is readable: a choice's label, "oui"/"non", a public body's name rather than
+    its id; `raw` is what the URL said (hidden fields keep the filter on a new search).
+    """
+    form = filterset.form
+    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    active = []
+    for name, field in form.fields.items():
+        value = data.get(name)
+        if name == "q" or value in (None, ""):
+            continue
+        shown = value
+        if name == "license" and value in LICENSE_GROUPS:
+            shown = LICENSE_GROUPS[value]
+        elif isinstance(field, forms.ChoiceField):
+            shown = dict(field.choices).get(value, value)
+        elif isinstance(value, bool):
+            shown = gettext("oui") if value else gettext("non")
+        elif isinstance(value, Decimal):
+            # A number filter: 2024, not 2024 written as a decimal.
+            whole = value == value.to_integral_value() or (
+                getattr(filterset.filters.get(name), "lookup_expr", "") == "year"
+            )
+            shown = int(value) if whole else value
+        active.append(
+            {"name": name, "label": field.label, "value": shown, "raw": form.data.get(name, "")}
+        )
+    body = next((item for item in active if item["name"] == "public_body"), None)
+    if body is not None:
+        found = PublicBody.objects.filter(pk=data["public_body"]).only("name", "pso_id").first()
+        if found is not None:
+            body["value"] = str(found)
+    return active
 
 
 FACETS = ("forge", "language", "license", "topic", "owner")
 
 
-def facet_counts(queryset, *, limit: int = 8) -> dict[str, list[tuple[str, int]]]:
+def facet_counts(queryset, *, limit: int = 8) -> dict[str, list[tuple[str, int, str]]]:
     """Top values of each facet, with their counts, over the current result set."""
-    plain = queryset.order_by()
-    counts = {}
-    for facet, field in (
-        ("forge", "forge__host"),
-        ("language", "language"),
-        ("license", "license_spdx"),
-        ("owner", "owner__path"),
-    ):
-        rows = (
-            plain.exclude(**{field: ""})
-            .values(field)
-            .annotate(n=Count("pk"))
-            .order_by("-n", field)[:limit]
+    counts = {
+        facet: top_values(queryset, field, limit=limit)
+        for facet, field in (
+            ("forge", "forge__host"),
+            ("language", "language"),
+            ("license", "license_spdx"),
+            ("owner", "owner__path"),
         )
-        counts[facet] = [(row[field], row["n"], row[field]) for row in rows]
-    counts["topic"] = [(value, n, value) for value, n in topic_counts(plain, limit=limit)]
+    }
+    counts["topic"] = [
+        (value, n, value) for value, n in json_list_counts(queryset, "topics", limit)
+    ]
     return counts
 
 
-# {ids} is Django's own compiled subquery; every value stays a bound parameter.
-TOPIC_SQL = {
+def top_values(queryset, field: str, *, limit: int, distinct: bool = False, labels=None):
+    """[(value, count, label)] of the `limit` most frequent non-empty values of `field`.
+
+    `distinct` counts each row once when the queryset's joins repeat it; `labels` maps a
+    value to what is shown (the value itself by default)."""
+    rows = (
+        queryset.order_by()
+        .exclude(**{field: ""})
+        .values(field)
+        .annotate(n=Count("pk", distinct=distinct))
+        .order_by("-n", field)[:limit]
+    )
+    labels = labels or {}
+    return [(row[field], row["n"], labels.get(row[field], row[field])) for row in rows]
+
+
+# {table}, {column}, {pk} are the model's own names, {ids} is Django's own compiled
+# subquery: every value stays a bound parameter.
+JSON_LIST_COUNTS_SQL = {
     "postgresql": (
-        "SELECT t.value, COUNT(*) AS n FROM catalog_repository r "
-        "CROSS JOIN LATERAL jsonb_array_elements_text(r.topics::jsonb) AS t(value) "
-        "WHERE r.id IN ({ids}) GROUP BY t.value ORDER BY n DESC, t.value LIMIT %s"
+        "SELECT t.value, COUNT(*) AS n FROM {table} r "
+        "CROSS JOIN LATERAL jsonb_array_elements_text(r.{column}::jsonb) AS t(value) "
+        "WHERE r.{pk} IN ({ids}) GROUP BY t.value ORDER BY n DESC, t.value LIMIT %s"
     ),
     "sqlite": (
-        "SELECT t.value, COUNT(*) AS n FROM catalog_repository r, json_each(r.topics) t "
-        "WHERE r.id IN ({ids}) GROUP BY t.value ORDER BY n DESC, t.value LIMIT %s"
+        "SELECT t.value, COUNT(*) AS n FROM {table} r, json_each(r.{column}) t "
+        "WHERE r.{pk} IN ({ids}) GROUP BY t.value ORDER BY n DESC, t.value LIMIT %s"
     ),
 }
 
 
-def topic_counts(queryset, *, limit: int) -> list[tuple[str, int]]:
-    ids_sql, params = queryset.values("pk").query.sql_with_params()
+def json_list_counts(queryset, column: str, limit: int) -> list[tuple[str, int]]:
+    """[(element, count)] of the `limit` most frequent elements of the JSON list `column`
+    over the rows of `queryset`."""
+    meta = queryset.model._meta
+    quote = connection.ops.quote_name
+    ids_sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    sql = JSON_LIST_COUNTS_SQL[connection.vendor].format(
+        table=quote(meta.db_table),
+        column=quote(meta.get_field(column).column),
+        pk=quote(meta.pk.column),
+        ids=ids_sql,
+    )
     with connection.cursor() as cursor:
-        cursor.execute(TOPIC_SQL[connection.vendor].format(ids=ids_sql), [*params, limit])
+        cursor.execute(sql, [*params, limit])
         return [(value, n) for value, n in cursor.fetchall()]

@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from catalog import filters, listing_cache
+from catalog.filters import active_filters
 from catalog.models import Forge, Owner, Repository
 
 PER_PAGE_CHOICES = (20, 50, 100)
@@ -40,25 +41,6 @@ def paginate(request, queryset, *, per_page_default=20, count=None):
         return paginator.page(1), per_page
 
 
-def active_filters(filterset):
-    """[(label, value)] of the filters in use, for the removable tags."""
-    data = filterset.form.cleaned_data if hasattr(filterset.form, "cleaned_data") else {}
-    active = []
-    for name, field in filterset.form.fields.items():
-        value = data.get(name)
-        if name == "q" or value in (None, ""):
-            continue
-        shown = value
-        if name == "license" and value in filters.LICENSE_GROUPS:
-            shown = filters.LICENSE_GROUPS[value]
-        elif name == "archived":
-            shown = dict(filters.ARCHIVED_CHOICES).get(value, value)
-        elif isinstance(value, bool):
-            shown = _("oui") if value else _("non")
-        active.append({"name": name, "label": field.label, "value": shown})
-    return active
-
-
 def repository_listing(request, *, base=None, scope="", template, extra=None):
     filterset, queryset = filters.filter_repositories(request.GET, base)
     searching = bool(filters.search_text(request.GET))
@@ -67,12 +49,7 @@ def repository_listing(request, *, base=None, scope="", template, extra=None):
     if export in ("csv", "json"):
         from catalog import exports
 
-        rows = exports.repository_rows(
-            queryset.order_by(*order), base_url=request.build_absolute_uri("/").rstrip("/")
-        )
-        if export == "csv":
-            return exports.csv_response(rows, exports.REPOSITORY_COLUMNS, filename="depots.csv")
-        return exports.json_response(rows, filename="depots.json")
+        return exports.export_response(queryset.order_by(*order), fmt=export, request=request)
     total = listing_cache.cached(listing_cache.key_for("count", request.GET, scope), queryset.count)
     page, per_page = paginate(request, queryset.for_list().order_by(*order), count=total)
     context = {
@@ -158,14 +135,14 @@ def owner_list(request):
     if request.GET.get("format") in ("csv", "json"):
         from catalog import exports
 
-        rows = exports.owner_rows(
+        return exports.export_response(
             owners.order_by(*OWNER_SORTS[sort]),
-            base_url=request.build_absolute_uri("/").rstrip("/"),
+            fmt=request.GET["format"],
+            request=request,
+            kind="owners",
         )
-        if request.GET["format"] == "csv":
-            return exports.csv_response(rows, exports.OWNER_COLUMNS, filename="organisations.csv")
-        return exports.json_response(rows, filename="organisations.json")
     page, per_page = paginate(request, owners.order_by(*OWNER_SORTS[sort]))
+    forges = list(Forge.objects.with_visible_repositories())
     return render(
         request,
         "catalog/owner_list.html",
@@ -182,10 +159,10 @@ def owner_list(request):
             "per_page": per_page,
             "per_page_choices": PER_PAGE_CHOICES,
             "query": request.GET.get("q", "")[:200],
-            "forges": Forge.objects.with_visible_repositories(),
+            "forges": forges,
             "current_forge": request.GET.get("forge", ""),
             "current_kind": request.GET.get("kind", ""),
-            "kinds": Forge.objects.harvested_kind_choices(),
+            "kinds": Forge.kind_choices(forges),
         },
     )
 

@@ -1,12 +1,16 @@
 """Filters, sorts and facet counts of the contributions and of the unpublished code."""
 
 import django_filters
-from django.db.models import Count, Min
-from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from catalog.filters import FilterForm, id_filter, json_list_contains
-from catalog.models import PublicBody
+from catalog.filters import (
+    FilterForm,
+    bind_filters,
+    id_filter,
+    json_list_contains,
+    json_list_counts,
+)
+from catalog.filters import sort_order as catalog_sort_order
 from contributions.enums import ContributionKind
 from contributions.models import Contribution, UnpublishedCode
 
@@ -44,77 +48,33 @@ class ContributionFilter(django_filters.FilterSet):
         return queryset.search(value)
 
 
-def _bound(filterset_class, params, base):
-    """The filterset for `params`, ignoring invalid values (a hand-edited URL still works)."""
-    filterset = filterset_class(params, queryset=base)
-    if not filterset.is_valid():
-        valid = {k: v for k, v in params.items() if k not in filterset.errors}
-        filterset = filterset_class(valid, queryset=base)
-        filterset.is_valid()
-    return filterset, filterset.qs
-
-
 def filter_contributions(params):
-    return _bound(ContributionFilter, params, Contribution.objects.published())
+    return bind_filters(ContributionFilter, params, Contribution.objects.published())
 
 
 def sort_order(params):
-    key = params.get("sort")
-    if key not in SORTS:
-        key = "recent"
-    return key, SORTS[key]
+    return catalog_sort_order(params, sorts=SORTS, default="recent")
+
+
+def public_body_facet(rows):
+    """[(id, count, name)] of rows of public body counts."""
+    return [
+        (row["public_body"], row["n"], row["public_body__name"] or _("Organisme sans nom"))
+        for row in rows
+    ]
 
 
 def contribution_facets(queryset, *, limit=10):
     """{facet: [(value, count, label)]} over the current result set."""
     plain = queryset.order_by()
-    labels = dict(ContributionKind.choices)
-    kinds = plain.values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
-    bodies = (
-        plain.exclude(public_body=None)
-        .values("public_body", "public_body__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "public_body__name")[:limit]
-    )
-    projects = (
-        plain.values("project_key")
-        .annotate(name=Min("project_name"), n=Count("pk"))
-        .order_by("-n", "name")[:limit]
-    )
-    years = (
-        plain.annotate(year=ExtractYear("started_on"))
-        .values("year")
-        .annotate(n=Count("pk"))
-        .order_by("-year")
-    )
     return {
-        "kind": [(r["kind"], r["n"], labels.get(r["kind"], r["kind"])) for r in kinds],
-        "public_body": [
-            (r["public_body"], r["n"], r["public_body__name"] or _("Organisme sans nom"))
-            for r in bodies
-        ],
-        "project": [(r["project_key"], r["n"], r["name"]) for r in projects],
-        "year": [(r["year"], r["n"], r["year"]) for r in years],
+        "kind": plain.counts_by_kind(),
+        "public_body": public_body_facet(
+            plain.exclude(public_body=None).counts_by_public_body()[:limit]
+        ),
+        "project": [(r["project_key"], r["n"], r["name"]) for r in plain.projects()[:limit]],
+        "year": plain.counts_by_year(),
     }
-
-
-def labelled(active, *, filterset):
-    """The active filters with readable values: a body's name rather than its id."""
-    data = filterset.form.cleaned_data
-    for item in active:
-        name = item["name"]
-        # What the URL said, for the hidden fields that keep the filter on a new search.
-        item["raw"] = filterset.form.data.get(name, "")
-        if name == "kind":
-            item["value"] = dict(ContributionKind.choices).get(data["kind"], data["kind"])
-        elif name == "public_body":
-            body = PublicBody.objects.filter(pk=data["public_body"]).only("name").first()
-            item["value"] = str(body) if body else data["public_body"]
-        elif name == "year":
-            item["value"] = int(data["year"])
-        elif name == "technology" or name == "project":
-            item["value"] = data[name]
-    return active
 
 
 # --- Unpublished code ---------------------------------------------------------------------
@@ -138,42 +98,15 @@ class UnpublishedCodeFilter(django_filters.FilterSet):
 
 
 def filter_unpublished_code(params, *, user):
-    return _bound(UnpublishedCodeFilter, params, UnpublishedCode.objects.visible_to(user))
-
-
-TECHNOLOGY_SQL = {
-    "postgresql": (
-        "SELECT t.value, COUNT(*) AS n FROM contributions_unpublishedcode u "
-        "CROSS JOIN LATERAL jsonb_array_elements_text(u.technologies::jsonb) AS t(value) "
-        "WHERE u.id IN ({ids}) GROUP BY t.value ORDER BY n DESC, t.value LIMIT %s"
-    ),
-    "sqlite": (
-        "SELECT t.value, COUNT(*) AS n FROM contributions_unpublishedcode u, "
-        "json_each(u.technologies) t "
-        "WHERE u.id IN ({ids}) GROUP BY t.value ORDER BY n DESC, t.value LIMIT %s"
-    ),
-}
+    return bind_filters(UnpublishedCodeFilter, params, UnpublishedCode.objects.visible_to(user))
 
 
 def unpublished_facets(queryset, *, limit=10):
-    from django.db import connection
-
     plain = queryset.order_by()
-    bodies = (
-        plain.exclude(public_body=None)
-        .values("public_body", "public_body__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "public_body__name")[:limit]
-    )
-    # {ids} is Django's own compiled subquery; every value stays a bound parameter.
-    ids_sql, params = plain.values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(TECHNOLOGY_SQL[connection.vendor].format(ids=ids_sql), [*params, limit])
-        technologies = cursor.fetchall()
+    bodies = plain.exclude(public_body=None).counts_by_public_body()[:limit]
     return {
-        "public_body": [
-            (r["public_body"], r["n"], r["public_body__name"] or _("Organisme sans nom"))
-            for r in bodies
+        "public_body": public_body_facet(bodies),
+        "technology": [
+            (value, n, value) for value, n in json_list_counts(plain, "technologies", limit)
         ],
-        "technology": [(value, n, value) for value, n in technologies],
     }

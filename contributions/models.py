@@ -41,7 +41,19 @@ def project_key(url: str) -> str:
     return key.removesuffix(".git").rstrip("/")
 
 
-class ContributionQuerySet(ModeratedQuerySet):
+class PublicBodyCountsMixin:
+    def counts_by_public_body(self):
+        """Rows {public_body, public_body__name, n}, most rows first (the rows without a
+        public body are one row, public_body None)."""
+        return (
+            self.order_by()
+            .values("public_body", "public_body__name")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "public_body__name")
+        )
+
+
+class ContributionQuerySet(PublicBodyCountsMixin, ModeratedQuerySet):
     def for_list(self):
         """With the author and the public body, for cards, feeds and pages."""
         return self.select_related("author", "public_body", "repository__forge", "software")
@@ -54,13 +66,13 @@ class ContributionQuerySet(ModeratedQuerySet):
         return substring_search(self, text, ("project_name", "description", "public_body__name"))
 
     def counts_by_kind(self):
-        """[(label, count)] of the natures, most frequent first."""
+        """[(kind, count, label)] of the natures, most frequent first."""
         labels = dict(ContributionKind.choices)
         rows = self.order_by().values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
-        return [(labels.get(row["kind"], row["kind"]), row["n"]) for row in rows]
+        return [(row["kind"], row["n"], labels.get(row["kind"], row["kind"])) for row in rows]
 
     def counts_by_year(self):
-        """[(year, count)], most recent first."""
+        """[(year, count, year)], most recent first."""
         rows = (
             self.order_by()
             .annotate(year=ExtractYear("started_on"))
@@ -68,7 +80,7 @@ class ContributionQuerySet(ModeratedQuerySet):
             .annotate(n=Count("pk"))
             .order_by("-year")
         )
-        return [(row["year"], row["n"]) for row in rows]
+        return [(row["year"], row["n"], row["year"]) for row in rows]
 
     def projects(self):
         """One row per project (key, name, url, count, latest), most contributions first."""
@@ -87,8 +99,6 @@ class ContributionQuerySet(ModeratedQuerySet):
 
 class Contribution(Moderated):
     """Work done by an agent or a public body on a free-software project it does not own."""
-
-    AUTHOR_FIELD = "author"
 
     # On account deletion the contribution stays, credited to its public body only.
     author = models.ForeignKey(
@@ -179,7 +189,7 @@ class Contribution(Moderated):
         return None
 
 
-class UnpublishedCodeQuerySet(ModeratedQuerySet):
+class UnpublishedCodeQuerySet(PublicBodyCountsMixin, ModeratedQuerySet):
     def for_list(self):
         return self.select_related("author", "public_body", "published_repository__forge")
 
@@ -194,8 +204,6 @@ class UnpublishedCodeQuerySet(ModeratedQuerySet):
 
 class UnpublishedCode(Moderated):
     """Code a public body has not published yet but that others could reuse."""
-
-    AUTHOR_FIELD = "author"
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -2,10 +2,17 @@
 
 import django_filters
 from django import forms
-from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from catalog.filters import FilterForm, id_filter, json_list_contains
+from catalog.filters import (
+    FilterForm,
+    bind_filters,
+    id_filter,
+    json_list_contains,
+    top_values,
+    yes_no,
+)
+from catalog.filters import sort_order as catalog_sort_order
 from sill.enums import DeclarationKind, SoftwareStatus
 from sill.models import Software
 
@@ -32,12 +39,7 @@ class SoftwareFilter(django_filters.FilterSet):
     license = django_filters.CharFilter(
         field_name="license", lookup_expr="iexact", label=_("Licence")
     )
-    support_market = django_filters.BooleanFilter(
-        label=_("Couvert par le marché de support"),
-        widget=forms.Select(
-            choices=[("", _("Indifférent")), ("true", _("Oui")), ("false", _("Non"))]
-        ),
-    )
+    support_market = yes_no(_("Couvert par le marché de support"))
     has_referent = django_filters.BooleanFilter(
         method="filter_has_referent",
         label=_("Avec un référent"),
@@ -64,26 +66,16 @@ class SoftwareFilter(django_filters.FilterSet):
 
 
 def filter_software(params):
-    filterset = SoftwareFilter(params, queryset=Software.objects.published())
-    if not filterset.is_valid():
-        filterset = SoftwareFilter(
-            {k: v for k, v in params.items() if k not in filterset.errors},
-            queryset=Software.objects.published(),
-        )
-        filterset.is_valid()
-    return filterset, filterset.qs
+    return bind_filters(SoftwareFilter, params, Software.objects.published())
+
+
+def sort_order(params, *, searching: bool):
+    return catalog_sort_order(params, searching=searching, sorts=SORTS, default="name")
 
 
 def facet_counts(queryset, *, limit: int = 10):
-    plain = queryset.order_by()
-    counts = {}
-    for facet, field in (("category", "category"), ("status", "status"), ("license", "license")):
-        rows = (
-            plain.exclude(**{field: ""})
-            .values(field)
-            .annotate(n=Count("pk", distinct=True))
-            .order_by("-n", field)[:limit]
-        )
-        labels = dict(SoftwareStatus.choices) if facet == "status" else {}
-        counts[facet] = [(row[field], row["n"], labels.get(row[field], row[field])) for row in rows]
-    return counts
+    labels = {"status": dict(SoftwareStatus.choices)}
+    return {
+        facet: top_values(queryset, facet, limit=limit, distinct=True, labels=labels.get(facet))
+        for facet in ("category", "status", "license")
+    }
