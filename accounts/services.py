@@ -15,15 +15,9 @@ def delete_account(*, user) -> None:
     from contributions.models import Contribution, UnpublishedCode
     from sill.models import Declaration, Instance
 
-    owned = (
-        (Declaration, "user"),
-        (Instance, "user"),
-        (Contribution, "author"),
-        (UnpublishedCode, "author"),
-    )
     if user.public_body_id:
-        for model, author_field in owned:
-            model.objects.filter(**{author_field: user, "public_body__isnull": True}).update(
+        for model in (Declaration, Instance, Contribution, UnpublishedCode):
+            model.objects.filter(**{model.AUTHOR_FIELD: user, "public_body__isnull": True}).update(
                 public_body_id=user.public_body_id
             )
     UnpublishedCode.objects.filter(author=user, contact__iexact=user.email).update(contact="")

@@ -64,7 +64,7 @@ class ModerationAdminMixin:
         return actions
 
 
-def _with_labels(queryset):
+def with_labels(queryset):
     """With what the rows' names and authors read (a declaration is named by its software)."""
     related = [queryset.model.AUTHOR_FIELD]
     if any(field.name == "software" for field in queryset.model._meta.fields):
@@ -73,16 +73,16 @@ def _with_labels(queryset):
 
 
 def _decide_each(modeladmin, request, queryset, *, allowed, decide, log):
-    done = 0
-    for obj in _with_labels(queryset):
+    done = skipped = 0
+    for obj in with_labels(queryset):
         if obj.moderation_status not in allowed:
+            skipped += 1
             continue
         # One decision and its log entry together, whatever happens to the next row.
         with transaction.atomic():
             decide(obj)
             modeladmin.log_change(request, obj, log)
         done += 1
-    skipped = len(queryset) - done
     return done, skipped
 
 
@@ -131,8 +131,15 @@ def reject_selected(modeladmin, request, queryset):
         )
         _report(modeladmin, request, done, skipped, _("Refusé(s) : %(count)d."))
         return None
-    return _confirmation(
-        modeladmin, request, queryset, form, action="reject_selected", title=_("Refuser")
+    return action_form_page(
+        modeladmin,
+        request,
+        with_labels(queryset),
+        form,
+        action="reject_selected",
+        title=_("Refuser"),
+        intro=_("Déclarations à refuser :"),
+        submit=_("Refuser et prévenir l’auteur"),
     )
 
 
@@ -155,18 +162,21 @@ def _require(request):
         raise PermissionDenied
 
 
-def _confirmation(modeladmin, request, queryset, form, *, action, title):
+def action_form_page(modeladmin, request, queryset, form, *, action, title, intro, submit):
+    """The intermediate page of an admin action that asks for a form before it runs."""
     return TemplateResponse(
         request,
-        "admin/moderation/reject.html",
+        "admin/action_form.html",
         {
             **modeladmin.admin_site.each_context(request),
             "form": form,
-            "queryset": _with_labels(queryset),
+            "queryset": queryset,
             "action": action,
             "opts": modeladmin.model._meta,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "title": title,
+            "intro": intro,
+            "submit": submit,
         },
     )
 
@@ -179,7 +189,7 @@ def pending_groups(limit=QUEUE_LIMIT):
         pending = model.objects.pending()
         opts = model._meta
         changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-        rows = list(_with_labels(pending).order_by("pk")[:limit])
+        rows = list(with_labels(pending).order_by("pk")[:limit])
         groups.append(
             {
                 "label": opts.verbose_name_plural,

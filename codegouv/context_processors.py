@@ -22,7 +22,7 @@ def site(request):
     path = request.path_info
     links = [(label, reverse(url_name)) for label, url_name in MAIN_NAVIGATION]
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and is_public_agent(user):
+    if user is not None and is_public_agent(user):
         links += [(label, reverse(url_name)) for label, url_name in AGENT_NAVIGATION]
     guides = linked_pages()
     links += [

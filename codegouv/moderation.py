@@ -88,6 +88,12 @@ class Moderated(models.Model):
     def author(self):
         return getattr(self, self.AUTHOR_FIELD)
 
+    def is_editable_by(self, user) -> bool:
+        """The row-level twin of ``ModeratedQuerySet.editable_by``."""
+        if user.has_perm("accounts.moderate_declarations"):
+            return True
+        return user.is_authenticated and getattr(self, f"{self.AUTHOR_FIELD}_id") == user.pk
+
     @property
     def is_published(self):
         return self.moderation_status == ModerationStatus.PUBLISHED
@@ -116,21 +122,22 @@ def status_after_edit(row, *, by):
     return row.moderation_status
 
 
-def resubmitted(model, token, author_field, author):
+def resubmitted(model, token, author):
     """The row this author's form already created with ``token``, if any (else None)."""
     try:
         token = uuid.UUID(str(token))
     except ValueError:
         return None
-    return model.objects.filter(submission_token=token, **{author_field: author}).first()
+    return model.objects.filter(submission_token=token, **{model.AUTHOR_FIELD: author}).first()
 
 
-def create_once(model, *, token, author_field, author, **values):
+def create_once(model, *, token, author, **values):
     """Create a row for a form submission, or return the row that token already created.
 
     Returns ``(row, created)``. A token created by another author never returns their row:
     it raises ``PermissionError`` (a forged resubmission).
     """
+    author_field = model.AUTHOR_FIELD
     token = uuid.UUID(str(token)) if token else uuid.uuid4()
     existing = model.objects.filter(submission_token=token).first()
     if existing is None:

@@ -10,9 +10,23 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from codegouv.moderation import ModerationStatus
+from codegouv.moderation import ModerationStatus, status_after_edit
 
 logger = logging.getLogger(__name__)
+
+
+def update_declared(*, row, values: dict, by) -> None:
+    """Save changes to what an agent declared (``status_after_edit`` decides its status)."""
+    for field, value in values.items():
+        setattr(row, field, value)
+    row.moderation_status = status_after_edit(row, by=by)
+    row.save()
+
+
+def withdraw(*, row) -> None:
+    """Delete something an agent declared; what refers to it is set null or deleted by the
+    foreign keys (an instance goes with its software, a highlight with its contribution)."""
+    row.delete()
 
 
 class ModerationError(ValueError):

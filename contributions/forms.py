@@ -1,36 +1,31 @@
 """Forms of the declarations: a contribution to free software, code not yet published."""
 
-import uuid
-
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from catalog.models import PublicBody
+from codegouv.forms import URL_MAX_LENGTH, SubmissionTokenMixin, web_url_field
 from codegouv.models import WEB_URL
 from contributions.enums import ContributionKind
+from contributions.services import CONTRIBUTION_FIELDS, UNPUBLISHED_FIELDS
 
 MAX_EVIDENCE_LINKS = 20
-MAX_URL_LENGTH = 500
 MAX_TECHNOLOGIES = 20
 MAX_TECHNOLOGY_LENGTH = 50
 DESCRIPTION_MAX_LENGTH = 5000
 
 
-class DeclarationForm(DsfrBaseForm):
-    """A declaration form: a hidden token makes a double submission create one row."""
-
-    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+class DeclarationForm(DsfrBaseForm, SubmissionTokenMixin):
+    """A declaration form, for a contribution or for code to publish."""
 
     def __init__(self, *args, user, creating=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.creating = creating
-        if creating:
-            self.fields["submission_token"].initial = uuid.uuid4()
-        else:
+        if not creating:  # an edit changes a row: nothing to deduplicate
             del self.fields["submission_token"]
         body = self.fields["public_body"]
         body.queryset = PublicBody.objects.order_by("name", "pso_id")
@@ -64,25 +59,6 @@ def public_body_field(label):
     )
 
 
-class WebURLField(forms.URLField):
-    """An address on the web: http or https only (no javascript:, ftp:, data:…)."""
-
-    default_validators = [WEB_URL]
-
-
-def web_url_field(label, *, help_text="", required=True):
-    return WebURLField(
-        label=label,
-        max_length=MAX_URL_LENGTH,
-        required=required,
-        assume_scheme="https",
-        help_text=help_text,
-        error_messages={
-            "invalid": _("Saisissez une adresse web complète, commençant par http:// ou https://.")
-        },
-    )
-
-
 def description_field(*, required, help_text=""):
     return forms.CharField(
         label=_("Description"),
@@ -101,9 +77,13 @@ class ContributionForm(DeclarationForm):
     )
     project_url = web_url_field(
         _("Adresse du projet"),
+        required=True,
         help_text=_(
             "Son dépôt de code ou son site, par exemple https://github.com/organisation/projet."
         ),
+        error_messages={
+            "invalid": _("Saisissez une adresse web complète, commençant par http:// ou https://.")
+        },
     )
     kind = forms.ChoiceField(
         label=_("Nature de la contribution"),
@@ -114,7 +94,7 @@ class ContributionForm(DeclarationForm):
         label=_("Liens vers la contribution"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=MAX_EVIDENCE_LINKS * (MAX_URL_LENGTH + 2),
+        max_length=MAX_EVIDENCE_LINKS * (URL_MAX_LENGTH + 2),
         help_text=_(
             "Demandes de fusion, commits, tickets, versions, annonces… "
             "Une adresse par ligne, %(max)s au plus."
@@ -154,22 +134,10 @@ class ContributionForm(DeclarationForm):
 
     def __init__(self, *args, instance=None, **kwargs):
         if instance is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "project_name": instance.project_name,
-                    "project_url": instance.project_url,
-                    "kind": instance.kind,
-                    "evidence": "\n".join(instance.evidence_urls),
-                    "started_on": instance.started_on,
-                    "ended_on": instance.ended_on,
-                    "description": instance.description,
-                    "public_body": instance.public_body_id,
-                },
-            )
+            initial = model_to_dict(instance, fields=CONTRIBUTION_FIELDS)
+            initial["evidence"] = "\n".join(initial.pop("evidence_urls"))
+            kwargs.setdefault("initial", initial)
         super().__init__(*args, creating=instance is None, **kwargs)
-        if instance is not None and instance.public_body_id:
-            self.fields["public_body"].initial = instance.public_body_id
 
     def clean_evidence(self):
         lines = [line.strip() for line in self.cleaned_data["evidence"].splitlines()]
@@ -177,10 +145,10 @@ class ContributionForm(DeclarationForm):
         for number, line in enumerate(lines, start=1):
             if not line:
                 continue
-            if len(line) > MAX_URL_LENGTH:
+            if len(line) > URL_MAX_LENGTH:
                 errors.append(
                     _("Ligne %(line)s : l’adresse dépasse %(max)s caractères.")
-                    % {"line": number, "max": MAX_URL_LENGTH}
+                    % {"line": number, "max": URL_MAX_LENGTH}
                 )
                 continue
             try:
@@ -296,21 +264,10 @@ class UnpublishedCodeForm(DeclarationForm):
 
     def __init__(self, *args, instance=None, user, **kwargs):
         if instance is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "name": instance.name,
-                    "description": instance.description,
-                    "public_body": instance.public_body_id,
-                    "technologies": ", ".join(instance.technologies),
-                    "reason": instance.reason,
-                    "contact": instance.contact,
-                    "planned_on": instance.planned_on,
-                },
-            )
+            initial = model_to_dict(instance, fields=UNPUBLISHED_FIELDS)
+            initial["technologies"] = ", ".join(initial["technologies"])
+            kwargs.setdefault("initial", initial)
         super().__init__(*args, user=user, creating=instance is None, **kwargs)
-        if instance is not None and instance.public_body_id:
-            self.fields["public_body"].initial = instance.public_body_id
         if instance is None:
             self.fields["contact"].initial = user.email
         self.original_planned_on = instance.planned_on if instance is not None else None

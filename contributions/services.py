@@ -8,7 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalog.models import Repository
-from codegouv.moderation import create_once, initial_status, status_after_edit
+from codegouv.moderation import create_once, initial_status
+from codegouv.services import update_declared
 from contributions.models import Contribution, UnpublishedCode, project_key
 from sill.models import Software
 
@@ -90,7 +91,6 @@ def declare_contribution(*, author, token, **values) -> tuple[Contribution, bool
     return create_once(
         Contribution,
         token=token,
-        author_field="author",
         author=author,
         moderation_status=initial_status(author),
         **values,
@@ -100,19 +100,12 @@ def declare_contribution(*, author, token, **values) -> tuple[Contribution, bool
 
 @transaction.atomic
 def update_contribution(*, contribution: Contribution, by, **values) -> Contribution:
-    for field in CONTRIBUTION_FIELDS:
-        setattr(contribution, field, values[field])
-    for field, value in _links(contribution.project_url).items():
-        setattr(contribution, field, value)
-    contribution.moderation_status = status_after_edit(contribution, by=by)
-    contribution.save()
+    values = {field: values[field] for field in CONTRIBUTION_FIELDS}
+    values |= _links(values["project_url"])
+    update_declared(row=contribution, values=values, by=by)
     # The database recomputes the project key.
     contribution.refresh_from_db(fields=["project_key"])
     return contribution
-
-
-def delete_contribution(*, contribution: Contribution) -> None:
-    contribution.delete()
 
 
 def declare_unpublished_code(*, author, token, **values) -> tuple[UnpublishedCode, bool]:
@@ -120,7 +113,6 @@ def declare_unpublished_code(*, author, token, **values) -> tuple[UnpublishedCod
     return create_once(
         UnpublishedCode,
         token=token,
-        author_field="author",
         author=author,
         moderation_status=initial_status(author),
         **values,
@@ -128,15 +120,9 @@ def declare_unpublished_code(*, author, token, **values) -> tuple[UnpublishedCod
 
 
 def update_unpublished_code(*, code: UnpublishedCode, by, **values) -> UnpublishedCode:
-    for field in UNPUBLISHED_FIELDS:
-        setattr(code, field, values[field])
-    code.moderation_status = status_after_edit(code, by=by)
-    code.save()
+    values = {field: values[field] for field in UNPUBLISHED_FIELDS}
+    update_declared(row=code, values=values, by=by)
     return code
-
-
-def delete_unpublished_code(*, code: UnpublishedCode) -> None:
-    code.delete()
 
 
 def mark_published(

@@ -3,7 +3,6 @@
 import uuid
 
 from django.contrib import messages
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from catalog.exports import csv_response, json_response
 from catalog.models import PublicBody
 from catalog.views import active_filters, paginate
 from codegouv.moderation import ModerationStatus
+from codegouv.services import withdraw
 from contributions import exports, filters, services
 from contributions.forms import ContributionForm, UnpublishedCodeForm
 from contributions.models import Contribution, UnpublishedCode
@@ -40,7 +40,7 @@ def contribution_list(request):
             "page_obj": page,
             "contributions": page.object_list,
             "facets": filters.contribution_facets(queryset),
-            "active_filters": filters.labelled(active_filters(filterset), filterset=filterset),
+            "active_filters": active_filters(filterset),
             "query": request.GET.get("q", "")[:200],
             "sort": sort,
             "sorts": list(filters.SORT_LABELS.items()),
@@ -57,8 +57,7 @@ def contribution_detail(request, pk):
         "contributions/detail.html",
         {
             "contribution": contribution,
-            "can_edit": request.user.is_authenticated
-            and Contribution.objects.editable_by(request.user).filter(pk=pk).exists(),
+            "can_edit": contribution.is_editable_by(request.user),
         },
     )
 
@@ -83,12 +82,7 @@ def project_detail(request, key):
         .select_related("software")
         .first()
     )
-    by_body = (
-        contributions.order_by()
-        .values("public_body", "public_body__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "public_body__name")
-    )
+    by_body = contributions.counts_by_public_body()
     return render(
         request,
         "contributions/project.html",
@@ -244,7 +238,7 @@ class ContributionDeleteView(DeclarationDeleteView):
         )
 
     def delete(self, contribution):
-        services.delete_contribution(contribution=contribution)
+        withdraw(row=contribution)
         messages.success(
             self.request,
             _("La contribution à %(project)s est supprimée.")
@@ -271,7 +265,7 @@ class UnpublishedCodeListView(PublicAgentRequiredMixin, View):
                 "page_obj": page,
                 "entries": page.object_list,
                 "facets": filters.unpublished_facets(queryset),
-                "active_filters": filters.labelled(active_filters(filterset), filterset=filterset),
+                "active_filters": active_filters(filterset),
                 "query": request.GET.get("q", "")[:200],
             },
         )
@@ -336,7 +330,7 @@ class UnpublishedCodeDeleteView(DeclarationDeleteView):
         )
 
     def delete(self, code):
-        services.delete_unpublished_code(code=code)
+        withdraw(row=code)
         messages.success(
             self.request, _("L’entrée « %(name)s » est supprimée.") % {"name": code.name}
         )

@@ -1,11 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from codegouv.admin_moderation import ModerationAdminMixin
+from codegouv.admin_moderation import ModerationAdminMixin, action_form_page, with_labels
 from sill import services
 from sill.models import Declaration, ExternalValue, Instance, Software
 
@@ -48,27 +46,26 @@ class SoftwareAdmin(ModerationAdminMixin, admin.ModelAdmin):
     def dereference(self, request, queryset):
         form = DereferenceForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
+            count = 0
             for software in queryset:
                 services.dereference(software=software, reason=form.cleaned_data["reason"])
                 self.log_change(request, software, f"Déréférencé : {form.cleaned_data['reason']}")
-            count = queryset.count()
+                count += 1
             self.message_user(
                 request,
                 ngettext("%d logiciel déréférencé.", "%d logiciels déréférencés.", count) % count,
                 messages.SUCCESS,
             )
             return None
-        return TemplateResponse(
+        return action_form_page(
+            self,
             request,
-            "admin/sill/dereference.html",
-            {
-                **self.admin_site.each_context(request),
-                "form": form,
-                "queryset": queryset,
-                "opts": self.model._meta,
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-                "title": _("Déréférencer"),
-            },
+            with_labels(queryset),
+            form,
+            action="dereference",
+            title=_("Déréférencer"),
+            intro=_("Logiciels à déréférencer :"),
+            submit=_("Déréférencer"),
         )
 
     @admin.action(description=_("Fusionner les doublons dans le plus ancien"))

@@ -1,8 +1,6 @@
 """What public agents fill in on the SILL: declarations of use or referent, instances,
 proposals of new software."""
 
-import uuid
-
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
@@ -10,33 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from catalog.licenses import NOASSERTION, normalize_license
-from codegouv.models import WEB_URL
+from codegouv.forms import SubmissionTokenMixin, web_url_field
 from codegouv.moderation import ModerationStatus
 from sill.enums import DeclarationKind
 from sill.models import Declaration, Instance, Software
-
-
-def web_url_field(label, *, required=False, help_text=""):
-    """An http(s) address field, at most 500 characters (the models' length)."""
-    return forms.URLField(
-        label=label,
-        required=required,
-        max_length=500,
-        assume_scheme="https",
-        validators=[WEB_URL],
-        help_text=help_text,
-        widget=forms.URLInput(attrs={"autocomplete": "url", "spellcheck": "false"}),
-    )
-
-
-class SubmissionTokenMixin(forms.Form):
-    """A hidden token, fresh on every blank form: the same form posted twice creates one row."""
-
-    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("submission_token", uuid.uuid4())
-        super().__init__(*args, **kwargs)
 
 
 class DeclarationForm(DsfrBaseForm, forms.ModelForm):
@@ -58,6 +33,7 @@ class DeclarationForm(DsfrBaseForm, forms.ModelForm):
     )
     service_url = web_url_field(
         _("Adresse du service"),
+        required=False,
         help_text=_("Si vous proposez ce logiciel comme un service en ligne : https://…"),
     )
     is_expert = forms.BooleanField(
@@ -135,9 +111,11 @@ class ProposalForm(DsfrBaseForm, forms.Form):
         ),
         widget=forms.TextInput(attrs={"spellcheck": "false"}),
     )
-    website = web_url_field(_("Site web"))
-    source_url = web_url_field(_("Code source"), help_text=_("Adresse du dépôt de code."))
-    documentation_url = web_url_field(_("Documentation"))
+    website = web_url_field(_("Site web"), required=False)
+    source_url = web_url_field(
+        _("Code source"), required=False, help_text=_("Adresse du dépôt de code.")
+    )
+    documentation_url = web_url_field(_("Documentation"), required=False)
     category = forms.CharField(
         label=_("Catégorie"),
         required=False,

@@ -20,13 +20,12 @@ import requests
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils.text import slugify
-from license_expression import get_spdx_licensing
 
-from catalog.licenses import NOASSERTION, normalize_license
+from catalog.licenses import NOASSERTION, normalize_license, spdx_licensing
 from catalog.models import Repository
 from catalog.statistics import schedule_refresh
 from sill.enums import SoftwareStatus
-from sill.models import Software
+from sill.models import RESERVED_SLUGS, Software
 
 DEFAULT_SOURCE = Path(__file__).resolve().parent / "data" / "sill-2022.json"
 STATUSES = {
@@ -88,17 +87,11 @@ def _url(entry, key) -> str:
 
 
 @functools.cache
-def _spdx():
-    # Building the SPDX index takes a noticeable fraction of a second: once per process.
-    return get_spdx_licensing()
-
-
-@functools.cache
 def _license(value: str) -> str:
     if not value:
         return ""
     try:
-        return str(_spdx().parse(value, validate=True, strict=True))
+        return str(spdx_licensing().parse(value, validate=True, strict=True))
     except Exception:  # the library raises several types for invalid expressions
         normalised = normalize_license(value)
         return "" if normalised == NOASSERTION else normalised
@@ -185,7 +178,7 @@ def import_sill(*, text: str) -> SillReport:
 
     with transaction.atomic():
         existing = {s.sill_id: s for s in Software.objects.filter(sill_id__isnull=False)}
-        taken = set(Software.objects.values_list("slug", flat=True))
+        taken = set(Software.objects.values_list("slug", flat=True)) | RESERVED_SLUGS
         candidates = set()
         for values in parsed:
             if values["source_url"]:

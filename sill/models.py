@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from codegouv.moderation import Moderated, ModeratedQuerySet, ModerationStatus
 from sill.enums import DeclarationKind, SoftwareStatus
 
+# Paths under /sill/ that are pages, not software.
+RESERVED_SLUGS = frozenset({"proposer", "propositions", "declarations", "instances"})
+
 PUBLISHED_DECLARATION = models.Q(declarations__moderation_status=ModerationStatus.PUBLISHED)
 
 

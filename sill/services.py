@@ -4,15 +4,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from codegouv.moderation import create_once, initial_status, status_after_edit
+from codegouv import services as moderation_services
+from codegouv.moderation import create_once, initial_status
 from sill.enums import DeclarationKind, SoftwareStatus
 from sill.importer import update_search_vectors
-from sill.models import Declaration, Instance, Software
+from sill.models import RESERVED_SLUGS, Declaration, Instance, Software
+
 
 # Paths under /sill/ that a software's slug must not take.
-RESERVED_SLUGS = frozenset({"proposer", "propositions", "declarations", "instances"})
-
-
 def dereference(*, software: Software, reason: str, on=None) -> None:
     software.status = SoftwareStatus.DEREFERENCED
     software.dereferenced_reason = reason.strip()
@@ -84,7 +83,6 @@ def declare(
         return create_once(
             Declaration,
             token=token,
-            author_field="user",
             author=user,
             software=software,
             kind=kind,
@@ -109,7 +107,6 @@ def add_instance(
     return create_once(
         Instance,
         token=token,
-        author_field="user",
         author=user,
         software=software,
         url=url,
@@ -121,18 +118,10 @@ def add_instance(
 
 
 def update_declared(*, row, values: dict, by) -> None:
-    """Save changes to what an agent declared (``status_after_edit`` for its status)."""
-    for field, value in values.items():
-        setattr(row, field, value)
-    row.moderation_status = status_after_edit(row, by=by)
-    row.save()
+    """The shared update, and a proposal's search vector kept current."""
+    moderation_services.update_declared(row=row, values=values, by=by)
     if isinstance(row, Software):
         update_search_vectors(pks=[row.pk])
-
-
-def withdraw(*, row) -> None:
-    """Delete something an agent declared (a declaration, an instance, a pending proposal)."""
-    row.delete()
 
 
 def unique_slug(name: str) -> str:
@@ -183,7 +172,6 @@ def propose_software(
             software, created = create_once(
                 Software,
                 token=token,
-                author_field="submitted_by",
                 author=user,
                 slug=unique_slug(name),
                 **values,

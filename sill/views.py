@@ -16,6 +16,7 @@ from catalog.models import Repository
 from catalog.search import clean_query
 from catalog.views import active_filters, paginate
 from codegouv.moderation import ModerationStatus, resubmitted
+from codegouv.services import withdraw
 from sill import exports, filters, services
 from sill.enums import DeclarationKind
 from sill.forms import (
@@ -37,9 +38,7 @@ SEGMENT_OF_KIND = {kind: segment for segment, kind in KIND_SEGMENTS.items()}
 def software_list(request):
     filterset, queryset = filters.filter_software(request.GET)
     searching = bool(clean_query(request.GET.get("q", ""))) and connection.vendor == "postgresql"
-    sort = request.GET.get("sort") or ("relevance" if searching else "name")
-    if sort not in filters.SORTS or (sort == "relevance" and not searching):
-        sort = "name"
+    sort, order = filters.sort_order(request.GET, searching=searching)
     if request.GET.get("format") in ("csv", "json"):
         rows = exports.software_rows(
             queryset.order_by(*filters.SORTS["name"]),
@@ -48,7 +47,7 @@ def software_list(request):
         if request.GET["format"] == "csv":
             return csv_response(rows, exports.SOFTWARE_COLUMNS, filename="sill.csv")
         return json_response(rows, filename="sill.json")
-    page, _per_page = paginate(request, queryset.for_list().order_by(*filters.SORTS[sort]))
+    page, _per_page = paginate(request, queryset.for_list().order_by(*order))
     return render(
         request,
         "sill/software_list.html",
@@ -315,7 +314,7 @@ class ConfirmDeleteMixin:
     def post(self, request, pk):
         row = self.get_object()
         url = self.done_url(row)
-        services.withdraw(row=row)
+        withdraw(row=row)
         messages.success(request, self.deleted_message)
         return redirect(url)
 
@@ -431,9 +430,7 @@ class ProposeView(PublicAgentRequiredMixin, View):
 
     def post(self, request):
         # The same form sent again: its software exists now, and the name check would refuse it.
-        already = resubmitted(
-            Software, request.POST.get("submission_token"), "submitted_by", request.user
-        )
+        already = resubmitted(Software, request.POST.get("submission_token"), request.user)
         if already is not None:
             return redirect("sill:detail", slug=already.slug)
         form = ProposalCreateForm(request.POST, user=request.user)

@@ -1,0 +1,38 @@
+"""Form pieces shared by the forms where agents declare something."""
+
+import uuid
+
+from django import forms
+
+from codegouv.models import WEB_URL
+
+URL_MAX_LENGTH = 500  # the models' URL columns
+
+
+class WebURLField(forms.URLField):
+    """An address on the web: http or https only (no javascript:, ftp:, data:…)."""
+
+    default_validators = [WEB_URL]
+
+
+def web_url_field(label, *, required, help_text="", error_messages=None):
+    return WebURLField(
+        label=label,
+        required=required,
+        max_length=URL_MAX_LENGTH,
+        assume_scheme="https",
+        help_text=help_text,
+        error_messages=error_messages,
+        widget=forms.URLInput(attrs={"autocomplete": "url", "spellcheck": "false"}),
+    )
+
+
+class SubmissionTokenMixin(forms.Form):
+    """A hidden token, fresh on every blank form: the same form posted twice creates one row
+    (see ``codegouv.moderation.create_once``)."""
+
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("submission_token", uuid.uuid4())
+        super().__init__(*args, **kwargs)
