@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "dsfr",
     "mozilla_django_oidc",
     "axes",
+    "core",
     "codegouv",
     "accounts",
     "catalog",

@@ -1,0 +1,84 @@
+"""The one boundary for text from outside: requests, forges, Wikidata, imports.
+
+Everything that enters goes through `clean_text` once, so that no stored value can break a
+PostgreSQL text column (NUL), an XML feed (control characters), an export or a page; and
+every URL from outside goes through `safe_url` before it becomes a link.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+# C0 controls except tab, newline and carriage return; DEL; C1 controls. Also the
+# non-characters XML 1.0 refuses (U+FFFE, U+FFFF) and lone surrogates, which cannot be
+# encoded to UTF-8 at all.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+_CONTROL_AND_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+_SPACES = re.compile(r"\s+")
+# A bare host name with an optional port and path: "example.fr/page", "www.a-b.gouv.fr:8080".
+_BARE_HOST = re.compile(
+    r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(?::\d{1,5})?(?:[/?#]\S*)?$",
+    re.IGNORECASE,
+)
+SAFE_SCHEMES = ("http", "https")
+# Longest value kept when a caller gives no bound: far above any real field.
+DEFAULT_MAX_LENGTH = 10_000
+
+
+def clean_text(value, *, max_length: int | None = DEFAULT_MAX_LENGTH, multiline=True) -> str:
+    """`value` as text safe to store and render anywhere.
+
+    NUL and the C0/C1 control characters are removed (tab and newlines kept when
+    `multiline`, else every run of white space becomes one space and the ends are
+    trimmed), Unicode is normalised to NFC and the result cut at `max_length`.
+    `None` gives "".
+    """
+    if value is None:
+        return ""
+    text = str(value)
+    if multiline:
+        text = _CONTROL.sub("", text).replace("\r\n", "\n")
+    else:
+        text = _SPACES.sub(" ", _CONTROL_AND_BREAKS.sub(" ", text)).strip()
+    text = unicodedata.normalize("NFC", text)
+    if max_length is not None and len(text) > max_length:
+        text = text[:max_length].rstrip() if not multiline else text[:max_length]
+    return text
+
+
+def clean_line(value, *, max_length: int | None = 1000) -> str:
+    """One line of text (a name, a search, a filter value): `clean_text` on one line."""
+    return clean_text(value, max_length=max_length, multiline=False)
+
+
+def has_control_characters(value: str) -> bool:
+    """True when `value` holds a character `clean_text` would remove (newlines aside)."""
+    return bool(_CONTROL.search(value))
+
+
+def safe_url(value, *, max_length: int = 2000) -> str:
+    """An http(s) URL fit for an `href`, or "".
+
+    A scheme-less value that is a plain host name (`example.fr/page`) gets `https://`;
+    `javascript:`, `data:`, relative paths, `http:/host` and anything unparsable give "".
+    """
+    text = clean_line(value, max_length=max_length)
+    if not text or " " in text:
+        return ""
+    if "://" not in text:
+        if text.startswith("//") or not _BARE_HOST.match(text):
+            return ""
+        text = f"https://{text}"
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in SAFE_SCHEMES or not parts.hostname:
+        return ""
+    if "\\" in parts.netloc or "@" in parts.netloc:
+        # Credentials or backslashes in the authority only serve to deceive.
+        return ""
+    return text
