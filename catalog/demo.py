@@ -22,6 +22,7 @@ from catalog.search import update_search_vectors
 from catalog.services.accounts_import import import_accounts, read_source
 from catalog.services.counts import refresh_owner_counts
 from catalog.services.harvest import score_values
+from core.text import clean_text, safe_url
 
 DUMP = Path(__file__).resolve().parent / "data" / "repositories-2021.csv.gz"
 PLATFORMS = {"github": ForgeKind.GITHUB, "gitlab": ForgeKind.GITLAB}
@@ -50,8 +51,10 @@ def _bool(value: str) -> bool | None:
 
 
 def read_dump(path: Path = DUMP) -> list[dict]:
+    """The dump's rows, each value through the text boundary (core.text)."""
     with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(io.StringIO(handle.read())))
+        rows = csv.DictReader(io.StringIO(handle.read()))
+        return [{key: clean_text(value).strip() for key, value in row.items()} for row in rows]
 
 
 def load(*, stdout) -> None:
@@ -107,7 +110,7 @@ def load(*, stdout) -> None:
                 full_path=path,
                 name=path.rsplit("/", 1)[-1],
                 web_url=url,
-                homepage=(row.get("homepage") or "").strip(),
+                homepage=safe_url(row.get("homepage"), max_length=1000),
                 open_issues=_int(row.get("open_issues_count")),
                 license_reported=(row.get("license") or "").strip(),
                 language=(row.get("language") or "").strip(),

@@ -8,12 +8,12 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
 
 from catalog.exports import owner_path, repository_path
 from catalog.filters import active_filters, filter_repositories
 from catalog.models import Owner, Repository
+from core.feeds import CleanAtom1Feed
 
 FEED_SIZE = 50
 # Listing parameters that change the order or the format, not which repositories match.
@@ -32,7 +32,7 @@ def search_summary(params) -> str:
 class RepositoryItemsFeed(Feed):
     """What the repository feeds share: Atom, one entry per repository."""
 
-    feed_type = Atom1Feed
+    feed_type = CleanAtom1Feed
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)

@@ -15,8 +15,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from catalog.enums import ForgeKind
 from catalog.licenses import FREE_LICENSES, NOASSERTION
-from catalog.models import PublicBody, Repository
+from catalog.models import Owner, PublicBody, Repository
+from catalog.search import clean_query
 
 ACTIVE_DAYS = 365
 
@@ -156,10 +158,37 @@ class RepositoryFilter(django_filters.FilterSet):
         return queryset.exclude(pk__in=Repository.objects.awesome().values("pk"))
 
 
-def search_text(params) -> str:
-    from catalog.search import clean_query
+class OwnerFilter(django_filters.FilterSet):
+    """The filters of /organisations/."""
 
-    return clean_query(params.get("q", ""))
+    q = django_filters.CharFilter(method="filter_q", label=_("Rechercher une organisation"))
+    forge = django_filters.CharFilter(
+        field_name="forge__host", lookup_expr="iexact", label=_("Forge")
+    )
+    kind = django_filters.ChoiceFilter(
+        field_name="forge__kind", choices=ForgeKind.choices, label=_("Type de forge")
+    )
+
+    class Meta:
+        model = Owner
+        fields = []
+        form = FilterForm
+
+    def filter_q(self, queryset, name, value):
+        text = clean_query(value)
+        return queryset.matching(text) if text else queryset
+
+
+def filter_owners(params):
+    """(bound filterset, filtered queryset of the owners /organisations/ lists)."""
+    return bind_filters(OwnerFilter, params, Owner.objects.for_listing())
+
+
+def searched_text(filterset) -> str:
+    """The search the filterset applied ("" when none): what decides the relevance sort,
+    never the raw parameter, which the form may have refused."""
+    data = getattr(filterset.form, "cleaned_data", {})
+    return clean_query(data.get("q") or "")
 
 
 def bind_filters(filterset_class, params, queryset):

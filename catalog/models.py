@@ -43,21 +43,19 @@ class OwnerQuerySet(models.QuerySet):
             .select_related("forge")
         )
 
-    def listing(self, *, text="", forge="", kind=""):
-        """Owners with visible repositories, for /organisations/, narrowed by the filters."""
-        owners = self.filter(repository_count__gt=0).select_related("forge", "public_body")
-        text = " ".join(str(text).split())[:200]
-        if text:
-            owners = owners.filter(
-                Q(path__icontains=text)
-                | Q(name__icontains=text)
-                | Q(public_body__name__icontains=text)
-            )
-        if forge:
-            owners = owners.filter(forge__host__iexact=forge)
-        if kind:
-            owners = owners.filter(forge__kind=kind)
-        return owners.defer("raw", "conditional_state", "forge__conditional_state")
+    def for_listing(self):
+        """Owners with visible repositories, for /organisations/ (see OwnerFilter)."""
+        return (
+            self.filter(repository_count__gt=0)
+            .select_related("forge", "public_body")
+            .defer("raw", "conditional_state", "forge__conditional_state")
+        )
+
+    def matching(self, text: str):
+        """Owners whose path, name or public body's name contains `text` (cleaned)."""
+        return self.filter(
+            Q(path__icontains=text) | Q(name__icontains=text) | Q(public_body__name__icontains=text)
+        )
 
 
 class RepositoryQuerySet(models.QuerySet):

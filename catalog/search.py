@@ -17,6 +17,8 @@ from django.db.models import F, FloatField, Q, TextField, Value
 from django.db.models.functions import Cast, Lower
 from django.dispatch import receiver
 
+from core.text import clean_line
+
 MAX_QUERY_LENGTH = 200
 TRIGRAM_THRESHOLD = 0.45
 # What the SQLite fallback of search() looks in.
@@ -94,9 +96,8 @@ def substring_search(queryset, text: str, fields):
 
 
 def clean_query(text: str) -> str:
-    # Control characters (a NUL byte, say) mean nothing in a search and PostgreSQL refuses NUL.
-    printable = "".join(c if c.isprintable() else " " for c in str(text or ""))
-    return " ".join(printable.split())[:MAX_QUERY_LENGTH]
+    """A search on one line, bounded; control characters mean nothing in a search."""
+    return clean_line(text, max_length=MAX_QUERY_LENGTH)
 
 
 def search(queryset, text: str):

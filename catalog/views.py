@@ -43,7 +43,7 @@ def paginate(request, queryset, *, per_page_default=20, count=None):
 
 def repository_listing(request, *, base=None, scope="", template, extra=None):
     filterset, queryset = filters.filter_repositories(request.GET, base)
-    searching = bool(filters.search_text(request.GET))
+    searching = bool(filters.searched_text(filterset))
     sort_key, order = filters.sort_order(request.GET, searching=searching)
     export = request.GET.get("format")
     if export in ("csv", "json"):
@@ -61,7 +61,7 @@ def repository_listing(request, *, base=None, scope="", template, extra=None):
             lambda: filters.facet_counts(queryset),
         ),
         "active_filters": active_filters(filterset),
-        "query": filters.search_text(request.GET),
+        "query": filters.searched_text(filterset),
         "sort": sort_key,
         "sorts": [
             (key, label)
@@ -126,11 +126,7 @@ def similar_repositories(repository, limit=6):
 
 
 def owner_list(request):
-    owners = Owner.objects.listing(
-        text=request.GET.get("q", ""),
-        forge=request.GET.get("forge", ""),
-        kind=request.GET.get("kind", ""),
-    )
+    filterset, owners = filters.filter_owners(request.GET)
     sort = request.GET.get("sort") if request.GET.get("sort") in OWNER_SORTS else "repositories"
     if request.GET.get("format") in ("csv", "json"):
         from catalog import exports
@@ -143,6 +139,7 @@ def owner_list(request):
         )
     page, per_page = paginate(request, owners.order_by(*OWNER_SORTS[sort]))
     forges = list(Forge.objects.with_visible_repositories())
+    data = filterset.form.cleaned_data
     return render(
         request,
         "catalog/owner_list.html",
@@ -158,10 +155,10 @@ def owner_list(request):
             ],
             "per_page": per_page,
             "per_page_choices": PER_PAGE_CHOICES,
-            "query": request.GET.get("q", "")[:200],
+            "query": filters.searched_text(filterset),
             "forges": forges,
-            "current_forge": request.GET.get("forge", ""),
-            "current_kind": request.GET.get("kind", ""),
+            "current_forge": data.get("forge") or "",
+            "current_kind": data.get("kind") or "",
             "kinds": Forge.kind_choices(forges),
         },
     )

@@ -1,16 +1,16 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from contributions.models import Contribution
+from core.feeds import CleanAtom1Feed
 
 
 class ContributionFeed(Feed):
     """The 50 contributions published most recently (by declaration date)."""
 
-    feed_type = Atom1Feed
+    feed_type = CleanAtom1Feed
 
     def title(self):
         return _("Contributions aux logiciels libres — %(site)s") % {"site": settings.SITE_NAME}

@@ -1,16 +1,16 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from core.feeds import CleanAtom1Feed
 from sill.models import Software
 
 
 class SoftwareFeed(Feed):
     """The 50 software added to the SILL most recently."""
 
-    feed_type = Atom1Feed
+    feed_type = CleanAtom1Feed
 
     def title(self):
         return _("Nouveaux logiciels du SILL — %(site)s") % {"site": settings.SITE_NAME}

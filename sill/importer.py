@@ -14,7 +14,6 @@ import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -24,6 +23,7 @@ from django.utils.text import slugify
 from catalog.licenses import NOASSERTION, normalize_license, spdx_licensing
 from catalog.models import Repository
 from catalog.statistics import schedule_refresh
+from core.text import clean_text, safe_url
 from sill.enums import SoftwareStatus
 from sill.models import RESERVED_SLUGS, Software
 
@@ -76,14 +76,12 @@ def read_source(source: str | Path | None) -> str:
 
 
 def _text(entry, key) -> str:
-    value = entry.get(key)
-    return "" if value is None else str(value).strip()
+    """A value of the file through the text boundary (core.text)."""
+    return clean_text(entry.get(key)).strip()
 
 
 def _url(entry, key) -> str:
-    value = _text(entry, key)
-    parts = urlsplit(value)
-    return value if parts.scheme in {"http", "https"} and parts.netloc else ""
+    return safe_url(entry.get(key))
 
 
 @functools.cache

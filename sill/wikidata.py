@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.forges.http import ForgeError, ForgeHTTP, RateLimited
+from core.text import clean_line, safe_url
 from sill.models import ExternalValue, Software
 
 logger = logging.getLogger(__name__)
@@ -349,8 +350,22 @@ def _wikipedia(entity: dict, site: str) -> str | None:
     return f"https://{language}.wikipedia.org/wiki/{page}"
 
 
+# Values that become links: kept only as http(s) URLs (core.text.safe_url).
+URL_FIELDS = ("logo", "website", "source_repository", "wikipedia_fr", "wikipedia_en")
+
+
 def extract(entity: dict) -> dict[str, str | None]:
-    """The values we keep from a wbgetentities entity, by FIELDS name (None when absent)."""
+    """The values we keep from a wbgetentities entity, by FIELDS name (None when absent),
+    through the text boundary (core.text)."""
+    values = _extract(entity)
+    for name, value in values.items():
+        if value is not None:
+            value = safe_url(value) if name in URL_FIELDS else clean_line(value)
+            values[name] = value or None
+    return values
+
+
+def _extract(entity: dict) -> dict[str, str | None]:
     entity = _mapping(entity)
     logo = _first_string(entity, P_LOGO)
     return {

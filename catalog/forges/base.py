@@ -12,13 +12,14 @@ import binascii
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from django.utils.dateparse import parse_datetime
 
 from catalog.forges.http import ForgeHTTP, MalformedResponse, NotFound
+from core.text import clean_line, clean_text, safe_url
 
 # Canonical name -> pattern of the root files we look for (case-insensitive).
 ROOT_FILE_PATTERNS = {
@@ -46,6 +47,22 @@ def detect_root_files(names) -> tuple[list[str], dict[str, str]]:
 def text(value) -> str:
     """A forge's optional string field, None and numbers included, as a stripped str."""
     return str(value or "").strip()
+
+
+def clean_fields(info, *, lengths: dict[str, int], urls: tuple[str, ...]) -> None:
+    """The boundary for what a forge says (see core.text): every string field of `info`
+    cleaned and cut to its column's length, `urls` kept only as http(s) links (a bare host
+    gets https://), descriptions on several lines, everything else on one."""
+    for item in fields(info):
+        value = getattr(info, item.name)
+        if item.name in urls:
+            setattr(info, item.name, safe_url(value, max_length=lengths[item.name]))
+        elif item.name == "description":
+            setattr(info, item.name, clean_text(value).strip())
+        elif item.name == "topics":
+            setattr(info, item.name, [clean_line(topic, max_length=100) for topic in value])
+        elif isinstance(value, str):
+            setattr(info, item.name, clean_line(value, max_length=lengths.get(item.name, 255)))
 
 
 def decode_content(data, where: str) -> bytes:
@@ -89,6 +106,20 @@ class OwnerInfo:
     created_at: datetime | None = None
     raw: dict = field(default_factory=dict, repr=False)
 
+    def __post_init__(self):
+        # The lengths of catalog.models.Owner's columns.
+        clean_fields(
+            self,
+            lengths={
+                "remote_id": 64,
+                "name": 300,
+                "avatar_url": 1000,
+                "website": 500,
+                "email": 254,
+            },
+            urls=("avatar_url", "website"),
+        )
+
 
 @dataclass
 class RepoInfo:
@@ -117,6 +148,21 @@ class RepoInfo:
     # Forge-specific handle for follow-up calls (GitLab's numeric id, others' full path).
     api_ref: str = ""
     raw: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        # The lengths of catalog.models.Repository's columns; the raw payload keeps what
+        # the forge said.
+        clean_fields(
+            self,
+            lengths={
+                "full_path": 500,
+                "web_url": 1000,
+                "homepage": 1000,
+                "language": 100,
+                "api_ref": 500,
+            },
+            urls=("homepage",),
+        )
 
     @property
     def last_activity_at(self) -> datetime | None:

@@ -12,7 +12,6 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import requests
 import yaml
@@ -22,6 +21,7 @@ from django.utils import timezone
 
 from catalog.enums import ForgeKind
 from catalog.models import Forge, Owner, PublicBody
+from core.text import clean_line, safe_url
 
 DEFAULT_SOURCE = Path(__file__).resolve().parent.parent / "data" / "comptes-organismes-publics.yml"
 HOST_RE = re.compile(
@@ -102,8 +102,7 @@ def _url(value, key: str, where: str) -> str:
     if value in (None, ""):
         return ""
     text = str(value).strip()
-    parts = urlsplit(text)
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
+    if "://" not in text or safe_url(text, max_length=500) != text:
         raise _Invalid(f"{where}: {key} {text!r} is not an http(s) URL")
     return text
 
@@ -113,7 +112,7 @@ def _text(value, key: str, where: str) -> str:
         return ""
     if not isinstance(value, (str, int)):
         raise _Invalid(f"{where}: {key} should be a string")
-    return str(value).strip()
+    return clean_line(value, max_length=64)
 
 
 def _attributes(entry, allowed: set[str], where: str) -> dict:
