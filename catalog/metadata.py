@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from catalog.licenses import spdx_licensing
+from core.text import json_safe
 
 MAX_SIZE = 512 * 1024  # bytes
 MAX_NODES = 100_000  # guards against alias expansion ("billion laughs") when converting
@@ -136,7 +137,8 @@ def _load(text: str | bytes, load) -> tuple[dict | None, list[str]]:
         doc = load(source)
     except _Rejected as exc:
         return None, [str(exc)]
-    return _to_json_document(doc, errors), errors
+    # Stored as jsonb, which refuses NUL (core.text.json_safe).
+    return json_safe(_to_json_document(doc, errors)), errors
 
 
 def _is_http_url(value) -> bool:

@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 # non-characters XML 1.0 refuses (U+FFFE, U+FFFF) and lone surrogates, which cannot be
 # encoded to UTF-8 at all.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
-_CONTROL_AND_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
 # A bare host name with an optional port and path: "example.fr/page", "www.a-b.gouv.fr:8080".
 _BARE_HOST = re.compile(
@@ -31,17 +30,15 @@ def clean_text(value, *, max_length: int | None = DEFAULT_MAX_LENGTH, multiline=
     """`value` as text safe to store and render anywhere.
 
     NUL and the C0/C1 control characters are removed (tab and newlines kept when
-    `multiline`, else every run of white space becomes one space and the ends are
-    trimmed), Unicode is normalised to NFC and the result cut at `max_length`.
+    `multiline`, else every run of white space, line breaks included, becomes one space
+    and the ends are trimmed), Unicode is normalised to NFC and the result cut at `max_length`.
     `None` gives "".
     """
     if value is None:
         return ""
     text = str(value)
-    if multiline:
-        text = _CONTROL.sub("", text).replace("\r\n", "\n")
-    else:
-        text = _SPACES.sub(" ", _CONTROL_AND_BREAKS.sub(" ", text)).strip()
+    text = _CONTROL.sub("", text)
+    text = text.replace("\r\n", "\n") if multiline else _SPACES.sub(" ", text).strip()
     text = unicodedata.normalize("NFC", text)
     if max_length is not None and len(text) > max_length:
         text = text[:max_length].rstrip() if not multiline else text[:max_length]
@@ -82,3 +79,15 @@ def safe_url(value, *, max_length: int = 2000) -> str:
         # Credentials or backslashes in the authority only serve to deceive.
         return ""
     return text
+
+
+def json_safe(value):
+    """`value` (parsed JSON) without NUL characters in any string or key: PostgreSQL's
+    jsonb refuses \\u0000 and nothing else, so a raw payload keeps all the rest as sent."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [json_safe(item) for item in value]
+    if isinstance(value, dict):
+        return {json_safe(key): json_safe(item) for key, item in value.items()}
+    return value

@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from django.utils.dateparse import parse_datetime
 
 from catalog.forges.http import ForgeHTTP, MalformedResponse, NotFound
-from core.text import clean_line, clean_text, safe_url
+from core.text import clean_line, clean_text, json_safe, safe_url
 
 # Canonical name -> pattern of the root files we look for (case-insensitive).
 ROOT_FILE_PATTERNS = {
@@ -59,6 +59,8 @@ def clean_fields(info, *, lengths: dict[str, int], urls: tuple[str, ...]) -> Non
             setattr(info, item.name, safe_url(value, max_length=lengths[item.name]))
         elif item.name == "description":
             setattr(info, item.name, clean_text(value).strip())
+        elif item.name == "raw":
+            setattr(info, item.name, json_safe(value))
         elif item.name == "topics":
             setattr(info, item.name, [clean_line(topic, max_length=100) for topic in value])
         elif isinstance(value, str):

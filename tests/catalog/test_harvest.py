@@ -380,3 +380,60 @@ def test_only_repositories_whose_activity_moved_are_inspected_again(fake):
     inspected = {r.path.split("/")[3] for r in server.requests if "/contents" in r.path}
     assert inspected == {"busy"}
     assert Repository.objects.get(full_path="dinum/quiet").stars == 12
+
+
+HOSTILE = "\x08Bell\x1b[31m\x7f\x85\ufffe <b>gras</b>\x00"
+
+
+@pytest.mark.parametrize("kind", ["github", "gitlab", "gitea"])
+@pytest.mark.parametrize(
+    ("homepage", "stored"),
+    [
+        ("javascript:alert(document.domain)", ""),
+        ("data:text/html,<script>alert(1)</script>", ""),
+        ("charles.perin.free.fr/atable/", "https://charles.perin.free.fr/atable/"),
+        ("http:/griotte.erasme.org", ""),
+        ("https://www.inria.fr/", "https://www.inria.fr/"),
+    ],
+)
+def test_hostile_forge_text_and_urls_are_stored_cleaned(fake, client, kind, homepage, stored):
+    """What a forge lets its users type is cleaned once on the way in: no control
+    character reaches a column, a feed or a page; only http(s) URLs are kept as links."""
+    server = fake(kind)
+    server.add_owner(
+        "hostile",
+        "organization",
+        name=f"Nom{HOSTILE}",
+        description=f"Desc{HOSTILE}",
+        website=homepage,
+        location=f"Lieu{HOSTILE}",
+        avatar_url="javascript:alert(1)",
+    )
+    server.add_repo(
+        "hostile",
+        "depot",
+        description=f"Ligne{HOSTILE}\nseconde",
+        homepage=homepage,
+        topics=["sujet\x1b"],
+    )
+    owner = owner_row(forge_row(server, host=f"{kind}.test"), "hostile")
+
+    run = harvest_owner(owner_id=owner.pk)
+
+    assert run.status == "ok", run.errors
+    repo = Repository.objects.get(full_path="hostile/depot")
+    assert repo.description == "LigneBell[31m <b>gras</b>\nseconde"
+    # GitLab projects have no homepage field.
+    assert repo.homepage == ("" if kind == "gitlab" else stored)
+    assert repo.topics == ["sujet"]
+    owner.refresh_from_db()
+    # GitLab has no website field: its groups' own page stands for it.
+    assert owner.website == stored or kind == "gitlab"
+    assert not owner.avatar_url.startswith("javascript")
+    for value in (owner.name, owner.description, owner.location or "Bell[31m <b>gras</b>"):
+        assert value.endswith("Bell[31m <b>gras</b>"), value
+    page = client.get(f"/depots/{kind}.test/hostile/depot/").content.decode()
+    assert 'href="javascript:' not in page and 'href="data:' not in page
+    assert ("Site du projet" in page) is bool(repo.homepage)
+    for feed in ("/depots/flux.atom", f"/organisations/{kind}.test/hostile/flux.atom"):
+        assert client.get(feed).status_code == 200
