@@ -19,7 +19,7 @@ QUICKSTART_ENV = DJANGO_DEBUG=$${DJANGO_DEBUG:-false} \
 TEST_ENV = DJANGO_DEBUG=false DJANGO_HTTPS=false \
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-test-only-secret-key-$$(date +%s)}
 
-.PHONY: help install run dev worker beat test lint fmt bench bench-harvest check-deploy messages lock clean
+.PHONY: help install run dev worker beat test lint fmt bench bench-harvest hostile check-deploy messages lock clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -78,6 +78,9 @@ bench: $(STAMP) ## Serve 100,000 synthetic repositories with gunicorn and measur
 
 bench-harvest: $(STAMP) ## Harvest a fake forge of 20,000 repositories and print figures
 	$(PY) scripts/bench_harvest.py $(BENCH_ARGS)
+
+hostile: $(STAMP) ## Serve the demo data plus hostile rows with gunicorn, send 5,000 hostile requests, fail on any 5xx
+	$(PY) scripts/hostile_run.py $(HOSTILE_ARGS)
 
 check-deploy: $(STAMP) ## manage.py check --deploy with the current environment
 	$(PY) manage.py check --deploy --fail-level WARNING

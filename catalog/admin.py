@@ -5,7 +5,6 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -16,13 +15,32 @@ from catalog.listing_cache import bump_catalog_version
 from catalog.models import AWESOME_CRITERIA, Forge, HarvestRun, Owner, PublicBody, Repository
 from catalog.services import harvest
 from catalog.services.accounts_export import export_accounts
+from core.tasks import enqueue_each
 
 HARVEST_STATE = ("last_attempt_at", "last_success_at", "last_error")
 
 
+def report_unqueued(model_admin, request, *, queued: int, total: int) -> bool:
+    """Tell the editor when the broker did not take every harvest task: whether it did not."""
+    if queued == total:
+        return False
+    if queued == 0:
+        message = _(
+            "La file des tâches est indisponible : aucune collecte n’a été lancée et rien n’a "
+            "été modifié. Réessayez dans quelques minutes."
+        )
+    else:
+        message = _(
+            "La file des tâches est devenue indisponible : %(queued)d collecte(s) sur "
+            "%(total)d mise(s) en file, les autres non. Réessayez dans quelques minutes."
+        ) % {"queued": queued, "total": total}
+    model_admin.message_user(request, message, messages.ERROR)
+    return True
+
+
 def formatted_json(value) -> str:
     return format_html(
-        "<pre style='white-space: pre-wrap; max-height: 40rem; overflow: auto'>{}</pre>",
+        '<pre class="codegouv-admin-json">{}</pre>',  # css/admin.css: no inline style (CSP)
         json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True, default=str),
     )
 
@@ -55,14 +73,12 @@ class ForgeAdmin(admin.ModelAdmin):
         owners, forges = harvest.targets(queryset)
         forges = list(forges.values_list("pk", flat=True))
         owners = list(owners.values_list("pk", flat=True))
-
-        def enqueue():
-            for pk in forges:
-                tasks.harvest_forge.delay(pk)
-            for pk in owners:
-                tasks.harvest_owner.delay(pk)
-
-        transaction.on_commit(enqueue)
+        # Nothing is written here, so nothing to wait for: enqueue now and say how it went.
+        queued = enqueue_each(tasks.harvest_forge, [(pk,) for pk in forges])
+        if queued == len(forges):
+            queued += enqueue_each(tasks.harvest_owner, [(pk,) for pk in owners])
+        if report_unqueued(self, request, queued=queued, total=len(forges) + len(owners)):
+            return
         self.message_user(
             request,
             _("%(forges)d forge(s) et %(owners)d compte(s) mis en file de collecte.")
@@ -131,7 +147,9 @@ class OwnerAdmin(admin.ModelAdmin):
     @admin.action(description=_("Collecter maintenant"))
     def harvest_now(self, request, queryset):
         owner_ids = list(queryset.values_list("pk", flat=True))
-        transaction.on_commit(lambda: [tasks.harvest_owner.delay(pk) for pk in owner_ids])
+        queued = enqueue_each(tasks.harvest_owner, [(pk,) for pk in owner_ids])
+        if report_unqueued(self, request, queued=queued, total=len(owner_ids)):
+            return
         self.message_user(
             request,
             ngettext(

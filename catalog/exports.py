@@ -23,11 +23,14 @@ from urllib.parse import quote
 from celery import shared_task
 from django.conf import settings
 from django.http import StreamingHttpResponse
+from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Owner, Repository
+from core import throttle
 
 logger = logging.getLogger(__name__)
 
@@ -341,12 +344,14 @@ def json_response(rows: Iterable[dict], *, filename: str) -> StreamingHttpRespon
 
 
 EXPORT_FORMATS = ("csv", "json")
+# The semaphore of the listings' downloads, shared by every worker (core.throttle).
+EXPORT_SEMAPHORE = "exports"
+# Seconds a refused download is told to wait: about the time a full export takes.
+EXPORT_RETRY_AFTER = 30
 
 
 def export_response(queryset, *, fmt: str, request, kind: str = "repositories"):
     """The `?format=csv|json` download of a listing's queryset (repositories or owners)."""
-    if fmt not in EXPORT_FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}")
     if kind == "repositories":
         rows, columns, stem = repository_rows, REPOSITORY_COLUMNS, "depots"
     elif kind == "owners":
@@ -354,9 +359,38 @@ def export_response(queryset, *, fmt: str, request, kind: str = "repositories"):
     else:
         raise ValueError(f"unknown export kind {kind!r}")
     data = rows(queryset, base_url=base_url_of(request))
-    if fmt == "csv":
-        return csv_response(data, columns, filename=f"{stem}.csv")
-    return json_response(data, filename=f"{stem}.json")
+    return download_response(request, data, columns, fmt=fmt, stem=stem)
+
+
+def download_response(request, rows: Iterable[dict], columns, *, fmt: str, stem: str):
+    """`rows` streamed as `stem`.csv or `stem`.json: the `?format=` download of a listing.
+
+    At most settings.EXPORT_MAX_CONCURRENT downloads stream at once across every worker;
+    beyond, a 429 page points to the daily dumps. The slot is freed when the download ends
+    or the client goes away. `rows` is a generator: nothing is read from the database
+    unless the download goes ahead."""
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    slot = throttle.acquire(EXPORT_SEMAPHORE, limit=settings.EXPORT_MAX_CONCURRENT)
+    if slot is None:
+        return too_many_downloads(request)
+    try:
+        if fmt == "csv":
+            response = csv_response(rows, columns, filename=f"{stem}.csv")
+        else:
+            response = json_response(rows, filename=f"{stem}.json")
+    except BaseException:
+        slot.release()
+        raise
+    return throttle.release_after_streaming(response, slot)
+
+
+def too_many_downloads(request):
+    """The 429 page of a refused download: when to retry, and the daily dumps instead."""
+    response = render(request, "429.html", {"retry_after": EXPORT_RETRY_AFTER}, status=429)
+    response["Retry-After"] = str(EXPORT_RETRY_AFTER)
+    add_never_cache_headers(response)
+    return response
 
 
 # --- Dumps -----------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_safe
 
 from catalog.licenses import NOASSERTION, is_free_license
 from catalog.models import LAST_ACTIVITY, Repository
+from core.tasks import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -198,12 +199,14 @@ def schedule_refresh() -> None:
     every run ending before it starts share that one refresh (300 runs, one task).
     """
 
-    def enqueue():
-        if cache.add(REFRESH_FLAG_KEY, 1, timeout=REFRESH_FLAG_TIMEOUT):
-            refresh_statistics.apply_async(countdown=REFRESH_DELAY)
+    def send():
+        # Redis down: add() is False and nothing is sent (the broker is the same Redis).
+        scheduled = cache.add(REFRESH_FLAG_KEY, 1, timeout=REFRESH_FLAG_TIMEOUT)
+        if scheduled and not enqueue(refresh_statistics, countdown=REFRESH_DELAY):
+            cache.delete(REFRESH_FLAG_KEY)  # the next run to end asks again
 
-    # robust: a broker outage must not fail the harvest run that asked for the refresh.
-    transaction.on_commit(enqueue, robust=True)
+    # robust: nothing here may fail the harvest run that asked for the refresh.
+    transaction.on_commit(send, robust=True)
 
 
 @shared_task(name="catalog.refresh_statistics", soft_time_limit=120, time_limit=180)

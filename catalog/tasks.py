@@ -20,7 +20,10 @@ logger = logging.getLogger(__name__)
 
 @contextmanager
 def harvest_lock(name: str):
-    """A non-blocking lock in the cache (Redis in production): yields whether we hold it."""
+    """A non-blocking lock in the cache (Redis in production): yields whether we hold it.
+
+    Each call to Redis has the cache's timeout; while Redis is unreachable the lock is
+    never acquired (the cache's add() is then False), so no harvest runs unguarded."""
     key, token = f"harvest-lock:{name}", uuid.uuid4().hex
     acquired = cache.add(key, token, timeout=settings.HARVEST_TASK_TIME_LIMIT + 60)
     try:
@@ -39,7 +42,7 @@ def _limits():
 def harvest_owner(owner_id: int, full: bool = False):
     with harvest_lock(f"owner:{owner_id}") as acquired:
         if not acquired:
-            logger.info("owner %s is already being harvested: skipped", owner_id)
+            logger.info("owner %s skipped: locked by another run, or Redis unreachable", owner_id)
             return "locked"
         return harvest.harvest_owner(owner_id=owner_id, full=full).status
 
@@ -48,7 +51,7 @@ def harvest_owner(owner_id: int, full: bool = False):
 def harvest_forge(forge_id: int, full: bool = False):
     with harvest_lock(f"forge:{forge_id}") as acquired:
         if not acquired:
-            logger.info("forge %s is already being harvested: skipped", forge_id)
+            logger.info("forge %s skipped: locked by another run, or Redis unreachable", forge_id)
             return "locked"
         return harvest.harvest_forge(forge_id=forge_id, full=full).status
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +20,6 @@ def site(request):
     from accounts.policy import is_public_agent
     from codegouv.guides import linked_pages
 
-    path = request.path_info
     links = [(label, reverse(url_name)) for label, url_name in MAIN_NAVIGATION]
     user = getattr(request, "user", None)
     if user is not None and is_public_agent(user):
@@ -28,14 +28,30 @@ def site(request):
     links += [
         (title, reverse("guides:detail", args=[slug])) for title, slug in guides["navigation"]
     ]
-    # The longest matching address is the current section (/depots/a-publier/ is not /depots/).
-    matching = [url for _label, url in links if path.startswith(url)]
-    current = max(matching, key=len, default=None)
-    navigation = [{"label": label, "url": url, "current": url == current} for label, url in links]
     footer_guides = [
         {"label": title, "url": reverse("guides:detail", args=[slug])}
         for title, slug in guides["footer"]
     ]
+    return _site_context(request.path_info, links, footer_guides)
+
+
+def bare_site(request):
+    """What base.html needs, from the settings alone: for the 500 page, which must render
+    when the database or the cache is what failed (no guide links, no user, no messages)."""
+    links = [(label, reverse(url_name)) for label, url_name in MAIN_NAVIGATION]
+    return {
+        **_site_context(request.path_info, links, footer_guides=[]),
+        "request": request,
+        "user": AnonymousUser(),
+        "messages": [],
+    }
+
+
+def _site_context(path, links, footer_guides):
+    # The longest matching address is the current section (/depots/a-publier/ is not /depots/).
+    matching = [url for _label, url in links if path.startswith(url)]
+    current = max(matching, key=len, default=None)
+    navigation = [{"label": label, "url": url, "current": url == current} for label, url in links]
     return {
         "SITE_NAME": settings.SITE_NAME,
         "SITE_TAGLINE": settings.SITE_TAGLINE,

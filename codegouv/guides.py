@@ -1,5 +1,7 @@
 """Guide pages: Markdown rendering, the cached list of linked pages, the public views."""
 
+import re
+
 import markdown
 import nh3
 from django.core.cache import cache
@@ -25,15 +27,24 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
     "abbr": {"title"},
-    # Column alignment of Markdown tables, as style="text-align: …" (nothing else kept).
-    "th": {"style", "colspan", "rowspan"},
-    "td": {"style", "colspan", "rowspan"},
+    # Column alignment of Markdown tables, turned into DSFR classes after sanitising: no
+    # style attribute reaches the page (the Content-Security-Policy refuses inline styles).
+    "th": {"align", "colspan", "rowspan"},
+    "td": {"align", "colspan", "rowspan"},
     "ol": {"start"},
     # Anchors from the toc extension, so that headings can be linked to.
     **{f"h{level}": {"id"} for level in range(1, 7)},
 }
 ALLOWED_CLASSES = {"div": {"toc"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+# align="…" of a table cell (left is the default) as the DSFR class that does the same;
+# only in a real <th>/<td> tag (after sanitising, a "<" in text is always escaped).
+CELL_ALIGN = re.compile(r'(<t[hd](?: [^>]*)?) align="(left|center|right)"')
+CELL_CLASSES = {
+    "left": "",
+    "center": ' class="fr-cell--center"',
+    "right": ' class="fr-cell--right"',
+}
 
 PLACEMENTS_CACHE_KEY = "codegouv:guides:placements"
 PLACEMENTS_CACHE_TIMEOUT = 3600
@@ -60,7 +71,10 @@ def render_markdown(text, *, from_user=False):
     html = markdown.markdown(
         text or "",
         extensions=["tables", "fenced_code", "toc"],
-        extension_configs={"toc": {"baselevel": 3 if from_user else 1}},
+        extension_configs={
+            "tables": {"use_align_attribute": True},
+            "toc": {"baselevel": 3 if from_user else 1},
+        },
     )
     attributes = ALLOWED_ATTRIBUTES
     tags = ALLOWED_TAGS
@@ -73,12 +87,20 @@ def render_markdown(text, *, from_user=False):
         clean_content_tags={"script", "style"},
         attributes=attributes,
         allowed_classes=ALLOWED_CLASSES,
-        filter_style_properties={"text-align"},
+        attribute_filter=_known_alignment,
         url_schemes=URL_SCHEMES,
         link_rel="noopener",
     )
+    html = CELL_ALIGN.sub(lambda match: match[1] + CELL_CLASSES[match[2]], html)
     opening = TABLE_OPEN.format(label=gettext("Tableau"))
     return html.replace("<table>", opening).replace("</table>", TABLE_CLOSE)
+
+
+def _known_alignment(tag, attribute, value):
+    """nh3's attribute filter: an align="…" other than left, center or right is dropped."""
+    if attribute == "align" and value not in CELL_CLASSES:
+        return None
+    return value
 
 
 def linked_pages():

@@ -10,6 +10,7 @@ import warnings
 from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from codegouv import config
@@ -83,6 +84,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages, JSON and exports (streamed ones chunk by chunk); after whitenoise,
+    # which answers static files itself, from the copies compressed at collectstatic.
+    "django.middleware.gzip.GZipMiddleware",
+    # Content-Security-Policy and Permissions-Policy (see "Security headers" below).
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # The text boundary: views see cleaned GET/POST values; a control character in the
@@ -257,6 +264,63 @@ AUTHENTICATION_BACKENDS = [
 if LOCAL_LOGIN_ENABLED:
     AUTHENTICATION_BACKENDS.append("django.contrib.auth.backends.ModelBackend")
 
+# --- Security headers (docs/adr/0009-content-security-policy.md) ---------------------------
+
+
+def _proconnect_origins() -> list[str]:
+    """The origins of ProConnect's login and logout endpoints, when ProConnect is on."""
+    from urllib.parse import urlsplit
+
+    if not PROCONNECT_ENABLED:
+        return []
+    endpoints = (OIDC_OP_AUTHORIZATION_ENDPOINT, PROCONNECT_END_SESSION_ENDPOINT)
+    return sorted({f"{urlsplit(url).scheme}://{urlsplit(url).netloc}" for url in endpoints})
+
+
+# Content-Security-Policy (django-csp) on every response the app renders: scripts, styles
+# and fonts from the portal itself, never inline (no <script>, style attribute or event
+# handler in any template; the DSFR's and the admin's scripts are static files). Images
+# also from data: (DSFR icons) and any https: address (the home page's highlights show an
+# image an editor points at). Forms post to the portal, but logging out after a ProConnect
+# login ends in a redirect to ProConnect, which form-action governs too.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "https:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, *_proconnect_origins()],
+    }
+}
+# Browser features no page uses, refused to the portal and to anything it could embed
+# (core.middleware.PermissionsPolicyMiddleware): {feature: allowed origins}, () = none.
+PERMISSIONS_POLICY = dict.fromkeys(
+    [
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ],
+    (),
+)
+
 # Failed password attempts (django-axes), recorded in the database so that every web process
 # sees them, Redis or not. An account, or an address, is locked after AXES_FAILURE_LIMIT
 # failures until LOGIN_LOCKOUT_MINUTES after the last one; a success clears the failures
@@ -282,14 +346,18 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 
 REDIS_URL = config.get_redis_url("REDIS_URL")
+# Seconds any call to Redis (cache, broker, results) may wait to connect, then for an answer.
+# Redis answers in milliseconds: one that takes a second is down (see ADR 8).
+REDIS_TIMEOUT = 1
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache that serves pages without the cache while Redis is down or
+            # hung, and leaves it alone for a few seconds after each failure (core/cache.py).
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "codegouv",
-            # A dead Redis must fail fast, not hang a request.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
 else:
@@ -307,7 +375,22 @@ CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+# Sending a task from a web request must fail within a couple of seconds when Redis is down
+# or hung (core.tasks.enqueue turns that into a message), never hang the request.
+_REDIS_RETRIES = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
+    **_REDIS_RETRIES,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = _REDIS_RETRIES
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": _REDIS_RETRIES}
+# Nothing reads task results: without this, every task sent from a web process would also
+# subscribe to its result channel in Redis (20 reconnection attempts when Redis is down).
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Europe/Paris"
 # Forge harvesting (catalog app).
 HARVEST_SCHEDULE = config.get_crontab("HARVEST_SCHEDULE", default="0 3 * * *")
@@ -327,6 +410,8 @@ DUMPS_ROOT = Path(config.get_str("DUMPS_ROOT") or BASE_DIR / "var" / "dumps")
 # The portal's public address, for absolute links in dumps; default https://SITE_NAME.
 SITE_URL = config.get_str("CODEGOUV_SITE_URL")
 EXPORT_DUMPS_SCHEDULE = config.get_crontab("EXPORT_DUMPS_SCHEDULE", default="0 6 * * *")
+# Full ?format=csv|json downloads streaming at once, across every worker; beyond, a 429.
+EXPORT_MAX_CONCURRENT = config.get_int("EXPORT_MAX_CONCURRENT", default=2, minimum=1)
 
 # SILL enrichment.
 WIKIDATA_API_URL = config.get_str("WIKIDATA_API_URL") or "https://www.wikidata.org/w/api.php"

@@ -2,11 +2,13 @@ import logging
 
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from codegouv import health
+from codegouv.context_processors import bare_site
 
 logger = logging.getLogger(__name__)
 
@@ -39,9 +41,11 @@ def robots_txt(request):
 
 
 def server_error(request):
-    """The DSFR 500 page, with a bare fallback should rendering it fail too."""
+    """The DSFR 500 page, rendered from the settings alone since the database or the cache
+    may be what failed (no context processor runs); a bare page should that fail too."""
     try:
-        return render(request, "500.html", status=500)
+        html = loader.get_template("500.html").render(bare_site(request))
+        return HttpResponseServerError(html)
     except Exception:
         logger.exception("the 500 page itself failed to render")
         return HttpResponseServerError(

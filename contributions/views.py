@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.mixins import PublicAgentRequiredMixin
-from catalog.exports import csv_response, json_response
+from catalog.exports import download_response
+from catalog.filters import searched_text
 from catalog.models import PublicBody
 from catalog.views import active_filters, paginate
 from codegouv.moderation import ModerationStatus
@@ -28,9 +29,13 @@ def contribution_list(request):
         rows = exports.contribution_rows(
             queryset.order_by(*order), base_url=request.build_absolute_uri("/").rstrip("/")
         )
-        if request.GET["format"] == "csv":
-            return csv_response(rows, exports.CONTRIBUTION_COLUMNS, filename="contributions.csv")
-        return json_response(rows, filename="contributions.json")
+        return download_response(
+            request,
+            rows,
+            exports.CONTRIBUTION_COLUMNS,
+            fmt=request.GET["format"],
+            stem="contributions",
+        )
     page, _per_page = paginate(request, queryset.for_list().order_by(*order))
     return render(
         request,
@@ -41,7 +46,7 @@ def contribution_list(request):
             "contributions": page.object_list,
             "facets": filters.contribution_facets(queryset),
             "active_filters": active_filters(filterset),
-            "query": request.GET.get("q", "")[:200],
+            "query": searched_text(filterset),
             "sort": sort,
             "sorts": list(filters.SORT_LABELS.items()),
         },
@@ -266,7 +271,7 @@ class UnpublishedCodeListView(PublicAgentRequiredMixin, View):
                 "entries": page.object_list,
                 "facets": filters.unpublished_facets(queryset),
                 "active_filters": active_filters(filterset),
-                "query": request.GET.get("q", "")[:200],
+                "query": searched_text(filterset),
             },
         )
 

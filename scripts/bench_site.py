@@ -1,6 +1,7 @@
 """Benchmark the site like its users: concurrent clients against gunicorn on PostgreSQL.
 
     .venv/bin/python scripts/bench_site.py [--repos 100000] [--concurrency 8] [--duration 10]
+        [--only pages|exports] [--export-clients 8] [--export-limit N]
 
 Prepares the database named by DATABASE_URL (default: the local PostgreSQL database
 `codegouv_sitebench`, created on first use): migrate, `seed_bench --repos N` unless N bench
@@ -9,8 +10,13 @@ with production settings (DEBUG off, plain HTTP, GUNICORN_WORKERS workers) on a 
 warms the statistics cache and every worker, then for each page runs CONCURRENCY client
 processes issuing requests back to back for DURATION seconds, and prints latency
 percentiles, throughput, errors and the HTML size next to the targets; then the time to
-first byte of a CSV export. Prints figures, asserts nothing: exits 0 unless the server
-cannot start. The clients share the machine's cores with gunicorn and PostgreSQL.
+first byte of a CSV export. Then "HTML pages while full exports run": the p50/p95 of the
+listing and of a repository page with a few clients, alone and then while EXPORT_CLIENTS
+clients download /depots/?format=json in a loop (pausing a second after each 429), with
+the downloads answered 200 and 429 (the server's limit: EXPORT_MAX_CONCURRENT, or
+--export-limit). `--only pages` or `--only exports` runs one part. Prints figures, asserts
+nothing: exits 0 unless the server cannot start. The clients share the machine's cores with
+gunicorn and PostgreSQL.
 """
 
 import argparse
@@ -43,6 +49,10 @@ START_TIMEOUT = 60  # seconds for gunicorn to answer /healthz
 PAGE_P95_MS = 100
 STATISTICS_P95_MS = 20
 SEARCH_HTML_BYTES = 60_000
+EXPORT_PATH = "/depots/?format=json"
+EXPORT_PAUSE_AFTER_429 = 1.0  # seconds: an impatient client, not one that waits Retry-After
+EXPORT_WARMUP = 3.0  # seconds for the downloads to be under way before measuring
+HTML_SLOWDOWN_TARGET = 2  # HTML p95 while the exports run, at most this times the p95 alone
 
 # (label, target): the page p95 target in ms, and whether the HTML size target applies.
 SCENARIOS = [
@@ -62,6 +72,16 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8, help="clients at once")
     parser.add_argument("--duration", type=float, default=10, help="seconds per page")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--only", choices=("pages", "exports"), help="run one part only")
+    parser.add_argument(
+        "--export-clients", type=int, default=8, help="clients downloading full exports"
+    )
+    parser.add_argument(
+        "--html-clients", type=int, default=2, help="HTML clients while the exports run"
+    )
+    parser.add_argument(
+        "--export-limit", type=int, help="EXPORT_MAX_CONCURRENT of the server (else its default)"
+    )
     args = parser.parse_args()
 
     env = {
@@ -94,6 +114,8 @@ def main() -> int:
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": str(args.workers),
     }
+    if args.export_limit:
+        server_env["EXPORT_MAX_CONCURRENT"] = str(args.export_limit)
     with tempfile.NamedTemporaryFile(prefix="bench-site-gunicorn-", suffix=".log") as log:
         server = start_server(server_env, log)
         try:
@@ -109,15 +131,28 @@ def main() -> int:
             print(f"statistics, first request (cache warming): {status}, {elapsed * 1000:.0f} ms")
             warm(port, list(paths.values()), clients=args.workers * 2)
 
-            results = {}
-            for label, _target, _html in SCENARIOS:
-                results[label] = run_scenario(port, paths[label], args.concurrency, args.duration)
-                print(f"  measured {label}: {results[label]['requests']} requests", flush=True)
-            samples = [measure_csv(port, csv_path) for _ in range(CSV_SAMPLES)]
+            results, samples, exports = {}, [], None
+            if args.only in (None, "pages"):
+                for label, _target, _html in SCENARIOS:
+                    results[label] = run_scenario(
+                        port, paths[label], args.concurrency, args.duration
+                    )
+                    print(f"  measured {label}: {results[label]['requests']} requests", flush=True)
+                samples = [measure_csv(port, csv_path) for _ in range(CSV_SAMPLES)]
+            if args.only in (None, "exports"):
+                html_paths = {"list": paths["list"], "repository page": paths["repository page"]}
+                exports = run_export_scenario(port, html_paths, args)
         finally:
             stop_server(server)
-        print_report(args, info, paths, results, csv_path, samples)
-        if any(result["errors"] for result in results.values()):
+        if results:
+            print_report(args, info, paths, results, csv_path, samples)
+        if exports:
+            print_export_report(args, exports)
+        errors = [r["errors"] for r in results.values()]
+        if exports:
+            errors += [r["errors"] for phase in exports["html"].values() for r in phase.values()]
+            errors.append(exports["downloads"]["errors"])
+        if any(errors):
             print_server_errors(log.name)
     return 0
 
@@ -397,6 +432,105 @@ def measure_csv(port: int, path: str) -> dict:
     }
 
 
+def export_client(port: int, path: str, start_at: float, stop, results) -> None:
+    """One client downloading `path` in a loop until `stop` is set: a new connection each
+    time, the whole body read; a download still running at the stop is cut (disconnect)."""
+    statuses, durations, errors, cut, size = Counter(), [], 0, 0, 0
+    while time.monotonic() < start_at:
+        time.sleep(0.005)
+    while not stop.is_set():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=CSV_TIMEOUT)
+        started, status, pause, response = time.perf_counter(), None, 0.0, None
+        try:
+            conn.request("GET", path, headers={**HEADERS, "Accept": "application/json"})
+            response = conn.getresponse()
+            status, received = response.status, 0
+            while chunk := response.read1(65536):
+                received += len(chunk)
+                if stop.is_set() and status == 200:
+                    cut += 1
+                    status = None
+                    break
+        except (OSError, http.client.HTTPException):
+            errors += 1
+            status, pause = None, 0.05
+        finally:
+            # Closed before any pause: gunicorn waits (up to 2 s) for the client's close,
+            # and read1() leaves the response, hence the socket, open at the end.
+            if response is not None:
+                response.close()
+            conn.close()
+        if status == 200:
+            durations.append(time.perf_counter() - started)
+            size = received
+        elif status is not None:
+            pause = EXPORT_PAUSE_AFTER_429 if status == 429 else 0.05
+        if status is not None:
+            statuses[status] += 1
+        time.sleep(pause)
+    results.put((dict(statuses), durations, errors, cut, size))
+
+
+def run_export_scenario(port: int, paths: dict, args) -> dict:
+    """The HTML pages alone, then while EXPORT_CLIENTS clients loop on a full export."""
+    html = {"alone": {}, "exports": {}}
+    for label, path in paths.items():
+        html["alone"][label] = run_scenario(port, path, args.html_clients, args.duration)
+        print(f"  measured {label} alone: {html['alone'][label]['requests']} requests", flush=True)
+
+    context = multiprocessing.get_context("spawn")
+    results, stop = context.Queue(), context.Event()
+    start_at = time.monotonic() + 1.0
+    clients = [
+        context.Process(target=export_client, args=(port, EXPORT_PATH, start_at, stop, results))
+        for _ in range(args.export_clients)
+    ]
+    for process in clients:
+        process.start()
+    started = time.monotonic()
+    time.sleep(1.0 + EXPORT_WARMUP)
+    try:
+        for label, path in paths.items():
+            html["exports"][label] = run_scenario(port, path, args.html_clients, args.duration)
+            print(
+                f"  measured {label} during exports: {html['exports'][label]['requests']} requests",
+                flush=True,
+            )
+    finally:
+        stop.set()
+    elapsed = time.monotonic() - started - 1.0
+    statuses, durations, errors, cut, size = Counter(), [], 0, 0, 0
+    for _ in clients:
+        try:
+            got = results.get(timeout=CSV_TIMEOUT)
+        except queue.Empty:
+            errors += 1
+            continue
+        statuses.update(got[0])
+        durations += got[1]
+        errors += got[2]
+        cut += got[3]
+        size = size or got[4]
+    for process in clients:
+        process.join(timeout=10)
+        if process.is_alive():
+            process.terminate()
+    errors += sum(n for status, n in statuses.items() if status >= 500)
+    durations.sort()
+    return {
+        "html": html,
+        "paths": paths,
+        "downloads": {
+            "seconds": elapsed,
+            "statuses": statuses,
+            "durations": durations,
+            "errors": errors,
+            "cut": cut,
+            "size": size,
+        },
+    }
+
+
 # --- The report ----------------------------------------------------------------------------
 
 
@@ -469,6 +603,46 @@ def print_report(args, info, paths, results, csv_path, samples) -> None:
     ok = sorted(s["ttfb_ms"] for s in samples if "error" not in s)
     if ok:
         print(f"  time to first byte: median {ms(ok[len(ok) // 2])} ms, max {ms(ok[-1])} ms")
+
+
+def print_export_report(args, exports) -> None:
+    downloads = exports["downloads"]
+    limit = args.export_limit or "default"
+    print()
+    print(
+        f"HTML pages while {args.export_clients} clients download {EXPORT_PATH} in a loop "
+        f"(EXPORT_MAX_CONCURRENT {limit}; {args.html_clients} HTML clients x "
+        f"{args.duration:g} s per page; gunicorn {args.workers} sync workers)"
+    )
+    header = (
+        f"{'page':<17} {'alone p50':>9} {'p95':>7} {'req/s':>6}   "
+        f"{'exports p50':>11} {'p95':>7} {'req/s':>6}   {'p95 ratio':>9}  target"
+    )
+    print(header)
+    print("-" * (len(header) + 20))
+    for label, path in exports["paths"].items():
+        alone, loaded = exports["html"]["alone"][label], exports["html"]["exports"][label]
+        ratio = loaded["p95"] / alone["p95"] if alone["p95"] and loaded["p95"] is not None else None
+        met = ratio is not None and ratio <= HTML_SLOWDOWN_TARGET
+        print(
+            f"{label:<17} {ms(alone['p50']):>9} {ms(alone['p95']):>7} {alone['rps']:>6.1f}   "
+            f"{ms(loaded['p50']):>11} {ms(loaded['p95']):>7} {loaded['rps']:>6.1f}   "
+            f"{'-' if ratio is None else f'{ratio:.2f}x':>9}  "
+            f"<= {HTML_SLOWDOWN_TARGET}x {'met' if met else 'MISSED'}"
+            + (f" (statuses {status_text(loaded['statuses'])})" if loaded["errors"] else "")
+        )
+        print(f"  {path}")
+    statuses, durations = downloads["statuses"], downloads["durations"]
+    answered = ", ".join(f"{n} x {status}" for status, n in sorted(statuses.items())) or "none"
+    print(
+        f"downloads in {downloads['seconds']:.0f} s: {answered} (complete ones); "
+        f"{downloads['cut']} cut at the end, {downloads['errors']} errors"
+    )
+    if durations:
+        print(
+            f"  a complete download: {downloads['size']:,} bytes, median "
+            f"{durations[len(durations) // 2]:.1f} s, max {durations[-1]:.1f} s"
+        )
 
 
 if __name__ == "__main__":

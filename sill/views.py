@@ -11,9 +11,9 @@ from django.views import View
 
 from accounts.mixins import PublicAgentRequiredMixin
 from accounts.policy import is_public_agent
-from catalog.exports import csv_response, json_response
+from catalog.exports import download_response, json_response
+from catalog.filters import searched_text
 from catalog.models import Repository
-from catalog.search import clean_query
 from catalog.views import active_filters, paginate
 from codegouv.moderation import ModerationStatus, resubmitted
 from codegouv.services import withdraw
@@ -37,16 +37,16 @@ SEGMENT_OF_KIND = {kind: segment for segment, kind in KIND_SEGMENTS.items()}
 
 def software_list(request):
     filterset, queryset = filters.filter_software(request.GET)
-    searching = bool(clean_query(request.GET.get("q", ""))) and connection.vendor == "postgresql"
+    searching = bool(searched_text(filterset)) and connection.vendor == "postgresql"
     sort, order = filters.sort_order(request.GET, searching=searching)
     if request.GET.get("format") in ("csv", "json"):
         rows = exports.software_rows(
             queryset.order_by(*filters.SORTS["name"]),
             base_url=request.build_absolute_uri("/").rstrip("/"),
         )
-        if request.GET["format"] == "csv":
-            return csv_response(rows, exports.SOFTWARE_COLUMNS, filename="sill.csv")
-        return json_response(rows, filename="sill.json")
+        return download_response(
+            request, rows, exports.SOFTWARE_COLUMNS, fmt=request.GET["format"], stem="sill"
+        )
     page, _per_page = paginate(request, queryset.for_list().order_by(*order))
     return render(
         request,
@@ -57,7 +57,7 @@ def software_list(request):
             "software_list": page.object_list,
             "facets": filters.facet_counts(queryset),
             "active_filters": active_filters(filterset),
-            "query": request.GET.get("q", "")[:200],
+            "query": searched_text(filterset),
             "sort": sort,
             "sorts": [
                 (key, label)

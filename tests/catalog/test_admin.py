@@ -73,19 +73,18 @@ def test_an_agent_without_the_group_cannot_reach_the_admin(client):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-def test_harvest_now_enqueues_one_task_per_selected_owner(
-    client, editor, monkeypatch, django_capture_on_commit_callbacks
-):
+def test_harvest_now_enqueues_one_task_per_selected_owner(client, editor, monkeypatch):
     enqueued = []
-    monkeypatch.setattr(tasks.harvest_owner, "delay", lambda pk, *a: enqueued.append(pk))
+    monkeypatch.setattr(
+        tasks.harvest_owner, "apply_async", lambda args, **options: enqueued.append(args[0])
+    )
     owners = OwnerFactory.create_batch(3)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            "/admin/catalog/owner/",
-            {"action": "harvest_now", "_selected_action": [o.pk for o in owners[:2]]},
-            follow=True,
-        )
+    response = client.post(
+        "/admin/catalog/owner/",
+        {"action": "harvest_now", "_selected_action": [o.pk for o in owners[:2]]},
+        follow=True,
+    )
 
     assert sorted(enqueued) == sorted(o.pk for o in owners[:2])
     assert "2 comptes mis en file de collecte." in response.content.decode()

@@ -243,7 +243,7 @@ def test_many_runs_ending_together_enqueue_one_refresh(django_capture_on_commit_
         apply_async.assert_not_called()
 
     assert len(callbacks) == 300
-    apply_async.assert_called_once_with(countdown=60)
+    apply_async.assert_called_once_with((), countdown=60)
     assert cache.get(statistics.REFRESH_FLAG_KEY) == 1
 
 
@@ -260,7 +260,7 @@ def test_the_refresh_task_lets_later_runs_schedule_another_one(
         django_capture_on_commit_callbacks(execute=True),
     ):
         statistics.schedule_refresh()
-    apply_async.assert_called_once_with(countdown=60)
+    apply_async.assert_called_once_with((), countdown=60)
 
 
 def test_the_refresh_task_is_registered_under_its_name():

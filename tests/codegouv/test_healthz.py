@@ -87,5 +87,5 @@ def test_healthz_checks_the_real_redis_broker_and_cache(client, db):
 
     assert response.status_code == 200
     checks = response.json()["checks"]
-    assert checks["cache"] == {"status": "ok", "backend": "RedisCache"}
+    assert checks["cache"] == {"status": "ok", "backend": "ResilientRedisCache"}
     assert checks["broker"] == {"status": "ok", "mode": "redis"}
