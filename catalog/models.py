@@ -398,9 +398,14 @@ class Repository(models.Model):
         return (self.publiccode or {}).get("_summary") or {}
 
     def explained_checks(self):
+        """The stored score checks; none when the stored value is malformed, which must
+        not take the repository page down."""
         from catalog.scoring import checks_from_json
 
-        return checks_from_json(self.score_checks or [])
+        try:
+            return checks_from_json(self.score_checks or [])
+        except ValueError:
+            return []
 
     def language_shares(self):
         """[(language, percent)] of the breakdown, largest first."""

@@ -199,8 +199,8 @@ def poisoned():
     declaration = DeclarationFactory(software=software, public_body=body, user=agent)
     instance = InstanceFactory(software=software, public_body=body, user=agent)
     contribution = ContributionFactory(public_body=body, author=agent)
-    # Keys that name rows in URLs, and the scores the portal computes itself.
-    identity = ("full_path", "path", "slug", "remote_id", "project_key", "score_checks")
+    # Keys that name rows in URLs.
+    identity = ("full_path", "path", "slug", "remote_id", "project_key")
     for row in (body, owner, repository, software, declaration, instance, contribution):
         worsen(row, skip=identity)
     return {
