@@ -77,13 +77,19 @@ def broker_at():
     """Points Celery at a broker on 127.0.0.1:PORT, tasks sent for real (not eager)."""
     saved = celery_app.conf.task_always_eager, celery_app.conf.broker_url
 
+    def forget_connections():
+        # Both pools keep connections to the broker used before: the app's and the
+        # producers' (filled by any earlier send, e.g. the health check or ping).
+        celery_app.close()
+        celery_app.amqp._producer_pool = None
+
     def point(port):
-        celery_app.close()  # drops the pooled connections to the previous broker
+        forget_connections()
         celery_app.conf.task_always_eager = False
         celery_app.conf.broker_url = f"redis://127.0.0.1:{port}/0"
 
     yield point
-    celery_app.close()
+    forget_connections()
     celery_app.conf.task_always_eager, celery_app.conf.broker_url = saved
 
 
