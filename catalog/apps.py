@@ -6,7 +6,3 @@ class CatalogConfig(AppConfig):
     name = "catalog"
     verbose_name = _("Codes sources")
     demo_loader = "catalog.demo.load"
-
-    def ready(self):
-        # Registers SQLite's UNACCENT() on every new connection (see catalog.search).
-        from catalog import search  # noqa: F401

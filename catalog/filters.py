@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from decimal import Decimal
 
 import django_filters
 from django import forms
-from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -18,7 +16,7 @@ from dsfr.forms import DsfrBaseForm
 from catalog.enums import ForgeKind
 from catalog.licenses import FREE_LICENSES, NOASSERTION
 from catalog.models import Owner, PublicBody, Repository
-from catalog.search import clean_query
+from core.search import clean_query, json_list_contains, json_list_counts
 
 ACTIVE_DAYS = 365
 
@@ -73,14 +71,6 @@ def id_filter(field_name: str, label, **options) -> django_filters.NumberFilter:
     return django_filters.NumberFilter(
         field_name=field_name, label=label, min_value=1, max_value=2**63 - 1, **options
     )
-
-
-def json_list_contains(field: str, value: str) -> Q:
-    """Rows whose JSON list `field` holds `value` (exact element)."""
-    if connection.vendor == "postgresql":
-        return Q(**{f"{field}__contains": [value]})
-    # SQLite stores JSON as text: match the quoted element.
-    return Q(**{f"{field}__icontains": json.dumps(value)})
 
 
 class RepositoryFilter(django_filters.FilterSet):
@@ -294,35 +284,3 @@ def top_values(queryset, field: str, *, limit: int, distinct: bool = False, labe
     )
     labels = labels or {}
     return [(row[field], row["n"], labels.get(row[field], row[field])) for row in rows]
-
-
-# {table}, {column}, {pk} are the model's own names, {ids} is Django's own compiled
-# subquery: every value stays a bound parameter.
-JSON_LIST_COUNTS_SQL = {
-    "postgresql": (
-        "SELECT t.value, COUNT(*) AS n FROM {table} r "
-        "CROSS JOIN LATERAL jsonb_array_elements_text(r.{column}::jsonb) AS t(value) "
-        "WHERE r.{pk} IN ({ids}) GROUP BY t.value ORDER BY n DESC, t.value LIMIT %s"
-    ),
-    "sqlite": (
-        "SELECT t.value, COUNT(*) AS n FROM {table} r, json_each(r.{column}) t "
-        "WHERE r.{pk} IN ({ids}) GROUP BY t.value ORDER BY n DESC, t.value LIMIT %s"
-    ),
-}
-
-
-def json_list_counts(queryset, column: str, limit: int) -> list[tuple[str, int]]:
-    """[(element, count)] of the `limit` most frequent elements of the JSON list `column`
-    over the rows of `queryset`."""
-    meta = queryset.model._meta
-    quote = connection.ops.quote_name
-    ids_sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    sql = JSON_LIST_COUNTS_SQL[connection.vendor].format(
-        table=quote(meta.db_table),
-        column=quote(meta.get_field(column).column),
-        pk=quote(meta.pk.column),
-        ids=ids_sql,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit])
-        return [(value, n) for value, n in cursor.fetchall()]

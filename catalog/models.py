@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.enums import HARVESTED_KINDS, ForgeKind, OwnerKind, RunStatus
+from catalog.search import search
+from core.search import json_list_contains
 
 # The five criteria the editors check before a repository joins the Awesome selection.
 AWESOME_CRITERIA = (
@@ -17,7 +19,7 @@ AWESOME_CRITERIA = (
 )
 
 # A repository's last activity in SQL (Repository.last_activity_at in Python). Both operands
-# are NULL together, so GREATEST (PostgreSQL) and MAX (SQLite) agree.
+# are NULL together, so GREATEST never sees a lone NULL.
 LAST_ACTIVITY = Greatest(Coalesce("pushed_at", "updated_at"), Coalesce("updated_at", "pushed_at"))
 
 # --- QuerySets -------------------------------------------------------------------------
@@ -72,8 +74,6 @@ class RepositoryQuerySet(models.QuerySet):
 
     def search(self, text):
         """Narrowed to a full-text search, annotated with `rank` (see catalog.search)."""
-        from catalog.search import search
-
         return search(self, text)
 
     def for_list(self):
@@ -107,8 +107,6 @@ class RepositoryQuerySet(models.QuerySet):
 
     def similar_to(self, repository):
         """Same owner, or same language and a shared topic; best score first."""
-        from catalog.filters import json_list_contains
-
         shared_topic = Q()
         for topic in repository.topics[:5]:
             shared_topic |= json_list_contains("topics", topic)
@@ -313,7 +311,7 @@ class Repository(models.Model):
     score = models.PositiveSmallIntegerField(_("potentiel de réutilisation"), default=0)
     score_checks = models.JSONField(default=list, blank=True)
     # PostgreSQL full-text vector (name > topics > description > owner), kept up to date by
-    # catalog.search.update_search_vectors after each write; unused on SQLite.
+    # catalog.search.update_search_vectors after each write.
     search_vector = SearchVectorField(null=True, editable=False)
     # Hash of the normalised listing fields: an unchanged repository is not written again.
     fingerprint = models.CharField(max_length=64, blank=True)

@@ -37,11 +37,11 @@ def _failure(name: str, exc: Exception) -> dict:
 def check_database() -> dict:
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+            cursor.execute("SHOW server_version")
+            (version,) = cursor.fetchone()
     except Exception as exc:  # any failure means "down"
         return _failure("database", exc)
-    return {"status": "ok", "vendor": connection.vendor}
+    return {"status": "ok", "server_version": version}
 
 
 def check_cache(cache) -> dict:

@@ -8,9 +8,11 @@ from django.db.models.functions import ExtractYear, Left, Length, Lower, StrInde
 from django.db.models.lookups import EndsWith
 from django.utils.translation import gettext_lazy as _
 
-from codegouv.models import WEB_URL
 from codegouv.moderation import Moderated, ModeratedQuerySet
 from contributions.enums import ContributionKind
+from core.markdown import render_markdown
+from core.search import substring_search
+from core.validators import WEB_URL
 
 
 def _rtrim_slashes(expression):
@@ -34,8 +36,8 @@ def project_key(url: str) -> str:
     """The key grouping the contributions to one project: `https://GitHub.com/Org/Repo.git/`
     and `http://github.com/org/repo` are both `github.com/org/repo`.
 
-    The database computes the same value in `Contribution.project_key` (for ASCII URLs;
-    SQLite lower-cases ASCII letters only), so pages link with the stored value."""
+    The database computes the same value in `Contribution.project_key`, so pages link with
+    the stored value."""
     key = url.strip().lower()
     key = key[key.find("://") + 3 :].rstrip("/")
     return key.removesuffix(".git").rstrip("/")
@@ -61,8 +63,6 @@ class ContributionQuerySet(PublicBodyCountsMixin, ModeratedQuerySet):
     def search(self, text: str):
         """Accent- and case-insensitive substring match on the project's name, the
         description and the public body's name."""
-        from catalog.search import substring_search
-
         return substring_search(self, text, ("project_name", "description", "public_body__name"))
 
     def counts_by_kind(self):
@@ -176,8 +176,6 @@ class Contribution(Moderated):
 
     @property
     def rendered_description(self):
-        from codegouv.guides import render_markdown
-
         return render_markdown(self.description, from_user=True)
 
     @property
@@ -195,8 +193,6 @@ class UnpublishedCodeQuerySet(PublicBodyCountsMixin, ModeratedQuerySet):
 
     def search(self, text: str):
         """Accent- and case-insensitive substring match (technologies included)."""
-        from catalog.search import substring_search
-
         return substring_search(
             self, text, ("name", "description", "technologies", "public_body__name")
         )

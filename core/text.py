@@ -55,6 +55,12 @@ def has_control_characters(value: str) -> bool:
     return bool(_CONTROL.search(value))
 
 
+def strip_accents(text: str) -> str:
+    """``text`` without its diacritics: "données" → "donnees"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def safe_url(value, *, max_length: int = 2000) -> str:
     """An http(s) URL fit for an `href`, or "".
 

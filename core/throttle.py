@@ -29,7 +29,7 @@ disconnects mid-download frees its slot. A connection closed meanwhile (CONN_MAX
 has already freed it. Session locks need a session: not behind a transaction-pooling
 PgBouncer.
 
-A database that refuses the query (SQLite, an outage) lets the caller through: the
+A database that refuses the query (an outage) lets the caller through: the
 throttle protects the site, it never becomes a reason for a download to fail.
 """
 

@@ -44,8 +44,7 @@ def main() -> None:
     from tests.fakeforge import FakeForge
     from tests.fakeforge.generate import populate
 
-    if connection.vendor == "postgresql":
-        _ensure_database(connection)
+    _ensure_database(connection)
     call_command("migrate", verbosity=0)
     Repository.objects.all().delete()
     Owner.objects.all().delete()

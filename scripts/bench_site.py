@@ -170,10 +170,7 @@ def prepare(repos: int) -> dict:
 
     from catalog.models import Owner, Repository
 
-    if connection.vendor == "postgresql":
-        _ensure_database(connection)
-    else:
-        print(f"warning: {connection.vendor}, not PostgreSQL: figures will not be representative")
+    _ensure_database(connection)
     call_command("migrate", verbosity=0)
     bench = Repository.objects.filter(remote_id__startswith="bench:").count()
     if bench < repos:
@@ -202,7 +199,7 @@ def prepare(repos: int) -> dict:
         raise SystemExit("no repository in the database: nothing to measure")
     info = {
         "summary": (
-            f"{connection.vendor}, {visible.count():,} visible repositories "
+            f"PostgreSQL {connection.pg_version}, {visible.count():,} visible repositories "
             f"({Repository.objects.filter(remote_id__startswith='bench:').count():,} bench), "
             f"{Owner.objects.count():,} owners"
         ),

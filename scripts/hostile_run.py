@@ -219,8 +219,7 @@ def prepare(*, reload_demo: bool) -> dict:
 
     from catalog.models import Repository
 
-    if connection.vendor == "postgresql":
-        _ensure_database(connection)
+    _ensure_database(connection)
     call_command("migrate", verbosity=0)
     if reload_demo or not Repository.objects.filter(remote_id__startswith="demo:").exists():
         print("loading the demo data…", flush=True)

@@ -235,14 +235,13 @@ UPDATE sill_software SET search_vector =
 
 
 def update_search_vectors(pks=None) -> None:
-    """PostgreSQL only: the stored vector searched by Software.objects.search() (of the
-    software ``pks`` only, when given)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            if pks is None:
-                cursor.execute(VECTOR_SQL)
-            else:
-                cursor.execute(VECTOR_SQL + " WHERE id = ANY(%s)", [list(pks)])
+    """The stored vector searched by Software.objects.search() (of the software ``pks``
+    only, when given)."""
+    with connection.cursor() as cursor:
+        if pks is None:
+            cursor.execute(VECTOR_SQL)
+        else:
+            cursor.execute(VECTOR_SQL + " WHERE id = ANY(%s)", [list(pks)])
 
 
 def load_demo(*, stdout) -> None:

@@ -1,9 +1,10 @@
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from codegouv.moderation import Moderated, ModeratedQuerySet, ModerationStatus
+from core.search import clean_query
 from sill.enums import DeclarationKind, SoftwareStatus
 
 # Paths under /sill/ that are pages, not software.
@@ -39,20 +40,14 @@ class SoftwareQuerySet(ModeratedQuerySet):
         ).defer("search_vector")
 
     def search(self, text):
-        """Full text on PostgreSQL (the repositories' engine: French stemming, accents
-        ignored, ranked); an accent-insensitive substring match elsewhere."""
-        from django.contrib.postgres.search import SearchQuery, SearchRank
-        from django.db import connection
-
-        from catalog.search import clean_query, substring_search
-
-        if connection.vendor == "postgresql" and clean_query(text):
-            query = SearchQuery(clean_query(text), config="codegouv_fr", search_type="websearch")
-            return self.filter(search_vector=query).annotate(
-                rank=SearchRank(models.F("search_vector"), query)
-            )
-        fields = ("name", "function", "description_fr", "description_en", "category")
-        return substring_search(self, text, fields)
+        """Full text, as the repositories (French stemming, accents ignored), ranked."""
+        text = clean_query(text)
+        if not text:
+            return self
+        query = SearchQuery(text, config="codegouv_fr", search_type="websearch")
+        return self.filter(search_vector=query).annotate(
+            rank=SearchRank(models.F("search_vector"), query)
+        )
 
 
 class Software(Moderated):

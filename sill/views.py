@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,7 +36,7 @@ SEGMENT_OF_KIND = {kind: segment for segment, kind in KIND_SEGMENTS.items()}
 
 def software_list(request):
     filterset, queryset = filters.filter_software(request.GET)
-    searching = bool(searched_text(filterset)) and connection.vendor == "postgresql"
+    searching = bool(searched_text(filterset))
     sort, order = filters.sort_order(request.GET, searching=searching)
     if request.GET.get("format") in ("csv", "json"):
         rows = exports.software_rows(

@@ -1,6 +1,5 @@
-"""PostgreSQL-only search machinery: unaccent, pg_trgm, a French text search configuration
-that ignores accents, and the GIN indexes on the stored vector, names and topics.
-Nothing happens on SQLite, where search is a plain substring match."""
+"""Search machinery: unaccent, pg_trgm, a French text search configuration that ignores
+accents, and the GIN indexes on the stored vector, names and topics."""
 
 from django.db import migrations
 
@@ -30,8 +29,6 @@ BACKWARD = [
 
 def run(statements):
     def apply(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
         for statement in statements:
             schema_editor.execute(statement)
 

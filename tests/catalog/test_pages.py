@@ -167,7 +167,7 @@ def test_bad_input_never_breaks_the_page(client):
 def test_search_on_any_database_ignores_accents_and_case(client):
     RepositoryFactory(name="outil-equipe", description="Gestion d’Équipe")
     RepositoryFactory(name="autre", description="rien à voir")
-    update_search_vectors()  # PostgreSQL searches the stored vector; no-op on SQLite
+    update_search_vectors()  # search reads the stored vector
 
     assert listed(client.get("/depots/?q=équipe")) == [listed(client.get("/depots/?q=EQUIPE"))[0]]
     assert len(listed(client.get("/depots/?q=equipe"))) == 1

@@ -419,9 +419,8 @@ class Command(BaseCommand):
 
         step = time.perf_counter()
         self.update_search_vectors()
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE catalog_repository, catalog_owner")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE catalog_repository, catalog_owner")
         self.say(f"search vectors and statistics: {time.perf_counter() - step:.1f} s")
         elapsed = time.perf_counter() - started
         self.stdout.write(
