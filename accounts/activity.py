@@ -1,6 +1,6 @@
 """What an agent declared on the portal, for their profile page: one query per kind."""
 
-from codegouv.moderation import ModerationStatus
+from moderation.models import ModerationStatus
 
 
 def sill_declarations_of(user):

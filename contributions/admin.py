@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from codegouv.admin_moderation import ModerationAdminMixin
 from contributions import services
 from contributions.models import Contribution, UnpublishedCode
+from moderation.admin import ModerationAdminMixin
 
 
 @admin.register(Contribution)

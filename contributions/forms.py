@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from catalog.models import PublicBody
-from codegouv.forms import URL_MAX_LENGTH, SubmissionTokenMixin, web_url_field
-from codegouv.models import WEB_URL
 from contributions.enums import ContributionKind
 from contributions.services import CONTRIBUTION_FIELDS, UNPUBLISHED_FIELDS
+from core.forms import URL_MAX_LENGTH, SubmissionTokenMixin, web_url_field
+from core.validators import WEB_URL
 
 MAX_EVIDENCE_LINKS = 20
 MAX_TECHNOLOGIES = 20

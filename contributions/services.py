@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalog.models import Repository
-from codegouv.moderation import create_once, initial_status
-from codegouv.services import update_declared
 from contributions.models import Contribution, UnpublishedCode, project_key
+from moderation.models import initial_status
+from moderation.services import create_once, update_declared
 from sill.models import Software
 
 logger = logging.getLogger(__name__)

@@ -8,10 +8,10 @@ app_name = "contributions"
 urlpatterns = [
     path("", views.contribution_list, name="index"),
     path("flux.atom", ContributionFeed(), name="feed"),
-    path("declarer/", views.ContributionDeclareView.as_view(), name="declare"),
+    path("declarer/", views.ContributionView.as_view(), name="declare"),
     path("projets/<path:key>/", views.project_detail, name="project"),
     path("organismes/<int:pk>/", views.public_body_detail, name="public_body"),
     path("<int:pk>/", views.contribution_detail, name="detail"),
-    path("<int:pk>/modifier/", views.ContributionEditView.as_view(), name="edit"),
+    path("<int:pk>/modifier/", views.ContributionView.as_view(), name="edit"),
     path("<int:pk>/supprimer/", views.ContributionDeleteView.as_view(), name="delete"),
 ]

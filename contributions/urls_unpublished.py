@@ -8,7 +8,7 @@ app_name = "unpublished"
 
 urlpatterns = [
     path("", views.UnpublishedCodeListView.as_view(), name="index"),
-    path("declarer/", views.UnpublishedCodeDeclareView.as_view(), name="declare"),
-    path("<int:pk>/modifier/", views.UnpublishedCodeEditView.as_view(), name="edit"),
+    path("declarer/", views.UnpublishedCodeView.as_view(), name="declare"),
+    path("<int:pk>/modifier/", views.UnpublishedCodeView.as_view(), name="edit"),
     path("<int:pk>/supprimer/", views.UnpublishedCodeDeleteView.as_view(), name="delete"),
 ]

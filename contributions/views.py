@@ -1,10 +1,7 @@
 """Public pages of the contributions, and the agents' declaration forms."""
 
-import uuid
-
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,11 +12,11 @@ from catalog.exports import download_response
 from catalog.filters import searched_text
 from catalog.models import PublicBody
 from catalog.views import active_filters, paginate
-from codegouv.moderation import ModerationStatus
-from codegouv.services import withdraw
 from contributions import exports, filters, services
 from contributions.forms import ContributionForm, UnpublishedCodeForm
 from contributions.models import Contribution, UnpublishedCode
+from moderation.models import ModerationStatus
+from moderation.views import DeclarationDeleteView, DeclarationFormView
 
 
 def contribution_list(request):
@@ -125,107 +122,46 @@ def public_body_detail(request, pk):
 # --- Declarations ---------------------------------------------------------------------------
 
 
-class DeclarationFormView(PublicAgentRequiredMixin, View):
-    """Shared by the create and edit forms of contributions and of unpublished code."""
+class ContributionView(PublicAgentRequiredMixin, DeclarationFormView):
+    """/contributions/declarer/ and /contributions/<pk>/modifier/."""
 
-    form_class = None
-    template_name = ""
-
-    def get_object(self):
-        return None
-
-    def get_form(self, data=None):
-        return self.form_class(data, user=self.request.user, instance=self.object)
-
-    def render_form(self, form):
-        return render(
-            self.request,
-            self.template_name,
-            {"form": form, "object": self.object, "creating": self.object is None},
-        )
-
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        return self.render_form(self.get_form())
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        form = self.get_form(request.POST)
-        if not form.is_valid():
-            return self.render_form(form)
-        if self.object is not None:
-            return self.updated(form)
-        try:
-            return self.created(form)
-        except PermissionError:
-            # A token already used by someone else: never their row, ask to submit again.
-            data = request.POST.copy()
-            data["submission_token"] = str(uuid.uuid4())
-            form = self.get_form(data)
-            form.is_valid()
-            form.add_error(None, _("Ce formulaire a expiré : vérifiez-le et envoyez-le à nouveau."))
-            return self.render_form(form)
-
-
-class ContributionDeclareView(DeclarationFormView):
+    model = Contribution
     form_class = ContributionForm
     template_name = "contributions/contribution_form.html"
+    success_messages = {
+        "already": gettext_lazy("Cette contribution était déjà enregistrée."),
+        "published": gettext_lazy("Merci ! Votre contribution est publiée."),
+        "pending": gettext_lazy(
+            "Merci ! Votre contribution est enregistrée : elle sera publiée après "
+            "vérification par l’équipe du portail."
+        ),
+        "updated": gettext_lazy("La contribution est modifiée."),
+    }
 
-    def created(self, form):
-        contribution, created = services.declare_contribution(
+    def get_form_kwargs(self):
+        return {"user": self.request.user, "instance": self.object}
+
+    def create(self, form):
+        return services.declare_contribution(
             author=self.request.user, token=form.cleaned_data["submission_token"], **form.values()
         )
-        if not created:
-            messages.info(self.request, _("Cette contribution était déjà enregistrée."))
-        elif contribution.is_published:
-            messages.success(self.request, _("Merci ! Votre contribution est publiée."))
-        else:
-            messages.success(
-                self.request,
-                _(
-                    "Merci ! Votre contribution est enregistrée : elle sera publiée après "
-                    "vérification par l’équipe du portail."
-                ),
-            )
-        return redirect("contributions:detail", contribution.pk)
 
-
-class ContributionEditView(ContributionDeclareView):
-    def get_object(self):
-        # Another person's contribution does not exist, for this user.
-        return get_object_or_404(
-            Contribution.objects.editable_by(self.request.user), pk=self.kwargs["pk"]
-        )
-
-    def updated(self, form):
-        contribution = services.update_contribution(
+    def update(self, form):
+        return services.update_contribution(
             contribution=self.object, by=self.request.user, **form.values()
         )
-        messages.success(self.request, _("La contribution est modifiée."))
-        return redirect("contributions:detail", contribution.pk)
+
+    def success_url(self, contribution):
+        return reverse("contributions:detail", args=[contribution.pk])
 
 
-class DeclarationDeleteView(PublicAgentRequiredMixin, View):
-    """GET: the shared confirmation page; POST: delete, then a message."""
-
-    def get(self, request, *args, **kwargs):
-        obj = self.get_object()
-        context = {
-            "title": self.title,
-            "description": self.describe(obj),
-            "cancel_url": self.cancel_url(obj),
-        }
-        return render(request, "confirm_delete.html", context)
-
-    def post(self, request, *args, **kwargs):
-        obj = self.get_object()
-        self.delete(obj)
-        return redirect(self.success_url)
-
-
-class ContributionDeleteView(DeclarationDeleteView):
+class ContributionDeleteView(PublicAgentRequiredMixin, DeclarationDeleteView):
+    model = Contribution
     title = gettext_lazy("Supprimer une contribution")
-    success_url = "contributions:index"
+    deleted_message = gettext_lazy("La contribution à %(project)s est supprimée.")
+
+    def editable_rows(self):
+        return super().editable_rows().select_related("public_body")
 
     def describe(self, contribution):
         return _(
@@ -233,22 +169,14 @@ class ContributionDeleteView(DeclarationDeleteView):
             "Elle disparaîtra du portail et de ses exports."
         ) % {"project": contribution.project_name, "kind": contribution.get_kind_display()}
 
+    def message_values(self, contribution):
+        return {"project": contribution.project_name}
+
     def cancel_url(self, contribution):
         return reverse("contributions:detail", args=[contribution.pk])
 
-    def get_object(self):
-        return get_object_or_404(
-            Contribution.objects.editable_by(self.request.user).select_related("public_body"),
-            pk=self.kwargs["pk"],
-        )
-
-    def delete(self, contribution):
-        withdraw(row=contribution)
-        messages.success(
-            self.request,
-            _("La contribution à %(project)s est supprimée.")
-            % {"project": contribution.project_name},
-        )
+    def success_url(self, contribution):
+        return reverse("contributions:index")
 
 
 # --- Unpublished code -----------------------------------------------------------------------
@@ -276,66 +204,54 @@ class UnpublishedCodeListView(PublicAgentRequiredMixin, View):
         )
 
 
-class UnpublishedCodeDeclareView(DeclarationFormView):
+class UnpublishedCodeView(PublicAgentRequiredMixin, DeclarationFormView):
+    """/code-a-publier/declarer/ and /code-a-publier/<pk>/modifier/."""
+
+    model = UnpublishedCode
     form_class = UnpublishedCodeForm
     template_name = "contributions/unpublished_form.html"
+    success_messages = {
+        "already": gettext_lazy("Ce code était déjà enregistré."),
+        "published": gettext_lazy("Merci ! Ce code figure maintenant dans l’inventaire."),
+        "pending": gettext_lazy(
+            "Merci ! Ce code est enregistré : les autres agents le verront après "
+            "vérification par l’équipe du portail."
+        ),
+        "updated": gettext_lazy("L’entrée « %(name)s » est modifiée."),
+    }
 
-    def created(self, form):
-        code, created = services.declare_unpublished_code(
+    def get_form_kwargs(self):
+        return {"user": self.request.user, "instance": self.object}
+
+    def message_values(self, code):
+        return {"name": code.name}
+
+    def create(self, form):
+        return services.declare_unpublished_code(
             author=self.request.user, token=form.cleaned_data["submission_token"], **form.values()
         )
-        if not created:
-            messages.info(self.request, _("Ce code était déjà enregistré."))
-        elif code.is_published:
-            messages.success(
-                self.request, _("Merci ! Ce code figure maintenant dans l’inventaire.")
-            )
-        else:
-            messages.success(
-                self.request,
-                _(
-                    "Merci ! Ce code est enregistré : les autres agents le verront après "
-                    "vérification par l’équipe du portail."
-                ),
-            )
-        return redirect(f"{reverse('unpublished:index')}#code-{code.pk}")
 
-
-class UnpublishedCodeEditView(UnpublishedCodeDeclareView):
-    def get_object(self):
-        return get_object_or_404(
-            UnpublishedCode.objects.editable_by(self.request.user), pk=self.kwargs["pk"]
-        )
-
-    def updated(self, form):
-        code = services.update_unpublished_code(
+    def update(self, form):
+        return services.update_unpublished_code(
             code=self.object, by=self.request.user, **form.values()
         )
-        messages.success(
-            self.request, _("L’entrée « %(name)s » est modifiée.") % {"name": code.name}
-        )
-        return redirect(f"{reverse('unpublished:index')}#code-{code.pk}")
+
+    def success_url(self, code):
+        return f"{reverse('unpublished:index')}#code-{code.pk}"
 
 
-class UnpublishedCodeDeleteView(DeclarationDeleteView):
+class UnpublishedCodeDeleteView(PublicAgentRequiredMixin, DeclarationDeleteView):
+    model = UnpublishedCode
     title = gettext_lazy("Retirer du code à publier")
-    success_url = "unpublished:index"
+    deleted_message = gettext_lazy("L’entrée « %(name)s » est supprimée.")
 
     def describe(self, code):
         return _(
             "Voulez-vous vraiment retirer « %(name)s » de l’inventaire du code à publier ?"
         ) % {"name": code.name}
 
-    def cancel_url(self, code):
+    def message_values(self, code):
+        return {"name": code.name}
+
+    def success_url(self, code):
         return reverse("unpublished:index")
-
-    def get_object(self):
-        return get_object_or_404(
-            UnpublishedCode.objects.editable_by(self.request.user), pk=self.kwargs["pk"]
-        )
-
-    def delete(self, code):
-        withdraw(row=code)
-        messages.success(
-            self.request, _("L’entrée « %(name)s » est supprimée.") % {"name": code.name}
-        )

@@ -254,8 +254,8 @@ def store_hostile_rows() -> dict:
     from catalog.models import Forge, Owner, PublicBody, Repository
     from catalog.search import update_search_vectors
     from catalog.services.counts import refresh_owner_counts
-    from codegouv.moderation import ModerationStatus
     from contributions.models import Contribution
+    from moderation.models import ModerationStatus
     from sill.models import Software
 
     now = timezone.now()

@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from codegouv.admin_moderation import ModerationAdminMixin, action_form_page, with_labels
+from moderation.admin import ModerationAdminMixin, action_form_page, with_labels
 from sill import services
 from sill.models import Declaration, ExternalValue, Instance, Software
 

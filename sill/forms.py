@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from catalog.licenses import NOASSERTION, normalize_license
-from codegouv.forms import SubmissionTokenMixin, web_url_field
-from codegouv.moderation import ModerationStatus
+from core.forms import SubmissionTokenMixin, web_url_field
+from moderation.models import ModerationStatus
 from sill.enums import DeclarationKind
 from sill.models import Declaration, Instance, Software
 

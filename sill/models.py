@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from codegouv.moderation import Moderated, ModeratedQuerySet, ModerationStatus
 from core.search import clean_query
+from moderation.models import MODERATE_PERMISSION, Moderated, ModeratedQuerySet, ModerationStatus
 from sill.enums import DeclarationKind, SoftwareStatus
 
 # Paths under /sill/ that are pages, not software.
@@ -16,7 +17,7 @@ PUBLISHED_DECLARATION = models.Q(declarations__moderation_status=ModerationStatu
 class SoftwareQuerySet(ModeratedQuerySet):
     def visible_to(self, user):
         """Published software, plus the proposals an agent made and those editors review."""
-        if user.has_perm("accounts.moderate_declarations"):
+        if user.has_perm(MODERATE_PERMISSION):
             return self
         if user.is_authenticated:
             return self.filter(
@@ -130,6 +131,9 @@ class Software(Moderated):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("sill:detail", args=[self.slug])
 
 
 class Declaration(Moderated):

@@ -4,8 +4,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from codegouv import services as moderation_services
-from codegouv.moderation import create_once, initial_status
+from moderation import services as moderation_services
+from moderation.models import initial_status
+from moderation.services import create_once
 from sill.enums import DeclarationKind, SoftwareStatus
 from sill.importer import update_search_vectors
 from sill.models import RESERVED_SLUGS, Declaration, Instance, Software

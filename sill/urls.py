@@ -10,10 +10,10 @@ urlpatterns = [
     path("sill.json", views.catalogi_export, name="catalogi_export"),
     path("flux.atom", SoftwareFeed(), name="feed"),
     # Agents' declarations; fixed paths before the <slug:slug>/ catch-all.
-    path("proposer/", views.ProposeView.as_view(), name="propose"),
+    path("proposer/", views.ProposalView.as_view(), name="propose"),
     path(
         "propositions/<int:pk>/modifier/",
-        views.ProposalEditView.as_view(),
+        views.ProposalView.as_view(),
         name="proposal_edit",
     ),
     path(
@@ -23,7 +23,7 @@ urlpatterns = [
     ),
     path(
         "declarations/<int:pk>/modifier/",
-        views.DeclarationEditView.as_view(),
+        views.DeclarationView.as_view(),
         name="declaration_edit",
     ),
     path(
@@ -31,11 +31,11 @@ urlpatterns = [
         views.DeclarationDeleteView.as_view(),
         name="declaration_delete",
     ),
-    path("instances/<int:pk>/modifier/", views.InstanceEditView.as_view(), name="instance_edit"),
+    path("instances/<int:pk>/modifier/", views.InstanceView.as_view(), name="instance_edit"),
     path(
         "instances/<int:pk>/supprimer/", views.InstanceDeleteView.as_view(), name="instance_delete"
     ),
     path("<slug:slug>/", views.software_detail, name="detail"),
-    path("<slug:slug>/declarer/<str:kind>/", views.DeclareView.as_view(), name="declare"),
-    path("<slug:slug>/instances/ajouter/", views.InstanceAddView.as_view(), name="instance_add"),
+    path("<slug:slug>/declarer/<str:kind>/", views.DeclarationView.as_view(), name="declare"),
+    path("<slug:slug>/instances/ajouter/", views.InstanceView.as_view(), name="instance_add"),
 ]

@@ -1,12 +1,8 @@
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 
 from accounts.mixins import PublicAgentRequiredMixin
 from accounts.policy import is_public_agent
@@ -14,8 +10,9 @@ from catalog.exports import download_response, json_response
 from catalog.filters import searched_text
 from catalog.models import Repository
 from catalog.views import active_filters, paginate
-from codegouv.moderation import ModerationStatus, resubmitted
-from codegouv.services import withdraw
+from moderation.models import ModerationStatus, resubmitted
+from moderation.views import DeclarationDeleteView as DeclarationDeleteViewBase
+from moderation.views import DeclarationFormView
 from sill import exports, filters, services
 from sill.enums import DeclarationKind
 from sill.forms import (
@@ -156,169 +153,115 @@ def software_detail(request, slug):
     )
 
 
-def created_message(request, row, *, published, pending):
-    if row.moderation_status == ModerationStatus.PUBLISHED:
-        messages.success(request, published)
-    else:
-        messages.success(request, pending)
-
-
-class DeclareView(PublicAgentRequiredMixin, View):
-    """/sill/<slug>/declarer/<utilisateur|referent>/: "I use it" or "I am a referent"."""
-
-    template_name = "sill/declaration_form.html"
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        if kwargs["kind"] not in KIND_SEGMENTS:
-            raise Http404("unknown kind of declaration")
-        self.kind = KIND_SEGMENTS[kwargs["kind"]]
+class SoftwareChildMixin(PublicAgentRequiredMixin):
+    """Declarations and instances hang off a software: created from its page, back to it."""
 
     def software(self):
         return get_object_or_404(
             Software.objects.visible_to(self.request.user), slug=self.kwargs["slug"]
         )
 
-    def render(self, software, form=None, existing=None):
-        return TemplateResponse(
-            self.request,
-            self.template_name,
-            {
-                "software": software,
-                "kind": self.kind,
-                "kind_label": DeclarationKind(self.kind).label,
-                "form": form,
-                "existing": existing,
-                "creating": True,
-            },
-        )
+    def editable_rows(self):
+        return super().editable_rows().select_related("software")
 
-    def get(self, request, slug, kind):
-        software = self.software()
-        existing = Declaration.objects.filter(
-            user=request.user, software=software, kind=self.kind
-        ).first()
-        form = None
-        if existing is None and request.user.public_body_id:
-            form = DeclarationCreateForm(kind=self.kind)
-        return self.render(software, form, existing)
+    def may_declare(self):
+        """A new row needs the agent's public body; editing their own row does not."""
+        return self.object is not None or bool(self.request.user.public_body_id)
 
-    def post(self, request, slug, kind):
-        software = self.software()
-        if not request.user.public_body_id:
-            return self.render(software)
-        form = DeclarationCreateForm(request.POST, kind=self.kind)
-        if not form.is_valid():
-            return self.render(software, form)
-        values = dict(form.cleaned_data)
-        token = values.pop("submission_token")
-        try:
-            declaration, created = services.declare(
-                user=request.user, software=software, kind=self.kind, token=token, **values
-            )
-        except services.AlreadyDeclared as error:
-            return self.render(software, existing=error.declaration)
-        except PermissionError:
-            raise PermissionDenied from None
-        if created:
-            created_message(
-                request,
-                declaration,
-                published=_("Votre déclaration est publiée. Merci !"),
-                pending=_(
-                    "Votre déclaration est enregistrée. Elle sera publiée après validation "
-                    "par l’équipe éditoriale."
-                ),
-            )
-        return redirect(reverse("sill:detail", args=[software.slug]) + "#mes-declarations")
+    def get_context_data(self, **context):
+        software = self.object.software if self.object else self.parent
+        return super().get_context_data(software=software, **context)
 
+    def get(self, request, *args, **kwargs):
+        self.parent = self.software() if "slug" in kwargs else None
+        return super().get(request, *args, **kwargs)
 
-class OwnRowMixin(PublicAgentRequiredMixin):
-    """Edit or delete one row the agent declared; another agent's row is a 404."""
+    def post(self, request, *args, **kwargs):
+        self.parent = self.software() if "slug" in kwargs else None
+        return super().post(request, *args, **kwargs)
 
-    model = None
-
-    def get_object(self):
-        return get_object_or_404(
-            self.model.objects.select_related("software").editable_by(self.request.user),
-            pk=self.kwargs["pk"],
-        )
-
-    def done_url(self, row):
+    def success_url(self, row):
         if Software.objects.visible_to(self.request.user).filter(pk=row.software_id).exists():
             return reverse("sill:detail", args=[row.software.slug]) + "#mes-declarations"
         return reverse("accounts:profile")
 
 
-class DeclarationEditView(OwnRowMixin, View):
+class DeclarationView(SoftwareChildMixin, DeclarationFormView):
+    """/sill/<slug>/declarer/<utilisateur|referent>/ ("I use it", "I am a referent") and
+    /sill/declarations/<pk>/modifier/."""
+
     model = Declaration
     template_name = "sill/declaration_form.html"
+    success_messages = {
+        "published": _("Votre déclaration est publiée. Merci !"),
+        "pending": _(
+            "Votre déclaration est enregistrée. Elle sera publiée après validation "
+            "par l’équipe éditoriale."
+        ),
+        "updated": _("Votre déclaration est modifiée."),
+    }
 
-    def render(self, declaration, form):
-        return TemplateResponse(
-            self.request,
-            self.template_name,
-            {
-                "software": declaration.software,
-                "kind": declaration.kind,
-                "kind_label": declaration.get_kind_display(),
-                "form": form,
-                "declaration": declaration,
-                "existing": None,
-                "creating": False,
-            },
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if "kind" in kwargs and kwargs["kind"] not in KIND_SEGMENTS:
+            raise Http404("unknown kind of declaration")
+        self.kind = KIND_SEGMENTS.get(kwargs.get("kind"))
+
+    def get_object(self):
+        row = super().get_object()
+        if row is not None:
+            self.kind = row.kind
+        return row
+
+    def existing(self):
+        """The agent's declaration of this kind on this software, shown instead of a form."""
+        if self.object is not None:
+            return None
+        return Declaration.objects.filter(
+            user=self.request.user, software=self.parent, kind=self.kind
+        ).first()
+
+    def get(self, request, *args, **kwargs):
+        self.parent = self.software() if "slug" in kwargs else None
+        self.object = self.get_object()
+        self.already = self.existing()
+        form = None
+        if self.already is None and self.may_declare():
+            form = self.get_form()
+        return self.render_form(form)
+
+    def get_form_kwargs(self):
+        return {"kind": self.kind, "instance": self.object}
+
+    def get_form(self, data=None):
+        form_class = DeclarationForm if self.object else DeclarationCreateForm
+        return form_class(data, **self.get_form_kwargs())
+
+    def get_context_data(self, **context):
+        return super().get_context_data(
+            kind=self.kind,
+            kind_label=DeclarationKind(self.kind).label,
+            existing=getattr(self, "already", None),
+            **context,
         )
 
-    def get(self, request, pk):
-        declaration = self.get_object()
-        return self.render(
-            declaration, DeclarationForm(instance=declaration, kind=declaration.kind)
-        )
+    def create(self, form):
+        values = dict(form.cleaned_data)
+        token = values.pop("submission_token")
+        try:
+            return services.declare(
+                user=self.request.user, software=self.parent, kind=self.kind, token=token, **values
+            )
+        except services.AlreadyDeclared as error:
+            self.already = error.declaration
+            return self.render_form(None)
 
-    def post(self, request, pk):
-        declaration = self.get_object()
-        form = DeclarationForm(request.POST, instance=declaration, kind=declaration.kind)
-        if not form.is_valid():
-            return self.render(declaration, form)
-        services.update_declared(row=declaration, values=form.cleaned_data, by=request.user)
-        messages.success(request, _("Votre déclaration est modifiée."))
-        return redirect(self.done_url(declaration))
-
-
-class ConfirmDeleteMixin:
-    """GET: a confirmation page; POST: delete, then a message."""
-
-    template_name = "confirm_delete.html"
-    deleted_message = ""
-
-    def describe(self, row):
-        return str(row)
-
-    def cancel_url(self, row):
-        return self.done_url(row)
-
-    def get(self, request, pk):
-        row = self.get_object()
-        return TemplateResponse(
-            request,
-            self.template_name,
-            {
-                "object": row,
-                "title": self.title,
-                "description": self.describe(row),
-                "cancel_url": self.cancel_url(row),
-            },
-        )
-
-    def post(self, request, pk):
-        row = self.get_object()
-        url = self.done_url(row)
-        withdraw(row=row)
-        messages.success(request, self.deleted_message)
-        return redirect(url)
+    def update(self, form):
+        services.update_declared(row=self.object, values=form.cleaned_data, by=self.request.user)
+        return self.object
 
 
-class DeclarationDeleteView(OwnRowMixin, ConfirmDeleteMixin, View):
+class DeclarationDeleteView(SoftwareChildMixin, DeclarationDeleteViewBase):
     model = Declaration
     title = _("Retirer ma déclaration")
     deleted_message = _("Votre déclaration est retirée.")
@@ -330,81 +273,39 @@ class DeclarationDeleteView(OwnRowMixin, ConfirmDeleteMixin, View):
         }
 
 
-class InstanceAddView(PublicAgentRequiredMixin, View):
-    """/sill/<slug>/instances/ajouter/: a deployed service running the software."""
+class InstanceView(SoftwareChildMixin, DeclarationFormView):
+    """/sill/<slug>/instances/ajouter/ (a deployed service running the software) and
+    /sill/instances/<pk>/modifier/."""
 
-    template_name = "sill/instance_form.html"
-
-    def software(self):
-        return get_object_or_404(
-            Software.objects.visible_to(self.request.user), slug=self.kwargs["slug"]
-        )
-
-    def render(self, software, form=None):
-        return TemplateResponse(
-            self.request,
-            self.template_name,
-            {"software": software, "form": form, "creating": True},
-        )
-
-    def get(self, request, slug):
-        software = self.software()
-        return self.render(software, InstanceCreateForm() if request.user.public_body_id else None)
-
-    def post(self, request, slug):
-        software = self.software()
-        if not request.user.public_body_id:
-            return self.render(software)
-        form = InstanceCreateForm(request.POST)
-        if not form.is_valid():
-            return self.render(software, form)
-        values = dict(form.cleaned_data)
-        token = values.pop("submission_token")
-        try:
-            instance, created = services.add_instance(
-                user=request.user, software=software, token=token, **values
-            )
-        except PermissionError:
-            raise PermissionDenied from None
-        if created:
-            created_message(
-                request,
-                instance,
-                published=_("L’instance est publiée. Merci !"),
-                pending=_(
-                    "L’instance est enregistrée. Elle sera publiée après validation par "
-                    "l’équipe éditoriale."
-                ),
-            )
-        return redirect(reverse("sill:detail", args=[software.slug]) + "#mes-declarations")
-
-
-class InstanceEditView(OwnRowMixin, View):
     model = Instance
     template_name = "sill/instance_form.html"
+    success_messages = {
+        "published": _("L’instance est publiée. Merci !"),
+        "pending": _(
+            "L’instance est enregistrée. Elle sera publiée après validation par "
+            "l’équipe éditoriale."
+        ),
+        "updated": _("L’instance est modifiée."),
+    }
 
-    def render(self, instance, form):
-        return TemplateResponse(
-            self.request,
-            self.template_name,
-            {"software": instance.software, "form": form, "instance": instance, "creating": False},
+    def get_form(self, data=None):
+        if self.object:
+            return InstanceForm(data, instance=self.object)
+        return InstanceCreateForm(data)
+
+    def create(self, form):
+        values = dict(form.cleaned_data)
+        token = values.pop("submission_token")
+        return services.add_instance(
+            user=self.request.user, software=self.parent, token=token, **values
         )
 
-    def get(self, request, pk):
-        instance = self.get_object()
-        return self.render(instance, InstanceForm(instance=instance))
-
-    def post(self, request, pk):
-        instance = self.get_object()
-        form = InstanceForm(request.POST, instance=instance)
-        if not form.is_valid():
-            return self.render(instance, form)
-        services.update_declared(row=instance, values=form.cleaned_data, by=request.user)
-        messages.success(request, _("L’instance est modifiée."))
-        return redirect(self.done_url(instance))
+    def update(self, form):
+        services.update_declared(row=self.object, values=form.cleaned_data, by=self.request.user)
+        return self.object
 
 
-class InstanceDeleteView(OwnRowMixin, ConfirmDeleteMixin, View):
+class InstanceDeleteView(SoftwareChildMixin, DeclarationDeleteViewBase):
     model = Instance
     title = _("Retirer l’instance")
     deleted_message = _("L’instance est retirée.")
@@ -416,96 +317,74 @@ class InstanceDeleteView(OwnRowMixin, ConfirmDeleteMixin, View):
         }
 
 
-class ProposeView(PublicAgentRequiredMixin, View):
-    """/sill/proposer/: a new software, listed once an editor validates it."""
-
-    template_name = "sill/proposal_form.html"
-
-    def render(self, form):
-        return TemplateResponse(self.request, self.template_name, {"form": form, "creating": True})
-
-    def get(self, request):
-        return self.render(ProposalCreateForm(user=request.user))
-
-    def post(self, request):
-        # The same form sent again: its software exists now, and the name check would refuse it.
-        already = resubmitted(Software, request.POST.get("submission_token"), request.user)
-        if already is not None:
-            return redirect("sill:detail", slug=already.slug)
-        form = ProposalCreateForm(request.POST, user=request.user)
-        if not form.is_valid():
-            return self.render(form)
-        values = dict(form.cleaned_data)
-        token = values.pop("submission_token")
-        try:
-            software, created = services.propose_software(user=request.user, token=token, **values)
-        except PermissionError:
-            raise PermissionDenied from None
-        if created:
-            messages.success(
-                request,
-                _(
-                    "Merci ! Votre proposition est enregistrée. L’équipe éditoriale la validera "
-                    "avant qu’elle n’apparaisse dans le SILL."
-                ),
-            )
-        return redirect("sill:detail", slug=software.slug)
-
-
-class OwnProposalMixin(PublicAgentRequiredMixin):
+class ProposalMixin(PublicAgentRequiredMixin):
     """The agent's own proposals, while they wait for the editors."""
 
-    def get_object(self):
-        return get_object_or_404(
-            Software.objects.filter(
-                submitted_by=self.request.user, moderation_status=ModerationStatus.PENDING
-            ).defer("search_vector"),
-            pk=self.kwargs["pk"],
-        )
+    model = Software
 
-    def done_url(self, row):
-        return reverse("accounts:profile")
+    def editable_rows(self):
+        return Software.objects.filter(
+            submitted_by=self.request.user, moderation_status=ModerationStatus.PENDING
+        ).defer("search_vector")
 
 
-class ProposalEditView(OwnProposalMixin, View):
+class ProposalView(ProposalMixin, DeclarationFormView):
+    """/sill/proposer/: a new software, listed once an editor validates it; and
+    /sill/propositions/<pk>/modifier/."""
+
     template_name = "sill/proposal_form.html"
+    success_messages = {
+        "published": _(
+            "Merci ! Votre proposition est enregistrée. L’équipe éditoriale la validera "
+            "avant qu’elle n’apparaisse dans le SILL."
+        ),
+        "updated": _("Votre proposition est modifiée."),
+    }
+    success_messages["pending"] = success_messages["published"]
 
-    def render(self, software, form):
-        return TemplateResponse(
-            self.request,
-            self.template_name,
-            {"form": form, "software": software, "creating": False},
-        )
-
-    def get(self, request, pk):
-        software = self.get_object()
+    def get_form(self, data=None):
+        if self.object is None:
+            return ProposalCreateForm(data, user=self.request.user)
         initial = {
-            "name": software.name,
-            "function": software.function,
-            "description": software.description_fr,
-            "license": software.license,
-            "website": software.website,
-            "source_url": software.source_url,
-            "documentation_url": software.documentation_url,
-            "category": software.category,
+            "name": self.object.name,
+            "function": self.object.function,
+            "description": self.object.description_fr,
+            "license": self.object.license,
+            "website": self.object.website,
+            "source_url": self.object.source_url,
+            "documentation_url": self.object.documentation_url,
+            "category": self.object.category,
         }
-        return self.render(
-            software, ProposalForm(initial=initial, user=request.user, software=software)
-        )
+        return ProposalForm(data, initial=initial, user=self.request.user, software=self.object)
 
-    def post(self, request, pk):
-        software = self.get_object()
-        form = ProposalForm(request.POST, user=request.user, software=software)
-        if not form.is_valid():
-            return self.render(software, form)
+    def get_context_data(self, **context):
+        return super().get_context_data(software=self.object, **context)
+
+    def post(self, request, *args, **kwargs):
+        if "pk" not in kwargs:
+            # The same form sent again: its software exists now, and the name check would
+            # refuse it.
+            already = resubmitted(Software, request.POST.get("submission_token"), request.user)
+            if already is not None:
+                return redirect("sill:detail", slug=already.slug)
+        return super().post(request, *args, **kwargs)
+
+    def create(self, form):
+        values = dict(form.cleaned_data)
+        token = values.pop("submission_token")
+        return services.propose_software(user=self.request.user, token=token, **values)
+
+    def update(self, form):
         values = dict(form.cleaned_data)
         values["description_fr"] = values.pop("description")
-        services.update_declared(row=software, values=values, by=request.user)
-        messages.success(request, _("Votre proposition est modifiée."))
-        return redirect("sill:detail", slug=software.slug)
+        services.update_declared(row=self.object, values=values, by=self.request.user)
+        return self.object
+
+    def success_url(self, row):
+        return reverse("sill:detail", args=[row.slug])
 
 
-class ProposalDeleteView(OwnProposalMixin, ConfirmDeleteMixin, View):
+class ProposalDeleteView(ProposalMixin, DeclarationDeleteViewBase):
     title = _("Retirer ma proposition")
     deleted_message = _("Votre proposition est retirée.")
 
@@ -517,3 +396,6 @@ class ProposalDeleteView(OwnProposalMixin, ConfirmDeleteMixin, View):
 
     def cancel_url(self, row):
         return reverse("sill:detail", args=[row.slug])
+
+    def success_url(self, row):
+        return reverse("accounts:profile")

@@ -13,9 +13,3 @@ def harvest_dashboard():
         "threshold": supervision.FAILING_RUNS,
     }
 
-
-@register.inclusion_tag("admin/includes/moderation_block.html")
-def moderation_block():
-    from codegouv.admin_moderation import pending_total
-
-    return {"pending": pending_total()}

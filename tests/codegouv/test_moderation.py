@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.core import mail
 
 from accounts.roles import EDITOR_GROUP, sync_editor_group
-from codegouv.moderation import ModerationStatus, initial_status
+from moderation.models import ModerationStatus, initial_status
 from sill.models import Declaration
 from tests.factories import (
     ContributionFactory,

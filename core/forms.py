@@ -1,10 +1,11 @@
-"""Form pieces shared by the forms where agents declare something."""
+"""Form pieces shared by the forms where agents declare something: web addresses and the
+submission token that makes a form posted twice create one row."""
 
 import uuid
 
 from django import forms
 
-from codegouv.models import WEB_URL
+from core.validators import WEB_URL
 
 URL_MAX_LENGTH = 500  # the models' URL columns
 
@@ -29,7 +30,7 @@ def web_url_field(label, *, required, help_text="", error_messages=None):
 
 class SubmissionTokenMixin(forms.Form):
     """A hidden token, fresh on every blank form: the same form posted twice creates one row
-    (see ``codegouv.moderation.create_once``)."""
+    (see ``moderation.services.create_once``)."""
 
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 

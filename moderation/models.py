@@ -3,14 +3,17 @@
 A declaration is published at once when its author is trusted (an editor already published
 one of their declarations, or they are an editor); otherwise it waits, ``pending``, for an
 editor to publish or reject it. Proposals of new SILL software always wait. Editors can hide
-a published declaration. The decisions themselves are in ``codegouv.services.moderation``.
+a published declaration. The decisions themselves are in ``moderation.services``.
 """
 
 import uuid
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+# The permission of editors who moderate (declared on accounts.User's Meta).
+MODERATE_PERMISSION = "accounts.moderate_declarations"
 
 
 class ModerationStatus(models.TextChoices):
@@ -29,7 +32,7 @@ class ModeratedQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Published rows, plus the user's own whatever their status; all for moderators."""
-        if user.has_perm("accounts.moderate_declarations"):
+        if user.has_perm(MODERATE_PERMISSION):
             return self
         if user.is_authenticated:
             return self.filter(
@@ -43,7 +46,7 @@ class ModeratedQuerySet(models.QuerySet):
 
         Filtering (never fetching then checking) makes another agent's row a plain 404.
         """
-        if user.has_perm("accounts.moderate_declarations"):
+        if user.has_perm(MODERATE_PERMISSION):
             return self
         if not user.is_authenticated:
             return self.none()
@@ -90,7 +93,7 @@ class Moderated(models.Model):
 
     def is_editable_by(self, user) -> bool:
         """The row-level twin of ``ModeratedQuerySet.editable_by``."""
-        if user.has_perm("accounts.moderate_declarations"):
+        if user.has_perm(MODERATE_PERMISSION):
             return True
         return user.is_authenticated and getattr(self, f"{self.AUTHOR_FIELD}_id") == user.pk
 
@@ -105,7 +108,7 @@ class Moderated(models.Model):
 
 def initial_status(user, *, always_moderated=False):
     """Status of a new declaration by ``user``: published at once only for trusted authors."""
-    if user.has_perm("accounts.moderate_declarations"):
+    if user.has_perm(MODERATE_PERMISSION):
         return ModerationStatus.PUBLISHED
     if always_moderated or user.trusted_at is None:
         return ModerationStatus.PENDING
@@ -129,28 +132,3 @@ def resubmitted(model, token, author):
     except ValueError:
         return None
     return model.objects.filter(submission_token=token, **{model.AUTHOR_FIELD: author}).first()
-
-
-def create_once(model, *, token, author, **values):
-    """Create a row for a form submission, or return the row that token already created.
-
-    Returns ``(row, created)``. A token created by another author never returns their row:
-    it raises ``PermissionError`` (a forged resubmission).
-    """
-    author_field = model.AUTHOR_FIELD
-    token = uuid.UUID(str(token)) if token else uuid.uuid4()
-    existing = model.objects.filter(submission_token=token).first()
-    if existing is None:
-        try:
-            with transaction.atomic():
-                row = model.objects.create(
-                    submission_token=token, **{author_field: author}, **values
-                )
-            return row, True
-        except IntegrityError:
-            existing = model.objects.filter(submission_token=token).first()
-            if existing is None:
-                raise
-    if getattr(existing, f"{author_field}_id") != author.pk:
-        raise PermissionError("submission token of another author")
-    return existing, False

@@ -5,7 +5,6 @@ waits in one queue page (/admin/moderation/), linked from the admin index.
 """
 
 from django import forms
-from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
@@ -15,18 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from codegouv import services
-from codegouv.moderation import ModerationStatus
+from moderation import services
+from moderation.models import MODERATE_PERMISSION, ModerationStatus
+from moderation.registry import moderated_models
 
-MODERATION_PERMISSION = "accounts.moderate_declarations"
-# What waits for editors, in the order of the queue page.
-MODERATED_MODELS = (
-    "sill.Software",
-    "sill.Declaration",
-    "sill.Instance",
-    "contributions.Contribution",
-    "contributions.UnpublishedCode",
-)
 QUEUE_LIMIT = 50
 
 
@@ -48,7 +39,7 @@ class ModerationAdminMixin:
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_moderate_permission(self, request):
-        return request.user.has_perm(MODERATION_PERMISSION)
+        return request.user.has_perm(MODERATE_PERMISSION)
 
     def get_list_filter(self, request):
         return ("moderation_status", *super().get_list_filter(request))
@@ -158,7 +149,7 @@ def hide_selected(modeladmin, request, queryset):
 
 
 def _require(request):
-    if not request.user.has_perm(MODERATION_PERMISSION):
+    if not request.user.has_perm(MODERATE_PERMISSION):
         raise PermissionDenied
 
 
@@ -184,8 +175,7 @@ def action_form_page(modeladmin, request, queryset, form, *, action, title, intr
 def pending_groups(limit=QUEUE_LIMIT):
     """Per moderated model: its label, pending count, oldest pending rows and changelist link."""
     groups = []
-    for label in MODERATED_MODELS:
-        model = apps.get_model(label)
+    for model in moderated_models():
         pending = model.objects.pending()
         opts = model._meta
         changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
@@ -211,12 +201,12 @@ def pending_groups(limit=QUEUE_LIMIT):
 
 
 def pending_total():
-    return sum(apps.get_model(label).objects.pending().count() for label in MODERATED_MODELS)
+    return sum(model.objects.pending().count() for model in moderated_models())
 
 
 def moderation_queue(request):
     """Everything waiting for an editor, oldest first per kind."""
-    if not request.user.has_perm(MODERATION_PERMISSION):
+    if not request.user.has_perm(MODERATE_PERMISSION):
         raise PermissionDenied
     return TemplateResponse(
         request,

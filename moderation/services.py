@@ -1,18 +1,44 @@
-"""Editors' moderation decisions on what agents declare (SILL proposals, declarations of use
-or referent, instances, contributions, unpublished code)."""
+"""Writes on what agents declare: creating a row once per form, editing, withdrawing, and the
+editors' decisions (publish, reject, hide) on every moderated model."""
 
 import logging
 import smtplib
+import uuid
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from codegouv.moderation import ModerationStatus, status_after_edit
+from moderation.models import ModerationStatus, status_after_edit
 
 logger = logging.getLogger(__name__)
+
+
+def create_once(model, *, token, author, **values):
+    """Create a row for a form submission, or return the row that token already created.
+
+    Returns ``(row, created)``. A token created by another author never returns their row:
+    it raises ``PermissionError`` (a forged resubmission).
+    """
+    author_field = model.AUTHOR_FIELD
+    token = uuid.UUID(str(token)) if token else uuid.uuid4()
+    existing = model.objects.filter(submission_token=token).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                row = model.objects.create(
+                    submission_token=token, **{author_field: author}, **values
+                )
+            return row, True
+        except IntegrityError:
+            existing = model.objects.filter(submission_token=token).first()
+            if existing is None:
+                raise
+    if getattr(existing, f"{author_field}_id") != author.pk:
+        raise PermissionError("submission token of another author")
+    return existing, False
 
 
 def update_declared(*, row, values: dict, by) -> None:
