@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 
 import django_filters
 from django import forms
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from catalog.enums import ForgeKind
 from catalog.licenses import FREE_LICENSES, NOASSERTION
 from catalog.models import Owner, PublicBody, Repository
+from core.listing import bind_filters
 from core.search import clean_query, json_list_contains, json_list_counts
 
 ACTIVE_DAYS = 365
@@ -73,6 +72,16 @@ def id_filter(field_name: str, label, **options) -> django_filters.NumberFilter:
     )
 
 
+def public_body_label(pk) -> str:
+    """What a public body filter reads in the removable tags: the body's name, not its id."""
+    found = PublicBody.objects.filter(pk=pk).only("name", "pso_id").first()
+    return str(found) if found is not None else str(pk)
+
+
+def license_label(value) -> str:
+    return str(LICENSE_GROUPS.get(value, value))
+
+
 class RepositoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Rechercher"))
     forge = django_filters.CharFilter(field_name="forge__host", label=_("Forge"))
@@ -110,6 +119,9 @@ class RepositoryFilter(django_filters.FilterSet):
         if not self.form.cleaned_data.get("archived"):
             queryset = queryset.filter(is_archived=False)
         return queryset
+
+    # How core.listing.active_filters shows these values.
+    value_labels = {"license": license_label, "public_body": public_body_label}
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value) if value.strip() else queryset
@@ -169,85 +181,10 @@ class OwnerFilter(django_filters.FilterSet):
         return queryset.matching(text) if text else queryset
 
 
-def filter_owners(params):
-    """(bound filterset, filtered queryset of the owners /organisations/ lists)."""
-    return bind_filters(OwnerFilter, params, Owner.objects.for_listing())
-
-
-def searched_text(filterset) -> str:
-    """The search the filterset applied ("" when none): what decides the relevance sort,
-    never the raw parameter, which the form may have refused."""
-    data = getattr(filterset.form, "cleaned_data", {})
-    return clean_query(data.get("q") or "")
-
-
-def bind_filters(filterset_class, params, queryset):
-    """(bound filterset, filtered queryset) for GET `params`.
-
-    Invalid values (a non-number for an id, an unknown choice) are ignored, so a
-    hand-edited URL still shows a listing.
-    """
-    filterset = filterset_class(params, queryset=queryset)
-    if not filterset.is_valid():
-        valid = {k: v for k, v in params.items() if k not in filterset.errors}
-        filterset = filterset_class(valid, queryset=queryset)
-        filterset.is_valid()
-    return filterset, filterset.qs
-
-
 def filter_repositories(params, queryset=None):
     """(bound filterset, filtered queryset of visible repositories) for GET `params`."""
     base = queryset if queryset is not None else Repository.objects.visible()
     return bind_filters(RepositoryFilter, params, base)
-
-
-def sort_order(
-    params, *, searching: bool = False, sorts=SORTS, default: str = "score"
-) -> tuple[str, tuple[str, ...]]:
-    """(key, order) of the `sort` parameter among `sorts`: relevance first when searching
-    (if `sorts` has it), else `default`; an unknown sort is the same as none."""
-    preferred = "relevance" if searching and "relevance" in sorts else default
-    key = params.get("sort") or preferred
-    if key not in sorts or (key == "relevance" and not searching):
-        key = preferred
-    return key, sorts[key]
-
-
-def active_filters(filterset):
-    """[{name, label, value, raw}] of the filters in use, for the removable tags.
-
-    `value` is readable: a choice's label, "oui"/"non", a public body's name rather than
-    its id; `raw` is what the URL said (hidden fields keep the filter on a new search).
-    """
-    form = filterset.form
-    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
-    active = []
-    for name, field in form.fields.items():
-        value = data.get(name)
-        if name == "q" or value in (None, ""):
-            continue
-        shown = value
-        if name == "license" and value in LICENSE_GROUPS:
-            shown = LICENSE_GROUPS[value]
-        elif isinstance(field, forms.ChoiceField):
-            shown = dict(field.choices).get(value, value)
-        elif isinstance(value, bool):
-            shown = gettext("oui") if value else gettext("non")
-        elif isinstance(value, Decimal):
-            # A number filter: 2024, not 2024 written as a decimal.
-            whole = value == value.to_integral_value() or (
-                getattr(filterset.filters.get(name), "lookup_expr", "") == "year"
-            )
-            shown = int(value) if whole else value
-        active.append(
-            {"name": name, "label": field.label, "value": shown, "raw": form.data.get(name, "")}
-        )
-    body = next((item for item in active if item["name"] == "public_body"), None)
-    if body is not None:
-        found = PublicBody.objects.filter(pk=data["public_body"]).only("name", "pso_id").first()
-        if found is not None:
-            body["value"] = str(found)
-    return active
 
 
 FACETS = ("forge", "language", "license", "topic", "owner")

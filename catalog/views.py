@@ -1,75 +1,56 @@
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+"""Repository and owner pages; the listings go through core.listing's skeleton."""
+
 from django.db.models import F
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from catalog import filters, listing_cache
-from catalog.filters import active_filters
+from catalog import exports, filters, listing_cache
 from catalog.models import Forge, Owner, Repository
+from core.listing import Listing
 
-PER_PAGE_CHOICES = (20, 50, 100)
 OWNER_SORTS = {
     "repositories": ("-repository_count", "path"),
     "stars": ("-star_count", "path"),
     "activity": (F("last_activity_at").desc(nulls_last=True), "path"),
     "name": ("path",),
 }
+OWNER_SORT_LABELS = {
+    "repositories": _("Nombre de dépôts"),
+    "stars": _("Étoiles"),
+    "activity": _("Activité récente"),
+    "name": _("Nom"),
+}
 
 
-def paginate(request, queryset, *, per_page_default=20, count=None):
-    """(page, per_page): `page=abc` gives page 1; a page past the end is a 404.
+def export_repositories(queryset, fmt, request):
+    return exports.export_response(queryset, fmt=fmt, request=request)
 
-    `count`, when given, saves the COUNT(*) query (a cached total)."""
-    try:
-        per_page = int(request.GET.get("per_page", per_page_default))
-    except ValueError:
-        per_page = per_page_default
-    if per_page not in PER_PAGE_CHOICES:
-        per_page = per_page_default
-    paginator = Paginator(queryset, per_page)
-    if count is not None:
-        paginator.count = count  # Paginator.count is a cached_property
-    try:
-        return paginator.page(request.GET.get("page") or 1), per_page
-    except PageNotAnInteger:
-        return paginator.page(1), per_page
-    except EmptyPage:
-        if request.GET.get("page") and paginator.count:
-            raise Http404(_("Cette page de résultats n’existe pas.")) from None
-        return paginator.page(1), per_page
+
+def export_owners(queryset, fmt, request):
+    return exports.export_response(queryset.for_list(), fmt=fmt, request=request, kind="owners")
 
 
 def repository_listing(request, *, base=None, scope="", template, extra=None):
-    filterset, queryset = filters.filter_repositories(request.GET, base)
-    searching = bool(filters.searched_text(filterset))
-    sort_key, order = filters.sort_order(request.GET, searching=searching)
-    export = request.GET.get("format")
-    if export in ("csv", "json"):
-        from catalog import exports
-
-        return exports.export_response(queryset.order_by(*order), fmt=export, request=request)
-    total = listing_cache.cached(listing_cache.key_for("count", request.GET, scope), queryset.count)
-    page, per_page = paginate(request, queryset.for_list().order_by(*order), count=total)
-    context = {
-        "filterset": filterset,
-        "page_obj": page,
-        "repositories": page.object_list,
-        "facets": listing_cache.cached(
-            listing_cache.key_for("facets", request.GET, scope),
-            lambda: filters.facet_counts(queryset),
+    """/depots/ and an owner's page: counts and facets cached per catalogue version."""
+    listing = Listing(
+        filterset_class=filters.RepositoryFilter,
+        template=template,
+        rows_name="repositories",
+        sorts=filters.SORTS,
+        sort_labels=filters.SORT_LABELS,
+        default_sort="score",
+        export=export_repositories,
+        count=lambda rows: listing_cache.cached(
+            listing_cache.key_for("count", request.GET, scope), rows.count
         ),
-        "active_filters": active_filters(filterset),
-        "query": filters.searched_text(filterset),
-        "sort": sort_key,
-        "sorts": [
-            (key, label)
-            for key, label in filters.SORT_LABELS.items()
-            if key != "relevance" or searching
-        ],
-        "per_page": per_page,
-        "per_page_choices": PER_PAGE_CHOICES,
+        facets=lambda rows: listing_cache.cached(
+            listing_cache.key_for("facets", request.GET, scope),
+            lambda: filters.facet_counts(rows),
+        ),
+    )
+    queryset = base if base is not None else Repository.objects.visible()
+    context = {
         # The rendered sidebar and results depend on the parameters, the language and the
         # catalogue version only: rendering them costs more than every query of the page.
         "fragment_key": listing_cache.key_for(
@@ -77,7 +58,7 @@ def repository_listing(request, *, base=None, scope="", template, extra=None):
         ),
         **(extra or {}),
     }
-    return render(request, template, context)
+    return listing.response(request, queryset, context=context)
 
 
 def repository_list(request):
@@ -125,42 +106,23 @@ def similar_repositories(repository, limit=6):
     return [rows[pk] for pk in ids if pk in rows]
 
 
-def owner_list(request):
-    filterset, owners = filters.filter_owners(request.GET)
-    sort = request.GET.get("sort") if request.GET.get("sort") in OWNER_SORTS else "repositories"
-    if request.GET.get("format") in ("csv", "json"):
-        from catalog import exports
+OWNER_LISTING = Listing(
+    filterset_class=filters.OwnerFilter,
+    template="catalog/owner_list.html",
+    rows_name="owners",
+    sorts=OWNER_SORTS,
+    sort_labels=OWNER_SORT_LABELS,
+    default_sort="repositories",
+    export=export_owners,
+)
 
-        return exports.export_response(
-            owners.order_by(*OWNER_SORTS[sort]),
-            fmt=request.GET["format"],
-            request=request,
-            kind="owners",
-        )
-    page, per_page = paginate(request, owners.order_by(*OWNER_SORTS[sort]))
+
+def owner_list(request):
     forges = list(Forge.objects.with_visible_repositories())
-    data = filterset.form.cleaned_data
-    return render(
+    return OWNER_LISTING.response(
         request,
-        "catalog/owner_list.html",
-        {
-            "page_obj": page,
-            "owners": page.object_list,
-            "sort": sort,
-            "sorts": [
-                ("repositories", _("Nombre de dépôts")),
-                ("stars", _("Étoiles")),
-                ("activity", _("Activité récente")),
-                ("name", _("Nom")),
-            ],
-            "per_page": per_page,
-            "per_page_choices": PER_PAGE_CHOICES,
-            "query": filters.searched_text(filterset),
-            "forges": forges,
-            "current_forge": data.get("forge") or "",
-            "current_kind": data.get("kind") or "",
-            "kinds": Forge.kind_choices(forges),
-        },
+        Owner.objects.listed(),
+        context={"forges": forges, "kinds": Forge.kind_choices(forges)},
     )
 
 

@@ -5,14 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.filters import (
     FilterForm,
-    bind_filters,
     id_filter,
-    json_list_contains,
-    json_list_counts,
+    public_body_label,
 )
-from catalog.filters import sort_order as catalog_sort_order
 from contributions.enums import ContributionKind
 from contributions.models import Contribution, UnpublishedCode
+from core.search import json_list_contains, json_list_counts
 
 SORTS = {
     "recent": ("-started_on", "-id"),
@@ -39,6 +37,8 @@ class ContributionFilter(django_filters.FilterSet):
         label=_("Année"),
     )
 
+    value_labels = {"public_body": public_body_label}
+
     class Meta:
         model = Contribution
         fields = []
@@ -46,14 +46,6 @@ class ContributionFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
-
-
-def filter_contributions(params):
-    return bind_filters(ContributionFilter, params, Contribution.objects.published())
-
-
-def sort_order(params):
-    return catalog_sort_order(params, sorts=SORTS, default="recent")
 
 
 def public_body_facet(rows):
@@ -85,6 +77,8 @@ class UnpublishedCodeFilter(django_filters.FilterSet):
     public_body = id_filter("public_body", _("Organisme public"))
     technology = django_filters.CharFilter(method="filter_technology", label=_("Technologie"))
 
+    value_labels = {"public_body": public_body_label}
+
     class Meta:
         model = UnpublishedCode
         fields = []
@@ -95,10 +89,6 @@ class UnpublishedCodeFilter(django_filters.FilterSet):
 
     def filter_technology(self, queryset, name, value):
         return queryset.filter(json_list_contains("technologies", value.strip()))
-
-
-def filter_unpublished_code(params, *, user):
-    return bind_filters(UnpublishedCodeFilter, params, UnpublishedCode.objects.visible_to(user))
 
 
 def unpublished_facets(queryset, *, limit=10):

@@ -9,45 +9,44 @@ from django.views import View
 
 from accounts.mixins import PublicAgentRequiredMixin
 from catalog.exports import download_response
-from catalog.filters import searched_text
 from catalog.models import PublicBody
-from catalog.views import active_filters, paginate
 from contributions import exports, filters, services
 from contributions.forms import ContributionForm, UnpublishedCodeForm
 from contributions.models import Contribution, UnpublishedCode
+from core.listing import Listing, paginate
 from moderation.models import ModerationStatus
 from moderation.views import DeclarationDeleteView, DeclarationFormView
 
 
-def contribution_list(request):
-    filterset, queryset = filters.filter_contributions(request.GET)
-    sort, order = filters.sort_order(request.GET)
-    if request.GET.get("format") in ("csv", "json"):
-        rows = exports.contribution_rows(
-            queryset.order_by(*order), base_url=request.build_absolute_uri("/").rstrip("/")
-        )
-        return download_response(
-            request,
-            rows,
-            exports.CONTRIBUTION_COLUMNS,
-            fmt=request.GET["format"],
-            stem="contributions",
-        )
-    page, _per_page = paginate(request, queryset.for_list().order_by(*order))
-    return render(
-        request,
-        "contributions/index.html",
-        {
-            "filterset": filterset,
-            "page_obj": page,
-            "contributions": page.object_list,
-            "facets": filters.contribution_facets(queryset),
-            "active_filters": active_filters(filterset),
-            "query": searched_text(filterset),
-            "sort": sort,
-            "sorts": list(filters.SORT_LABELS.items()),
-        },
+def export_contributions(queryset, fmt, request):
+    rows = exports.contribution_rows(queryset, base_url=request.build_absolute_uri("/").rstrip("/"))
+    return download_response(
+        request, rows, exports.CONTRIBUTION_COLUMNS, fmt=fmt, stem="contributions"
     )
+
+
+CONTRIBUTION_LISTING = Listing(
+    filterset_class=filters.ContributionFilter,
+    template="contributions/index.html",
+    rows_name="contributions",
+    sorts=filters.SORTS,
+    sort_labels=filters.SORT_LABELS,
+    default_sort="recent",
+    export=export_contributions,
+    facets=filters.contribution_facets,
+)
+UNPUBLISHED_LISTING = Listing(
+    filterset_class=filters.UnpublishedCodeFilter,
+    template="contributions/unpublished_list.html",
+    rows_name="entries",
+    sorts={"planned": ("planned_on", "name", "pk")},
+    default_sort="planned",
+    facets=filters.unpublished_facets,
+)
+
+
+def contribution_list(request):
+    return CONTRIBUTION_LISTING.response(request, Contribution.objects.published())
 
 
 def contribution_detail(request, pk):
@@ -186,21 +185,8 @@ class UnpublishedCodeListView(PublicAgentRequiredMixin, View):
     """For agents only: the published entries, plus the user's own whatever their status."""
 
     def get(self, request):
-        filterset, queryset = filters.filter_unpublished_code(request.GET, user=request.user)
-        page, _per_page = paginate(
-            request, queryset.for_list().order_by("planned_on", "name", "pk")
-        )
-        return render(
-            request,
-            "contributions/unpublished_list.html",
-            {
-                "filterset": filterset,
-                "page_obj": page,
-                "entries": page.object_list,
-                "facets": filters.unpublished_facets(queryset),
-                "active_filters": active_filters(filterset),
-                "query": searched_text(filterset),
-            },
+        return UNPUBLISHED_LISTING.response(
+            request, UnpublishedCode.objects.visible_to(request.user)
         )
 
 

@@ -6,13 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.filters import (
     FilterForm,
-    bind_filters,
     id_filter,
-    json_list_contains,
+    public_body_label,
     top_values,
     yes_no,
 )
-from catalog.filters import sort_order as catalog_sort_order
+from core.search import json_list_contains
 from sill.enums import DeclarationKind, SoftwareStatus
 from sill.models import Software
 
@@ -48,6 +47,8 @@ class SoftwareFilter(django_filters.FilterSet):
     platform = django_filters.CharFilter(method="filter_platform", label=_("Plateforme"))
     public_body = id_filter("declarations__public_body", _("Utilisé par"), distinct=True)
 
+    value_labels = {"public_body": public_body_label}
+
     class Meta:
         model = Software
         fields = []
@@ -63,14 +64,6 @@ class SoftwareFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(declarations__kind=DeclarationKind.REFERENT).distinct()
-
-
-def filter_software(params):
-    return bind_filters(SoftwareFilter, params, Software.objects.published())
-
-
-def sort_order(params, *, searching: bool):
-    return catalog_sort_order(params, searching=searching, sorts=SORTS, default="name")
 
 
 def facet_counts(queryset, *, limit: int = 10):

@@ -7,9 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.mixins import PublicAgentRequiredMixin
 from accounts.policy import is_public_agent
 from catalog.exports import download_response, json_response
-from catalog.filters import searched_text
 from catalog.models import Repository
-from catalog.views import active_filters, paginate
+from core.listing import Listing
 from moderation.models import ModerationStatus, resubmitted
 from moderation.views import DeclarationDeleteView as DeclarationDeleteViewBase
 from moderation.views import DeclarationFormView
@@ -31,37 +30,29 @@ KIND_SEGMENTS = {"utilisateur": DeclarationKind.USER, "referent": DeclarationKin
 SEGMENT_OF_KIND = {kind: segment for segment, kind in KIND_SEGMENTS.items()}
 
 
-def software_list(request):
-    filterset, queryset = filters.filter_software(request.GET)
-    searching = bool(searched_text(filterset))
-    sort, order = filters.sort_order(request.GET, searching=searching)
-    if request.GET.get("format") in ("csv", "json"):
-        rows = exports.software_rows(
-            queryset.order_by(*filters.SORTS["name"]),
-            base_url=request.build_absolute_uri("/").rstrip("/"),
-        )
-        return download_response(
-            request, rows, exports.SOFTWARE_COLUMNS, fmt=request.GET["format"], stem="sill"
-        )
-    page, _per_page = paginate(request, queryset.for_list().order_by(*order))
-    return render(
-        request,
-        "sill/software_list.html",
-        {
-            "filterset": filterset,
-            "page_obj": page,
-            "software_list": page.object_list,
-            "facets": filters.facet_counts(queryset),
-            "active_filters": active_filters(filterset),
-            "query": searched_text(filterset),
-            "sort": sort,
-            "sorts": [
-                (key, label)
-                for key, label in filters.SORT_LABELS.items()
-                if key != "relevance" or searching
-            ],
-        },
+def export_software(queryset, fmt, request):
+    """Every filtered software, by name whatever the page's sort."""
+    rows = exports.software_rows(
+        queryset.order_by(*filters.SORTS["name"]),
+        base_url=request.build_absolute_uri("/").rstrip("/"),
     )
+    return download_response(request, rows, exports.SOFTWARE_COLUMNS, fmt=fmt, stem="sill")
+
+
+SOFTWARE_LISTING = Listing(
+    filterset_class=filters.SoftwareFilter,
+    template="sill/software_list.html",
+    rows_name="software_list",
+    sorts=filters.SORTS,
+    sort_labels=filters.SORT_LABELS,
+    default_sort="name",
+    export=export_software,
+    facets=filters.facet_counts,
+)
+
+
+def software_list(request):
+    return SOFTWARE_LISTING.response(request, Software.objects.published())
 
 
 def catalogi_export(request):

@@ -1,0 +1,171 @@
+"""The listing skeleton every list page shares (repositories, organisations, SILL,
+contributions, unpublished code): bind the filters → sort → CSV/JSON export → paginate →
+one context. Each page hands in its FilterSet, sorts, template and hooks; nothing here knows
+a model of the project.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django import forms
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+
+from core.search import clean_query
+
+PER_PAGE_CHOICES = (20, 50, 100)
+EXPORT_FORMATS = ("csv", "json")
+
+
+def paginate(request, queryset, *, per_page_default=20, count=None):
+    """(page, per_page): `page=abc` gives page 1; a page past the end is a 404.
+
+    `count`, when given, saves the COUNT(*) query (a cached total)."""
+    try:
+        per_page = int(request.GET.get("per_page", per_page_default))
+    except ValueError:
+        per_page = per_page_default
+    if per_page not in PER_PAGE_CHOICES:
+        per_page = per_page_default
+    paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # Paginator.count is a cached_property
+    try:
+        return paginator.page(request.GET.get("page") or 1), per_page
+    except PageNotAnInteger:
+        return paginator.page(1), per_page
+    except EmptyPage:
+        if request.GET.get("page") and paginator.count:
+            raise Http404(_("Cette page de résultats n’existe pas.")) from None
+        return paginator.page(1), per_page
+
+
+def bind_filters(filterset_class, params, queryset):
+    """(bound filterset, filtered queryset) for GET `params`.
+
+    Invalid values (a non-number for an id, an unknown choice) are ignored, so a
+    hand-edited URL still shows a listing.
+    """
+    filterset = filterset_class(params, queryset=queryset)
+    if not filterset.is_valid():
+        valid = {k: v for k, v in params.items() if k not in filterset.errors}
+        filterset = filterset_class(valid, queryset=queryset)
+        filterset.is_valid()
+    return filterset, filterset.qs
+
+
+def searched_text(filterset) -> str:
+    """The search the filterset applied ("" when none): what decides the relevance sort,
+    never the raw parameter, which the form may have refused."""
+    data = getattr(filterset.form, "cleaned_data", {})
+    return clean_query(data.get("q") or "")
+
+
+def sort_order(
+    params, *, sorts: dict, default: str, searching: bool = False
+) -> tuple[str, tuple[str, ...]]:
+    """(key, order) of the `sort` parameter among `sorts`: relevance first when searching
+    (if `sorts` has it), else `default`; an unknown sort is the same as none."""
+    preferred = "relevance" if searching and "relevance" in sorts else default
+    key = params.get("sort") or preferred
+    if key not in sorts or (key == "relevance" and not searching):
+        key = preferred
+    return key, sorts[key]
+
+
+def active_filters(filterset):
+    """[{name, label, value, raw}] of the filters in use, for the removable tags.
+
+    `value` is readable: a choice's label, "oui"/"non", or what the FilterSet's
+    ``value_labels`` ({name: function(value) → text}) says — a public body's name rather than
+    its id; `raw` is what the URL said (hidden fields keep the filter on a new search).
+    """
+    form = filterset.form
+    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    labels = getattr(filterset, "value_labels", {})
+    active = []
+    for name, form_field in form.fields.items():
+        value = data.get(name)
+        if name == "q" or value in (None, ""):
+            continue
+        shown = value
+        if name in labels:
+            shown = labels[name](value)
+        elif isinstance(form_field, forms.ChoiceField):
+            shown = dict(form_field.choices).get(value, value)
+        elif isinstance(value, bool):
+            shown = gettext("oui") if value else gettext("non")
+        elif isinstance(value, Decimal):
+            # A number filter: 2024, not 2024 written as a decimal.
+            whole = value == value.to_integral_value() or (
+                getattr(filterset.filters.get(name), "lookup_expr", "") == "year"
+            )
+            shown = int(value) if whole else value
+        active.append(
+            {
+                "name": name,
+                "label": form_field.label,
+                "value": shown,
+                "raw": form.data.get(name, ""),
+            }
+        )
+    return active
+
+
+@dataclass
+class Listing:
+    """What one list page hands to the skeleton.
+
+    ``export(queryset, fmt, request)`` answers ``?format=csv|json`` with the filtered rows in
+    the page's order; ``facets(queryset)`` and ``count(queryset)`` may read a cache. Rows are
+    shown with the QuerySet's ``for_list()``.
+    """
+
+    filterset_class: type
+    template: str
+    rows_name: str
+    sorts: dict
+    default_sort: str
+    sort_labels: dict = field(default_factory=dict)
+    export: Callable | None = None
+    facets: Callable | None = None
+    count: Callable | None = None
+
+    def response(self, request, queryset, *, context=None):
+        filterset, rows = bind_filters(self.filterset_class, request.GET, queryset)
+        query = searched_text(filterset)
+        sort, order = sort_order(
+            request.GET, sorts=self.sorts, default=self.default_sort, searching=bool(query)
+        )
+        fmt = request.GET.get("format")
+        if self.export is not None and fmt in EXPORT_FORMATS:
+            return self.export(rows.order_by(*order), fmt, request)
+        total = self.count(rows) if self.count else None
+        page, per_page = paginate(request, rows.for_list().order_by(*order), count=total)
+        return render(
+            request,
+            self.template,
+            {
+                "filterset": filterset,
+                "page_obj": page,
+                self.rows_name: page.object_list,
+                "facets": self.facets(rows) if self.facets else {},
+                "active_filters": active_filters(filterset),
+                "query": query,
+                "sort": sort,
+                "sorts": [
+                    (key, label)
+                    for key, label in self.sort_labels.items()
+                    if key != "relevance" or query
+                ],
+                "per_page": per_page,
+                "per_page_choices": PER_PAGE_CHOICES,
+                **(context or {}),
+            },
+        )
