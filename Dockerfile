@@ -18,8 +18,10 @@ RUN groupadd --system codegouv && useradd --system --gid codegouv --home-dir /ap
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
 COPY --chown=codegouv:codegouv . /app
-# collectstatic reads no secret and no database; the key below exists only for this step.
-RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput --verbosity 0
+# collectstatic reads no secret and no database; the key and the URL (no server behind it)
+# below exist only for this step, because settings require both.
+RUN DJANGO_SECRET_KEY=collectstatic-only DATABASE_URL=postgres://no-database@127.0.0.1:1/none \
+    python manage.py collectstatic --noinput --verbosity 0
 USER codegouv
 EXPOSE 8000
 # /healthz through gunicorn's port, with the Host and X-Forwarded-Proto the proxy would send

@@ -32,6 +32,8 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
+from catalog.models import PublicBody
+
 logger = logging.getLogger(__name__)
 
 SIRET = re.compile(r"[0-9]{14}")
@@ -77,8 +79,6 @@ class ProConnectFailure(Exception):
 
 def public_body_for_siret(siret: str):
     """The public body whose SIREN starts the SIRET, when exactly one has it."""
-    from catalog.models import PublicBody
-
     if not siret:
         return None
     bodies = list(PublicBody.objects.filter(siren=siret[:9])[:2])

@@ -5,6 +5,8 @@ import re
 
 from django.conf import settings
 
+from catalog.models import PublicBody
+
 
 @functools.lru_cache(maxsize=8)
 def _patterns(entries: tuple[str, ...]) -> tuple[re.Pattern, ...]:
@@ -46,7 +48,5 @@ def _is_public_agent(user) -> bool:
     if user.is_superuser or email_domain_allowed(user.email):
         return True
     if user.siret:
-        from catalog.models import PublicBody
-
         return PublicBody.objects.filter(siren=user.siret[:9]).exists()
     return False

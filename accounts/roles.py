@@ -14,8 +14,8 @@ EDITOR_PERMISSIONS = [
     ("sill", "declaration", ("change", "view")),
     ("sill", "instance", ("add", "change", "delete", "view")),
     ("sill", "externalvalue", ("view",)),
-    ("codegouv", "guidepage", ("add", "change", "delete", "view")),
-    ("codegouv", "highlight", ("add", "change", "delete", "view")),
+    ("editorial", "guidepage", ("add", "change", "delete", "view")),
+    ("editorial", "highlight", ("add", "change", "delete", "view")),
     ("contributions", "contribution", ("change", "view")),
     ("contributions", "unpublishedcode", ("change", "view")),
 ]

@@ -2,6 +2,8 @@
 
 from django.db import transaction
 
+from moderation.registry import moderated_models
+
 
 @transaction.atomic
 def delete_account(*, user) -> None:
@@ -12,13 +14,6 @@ def delete_account(*, user) -> None:
     SET_NULL, so no name remains. A contact address of unpublished code that is the agent's
     own address goes with the account.
     """
-    from contributions.models import Contribution, UnpublishedCode
-    from sill.models import Declaration, Instance
-
-    if user.public_body_id:
-        for model in (Declaration, Instance, Contribution, UnpublishedCode):
-            model.objects.filter(**{model.AUTHOR_FIELD: user, "public_body__isnull": True}).update(
-                public_body_id=user.public_body_id
-            )
-    UnpublishedCode.objects.filter(author=user, contact__iexact=user.email).update(contact="")
+    for model in moderated_models():
+        model.objects.hand_over(user)
     user.delete()

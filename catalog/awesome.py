@@ -24,8 +24,10 @@ from django.utils.translation import gettext as _
 
 from catalog.listing_cache import bump_catalog_version
 from catalog.models import AWESOME_CRITERIA, Repository
+from core import sources
 
 SOURCE = Path(__file__).resolve().parent / "data" / "awesome-codegouvfr.yml"
+MAX_BYTES = 5 * 1024 * 1024
 IMPORT_NOTE = "Sélection Awesome de code.gouv.fr"
 CHECK_FIELDS = (*AWESOME_CRITERIA, "awesome_checked_at")
 
@@ -150,7 +152,8 @@ def import_awesome(*, text: str, checked_on: date) -> AwesomeReport:
 
 
 def read_source(path: Path | None = None) -> str:
-    return (path or SOURCE).read_text(encoding="utf-8")
+    """The selection's text, from a path or an http(s) URL (the bundled file by default)."""
+    return sources.read_source(path, default=SOURCE, max_bytes=MAX_BYTES)
 
 
 def unmark_awesome(queryset) -> int:

@@ -18,9 +18,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import quote
 
-from celery import shared_task
 from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
@@ -29,17 +27,15 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Owner, Repository
+from catalog.models import Owner, Repository, software_heritage_url
 from core import throttle
+from core.urls import reverser
 
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 2000
 # Rows per chunk of a streamed response: fewer, larger writes than one per row.
 ROWS_PER_CHUNK = 500
-SOFTWARE_HERITAGE_BROWSE = "https://archive.softwareheritage.org/browse/origin/?origin_url="
-# What Django's reverse() leaves unquoted in a path (RFC 3986 sub-delimiters and /~:@).
-_PATH_SAFE = "/~:@!$&'()*+,;="
 
 
 class Column(NamedTuple):
@@ -156,18 +152,6 @@ def dumps_directory() -> Path:
     return Path(getattr(settings, "DUMPS_ROOT", settings.BASE_DIR / "var" / "dumps"))
 
 
-def repository_path(host: str, full_path: str) -> str:
-    return f"/depots/{quote(host, safe=_PATH_SAFE)}/{quote(full_path, safe=_PATH_SAFE)}/"
-
-
-def owner_path(host: str, path: str) -> str:
-    return f"/organisations/{quote(host, safe=_PATH_SAFE)}/{quote(path, safe=_PATH_SAFE)}/"
-
-
-def software_heritage_url(web_url: str) -> str:
-    return SOFTWARE_HERITAGE_BROWSE + quote(web_url, safe="")
-
-
 # --- Rows ------------------------------------------------------------------------------
 
 REPOSITORY_FIELDS = (
@@ -206,7 +190,13 @@ def _iso(value):
 
 def repository_rows(queryset, *, base_url: str) -> Iterator[dict]:
     """One dict per repository of `queryset`, keyed by REPOSITORY_COLUMNS; one query."""
-    base_url = base_url.rstrip("/")
+    # Repository.get_absolute_url() from the row's values, without a model instance; made
+    # now, under the request's language, not when the response streams.
+    page = reverser("catalog:detail", arity=2)
+    return _repository_rows(queryset, base_url.rstrip("/"), page)
+
+
+def _repository_rows(queryset, base_url: str, page) -> Iterator[dict]:
     for row in queryset.values(*REPOSITORY_FIELDS).iterator(chunk_size=CHUNK_SIZE):
         root_files = row["root_files"] or []
         yield {
@@ -238,7 +228,7 @@ def repository_rows(queryset, *, base_url: str) -> Iterator[dict]:
             "score": row["score"],
             "software_heritage_url": software_heritage_url(row["web_url"]),
             "first_seen_at": _iso(row["first_seen_at"]),
-            "page": base_url + repository_path(row["forge__host"], row["full_path"]),
+            "page": base_url + page(row["forge__host"], row["full_path"]),
         }
 
 
@@ -246,7 +236,13 @@ def owner_rows(queryset, *, base_url: str) -> Iterator[dict]:
     """One dict per owner of `queryset`, keyed by OWNER_COLUMNS; one query.
 
     The counts are the denormalised ones, kept current by catalog.services.counts."""
-    base_url = base_url.rstrip("/")
+    # Owner.get_absolute_url() from the row's values, without a model instance (see
+    # repository_rows).
+    page = reverser("owners:detail", arity=2)
+    return _owner_rows(queryset, base_url.rstrip("/"), page)
+
+
+def _owner_rows(queryset, base_url: str, page) -> Iterator[dict]:
     rows = queryset.values(
         "forge__host",
         "path",
@@ -275,7 +271,7 @@ def owner_rows(queryset, *, base_url: str) -> Iterator[dict]:
             "ospo_url": row["ospo_url"],
             "repositories": row["repository_count"],
             "stars": row["star_count"],
-            "page": base_url + owner_path(row["forge__host"], row["path"]),
+            "page": base_url + page(row["forge__host"], row["path"]),
         }
 
 
@@ -509,9 +505,3 @@ def read_metadata(directory=None) -> dict | None:
         logger.exception("unreadable %s", path)
         return None
     return metadata if isinstance(metadata, dict) else None
-
-
-@shared_task(name="catalog.export_dumps", soft_time_limit=1800, time_limit=1900)
-def export_dumps_task():
-    metadata = export_dumps(directory=dumps_directory())
-    return metadata["counts"]

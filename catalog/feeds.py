@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from catalog.exports import owner_path, repository_path
-from catalog.filters import active_filters, filter_repositories
+from catalog.filters import filter_repositories
 from catalog.models import Owner, Repository
 from core.feeds import CleanAtom1Feed
+from core.listing import active_filters
 
 FEED_SIZE = 50
 # Listing parameters that change the order or the format, not which repositories match.
@@ -47,7 +47,7 @@ class RepositoryItemsFeed(Feed):
         return item.description or None
 
     def item_link(self, item):
-        return repository_path(item.forge.host, item.full_path)
+        return item.get_absolute_url()
 
     def item_guid(self, item):
         # The forge's own id survives renames and transfers.
@@ -124,7 +124,7 @@ class OwnerFeed(RepositoryItemsFeed):
         }
 
     def link(self, obj):
-        return owner_path(obj.forge.host, obj.path)
+        return obj.get_absolute_url()
 
     def items(self, obj):
         return Repository.objects.visible().filter(owner=obj).for_list().newest_first()[:FEED_SIZE]

@@ -5,39 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import django_filters
-from django import forms
-from django.db.models import Count, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
 
 from catalog.enums import ForgeKind
 from catalog.licenses import FREE_LICENSES, NOASSERTION
 from catalog.models import Owner, PublicBody, Repository
+from core.filters import FilterForm, id_filter, top_values, yes_no
 from core.listing import bind_filters
 from core.search import clean_query, json_list_contains, json_list_counts
 
 ACTIVE_DAYS = 365
-
-
-class FilterForm(DsfrBaseForm):
-    """Every filter is optional: no "(Optionnel)" after each label."""
-
-    def get_context(self):
-        context = super().get_context()
-        context["DSFR_MARK_OPTIONAL_FIELDS"] = False
-        return context
-
-
-def yes_no(label, **options):
-    """A filter that is either off ("Indifférent"), yes or no."""
-    return django_filters.BooleanFilter(
-        label=label,
-        **options,
-        widget=forms.Select(
-            choices=[("", _("Indifférent")), ("true", _("Oui")), ("false", _("Non"))]
-        ),
-    )
 
 
 SORTS = {
@@ -58,18 +37,25 @@ SORT_LABELS = {
     "name": _("Nom"),
     "created": _("Date de création"),
 }
+OWNER_SORTS = {
+    "repositories": ("-repository_count", "path"),
+    "stars": ("-star_count", "path"),
+    "activity": (F("last_activity_at").desc(nulls_last=True), "path"),
+    "name": ("path",),
+}
+OWNER_SORT_LABELS = {
+    "repositories": _("Nombre de dépôts"),
+    "stars": _("Étoiles"),
+    "activity": _("Activité récente"),
+    "name": _("Nom"),
+}
+
+
 LICENSE_GROUPS = {"free": _("Licence libre"), "none": _("Sans licence reconnue")}
 ARCHIVED_CHOICES = (
     ("include", _("Inclure les dépôts archivés")),
     ("only", _("Seulement archivés")),
 )
-
-
-def id_filter(field_name: str, label, **options) -> django_filters.NumberFilter:
-    """A filter on a row id: out-of-range numbers are a form error, not a database one."""
-    return django_filters.NumberFilter(
-        field_name=field_name, label=label, min_value=1, max_value=2**63 - 1, **options
-    )
 
 
 def public_body_label(pk) -> str:
@@ -107,6 +93,8 @@ class RepositoryFilter(django_filters.FilterSet):
         max_value=2**31 - 1,
         label=_("Étoiles au moins"),
     )
+
+    sorts, sort_labels, default_sort = SORTS, SORT_LABELS, "score"
 
     class Meta:
         model = Repository
@@ -171,6 +159,8 @@ class OwnerFilter(django_filters.FilterSet):
         field_name="forge__kind", choices=ForgeKind.choices, label=_("Type de forge")
     )
 
+    sorts, sort_labels, default_sort = OWNER_SORTS, OWNER_SORT_LABELS, "repositories"
+
     class Meta:
         model = Owner
         fields = []
@@ -205,19 +195,3 @@ def facet_counts(queryset, *, limit: int = 8) -> dict[str, list[tuple[str, int, 
         (value, n, value) for value, n in json_list_counts(queryset, "topics", limit)
     ]
     return counts
-
-
-def top_values(queryset, field: str, *, limit: int, distinct: bool = False, labels=None):
-    """[(value, count, label)] of the `limit` most frequent non-empty values of `field`.
-
-    `distinct` counts each row once when the queryset's joins repeat it; `labels` maps a
-    value to what is shown (the value itself by default)."""
-    rows = (
-        queryset.order_by()
-        .exclude(**{field: ""})
-        .values(field)
-        .annotate(n=Count("pk", distinct=distinct))
-        .order_by("-n", field)[:limit]
-    )
-    labels = labels or {}
-    return [(row[field], row["n"], labels.get(row[field], row[field])) for row in rows]

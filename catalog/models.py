@@ -1,11 +1,15 @@
+from urllib.parse import quote
+
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Greatest, Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.enums import HARVESTED_KINDS, ForgeKind, OwnerKind, RunStatus
+from catalog.scoring import checks_from_json
 from catalog.search import search
 from core.search import json_list_contains
 
@@ -21,6 +25,14 @@ AWESOME_CRITERIA = (
 # A repository's last activity in SQL (Repository.last_activity_at in Python). Both operands
 # are NULL together, so GREATEST never sees a lone NULL.
 LAST_ACTIVITY = Greatest(Coalesce("pushed_at", "updated_at"), Coalesce("updated_at", "pushed_at"))
+
+SOFTWARE_HERITAGE_BROWSE = "https://archive.softwareheritage.org/browse/origin/?origin_url="
+
+
+def software_heritage_url(web_url: str) -> str:
+    """The page of a repository's origin in the Software Heritage archive."""
+    return SOFTWARE_HERITAGE_BROWSE + quote(web_url, safe="")
+
 
 # --- QuerySets -------------------------------------------------------------------------
 
@@ -45,12 +57,15 @@ class OwnerQuerySet(models.QuerySet):
             .select_related("forge")
         )
 
-    def for_listing(self):
-        """Owners with visible repositories, for /organisations/ (see OwnerFilter)."""
-        return (
-            self.filter(repository_count__gt=0)
-            .select_related("forge", "public_body")
-            .defer("raw", "conditional_state", "forge__conditional_state")
+    def listed(self):
+        """Owners with visible repositories: those /organisations/ lists (see OwnerFilter)."""
+        return self.filter(repository_count__gt=0)
+
+    def for_list(self):
+        """What a listing or an export shows, with forge and public body, without the raw
+        payloads."""
+        return self.select_related("forge", "public_body").defer(
+            "raw", "conditional_state", "forge__conditional_state"
         )
 
     def matching(self, text: str):
@@ -271,6 +286,9 @@ class Owner(HarvestState):
     def __str__(self):
         return f"{self.forge.host}/{self.path}"
 
+    def get_absolute_url(self):
+        return reverse("owners:detail", args=[self.forge.host, self.path])
+
 
 class Repository(models.Model):
     forge = models.ForeignKey(Forge, on_delete=models.CASCADE, related_name="repositories")
@@ -380,6 +398,9 @@ class Repository(models.Model):
     def __str__(self):
         return f"{self.forge.host}/{self.full_path}"
 
+    def get_absolute_url(self):
+        return reverse("catalog:detail", args=[self.forge.host, self.full_path])
+
     @property
     def last_activity_at(self):
         return max(filter(None, [self.pushed_at, self.updated_at]), default=None)
@@ -398,8 +419,6 @@ class Repository(models.Model):
     def explained_checks(self):
         """The stored score checks; none when the stored value is malformed, which must
         not take the repository page down."""
-        from catalog.scoring import checks_from_json
-
         try:
             return checks_from_json(self.score_checks or [])
         except ValueError:
@@ -415,8 +434,6 @@ class Repository(models.Model):
 
     @property
     def software_heritage_url(self):
-        from catalog.exports import software_heritage_url
-
         return software_heritage_url(self.web_url)
 
 

@@ -1,7 +1,8 @@
 """Full-text search over repositories: a stored `search_vector` (name A > topics B >
 description C > owner D) built with the `codegouv_fr` configuration (French stemming, accents
-ignored), ranked with ts_rank, and a trigram fallback on names when the text search finds
-nothing (typos). Query cleaning and the substring search of small tables are in core.search.
+ignored), ranked with ts_rank; when no repository has every word, those with some of them;
+then a trigram fallback on names (typos). Query cleaning and the substring search of small
+tables are in core.search.
 """
 
 from __future__ import annotations
@@ -59,6 +60,16 @@ def search(queryset, text: str):
     )
     if found.exists():
         return found
+    words = text.split()
+    if len(words) > 1:
+        # No repository has every word: those with some of them, the most matched first
+        # ("données foncières" finds the DVF data and the land tax code).
+        any_word = SearchQuery(" or ".join(words), config="codegouv_fr", search_type="websearch")
+        found = queryset.filter(search_vector=any_word).annotate(
+            rank=SearchRank(F("search_vector"), any_word)
+        )
+        if found.exists():
+            return found
     # Nothing matched word for word: try names that look alike (typos).
     return (
         queryset.filter(name__trigram_word_similar=text)

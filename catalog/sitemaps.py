@@ -1,7 +1,9 @@
+from functools import cached_property
+
 from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
 
 from catalog.models import Owner, Repository
+from core.urls import reverser
 
 
 class RepositorySitemap(Sitemap):
@@ -17,8 +19,14 @@ class RepositorySitemap(Sitemap):
             .values_list("forge__host", "full_path", "updated_at", named=True)
         )
 
+    @cached_property
+    def page(self):
+        # Repository.get_absolute_url() from a row's values (10,000 rows a sitemap page);
+        # the sitemap views make one instance per request.
+        return reverser("catalog:detail", arity=2)
+
     def location(self, item):
-        return reverse("catalog:detail", args=[item.forge__host, item.full_path])
+        return self.page(item.forge__host, item.full_path)
 
     def lastmod(self, item):
         return item.updated_at
@@ -35,5 +43,10 @@ class OwnerSitemap(Sitemap):
             .values_list("forge__host", "path", named=True)
         )
 
+    @cached_property
+    def page(self):
+        # Owner.get_absolute_url() from a row's values (see RepositorySitemap.page).
+        return reverser("owners:detail", arity=2)
+
     def location(self, item):
-        return reverse("owners:detail", args=[item.forge__host, item.path])
+        return self.page(item.forge__host, item.path)

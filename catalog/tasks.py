@@ -9,8 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-# Tasks defined next to their services, imported here so that workers register them.
-from catalog.exports import export_dumps_task  # noqa: F401
+from catalog import exports
 from catalog.services import harvest
 from catalog.services.accounts_import import AccountsDownloadError, read_source
 from catalog.services.accounts_import import import_accounts as import_accounts_service
@@ -84,3 +83,9 @@ def harvest_all(full: bool = False):
 def import_accounts(source: str = ""):
     report = import_accounts_service(text=read_source(source or settings.ACCOUNTS_URL or None))
     return report.summary()
+
+
+@shared_task(name="catalog.export_dumps", soft_time_limit=1800, time_limit=1900)
+def export_dumps_task():
+    metadata = exports.export_dumps(directory=exports.dumps_directory())
+    return metadata["counts"]

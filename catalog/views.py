@@ -1,26 +1,11 @@
 """Repository and owner pages; the listings go through core.listing's skeleton."""
 
-from django.db.models import F
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 
 from catalog import exports, filters, listing_cache
 from catalog.models import Forge, Owner, Repository
 from core.listing import Listing
-
-OWNER_SORTS = {
-    "repositories": ("-repository_count", "path"),
-    "stars": ("-star_count", "path"),
-    "activity": (F("last_activity_at").desc(nulls_last=True), "path"),
-    "name": ("path",),
-}
-OWNER_SORT_LABELS = {
-    "repositories": _("Nombre de dépôts"),
-    "stars": _("Étoiles"),
-    "activity": _("Activité récente"),
-    "name": _("Nom"),
-}
 
 
 def export_repositories(queryset, fmt, request):
@@ -37,9 +22,6 @@ def repository_listing(request, *, base=None, scope="", template, extra=None):
         filterset_class=filters.RepositoryFilter,
         template=template,
         rows_name="repositories",
-        sorts=filters.SORTS,
-        sort_labels=filters.SORT_LABELS,
-        default_sort="score",
         export=export_repositories,
         count=lambda rows: listing_cache.cached(
             listing_cache.key_for("count", request.GET, scope), rows.count
@@ -110,9 +92,6 @@ OWNER_LISTING = Listing(
     filterset_class=filters.OwnerFilter,
     template="catalog/owner_list.html",
     rows_name="owners",
-    sorts=OWNER_SORTS,
-    sort_labels=OWNER_SORT_LABELS,
-    default_sort="repositories",
     export=export_owners,
 )
 

@@ -7,7 +7,6 @@ operator sees ``DATABASE_URL: …`` instead of a traceback.
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
@@ -19,8 +18,8 @@ SUPPORTED_DATABASE_SCHEMES = {
     "postgres": "django.db.backends.postgresql",
     "postgresql": "django.db.backends.postgresql",
     "pgsql": "django.db.backends.postgresql",
-    "sqlite": "django.db.backends.sqlite3",
 }
+DATABASE_URL_FORM = "postgres://USER:PASSWORD@HOST:PORT/NAME"
 
 
 class ConfigurationError(ImproperlyConfigured):
@@ -78,34 +77,38 @@ def get_origins(variable: str) -> list[str]:
     return origins
 
 
-def get_database(variable: str, *, sqlite_path: Path) -> dict:
-    """The database named by ``variable``; an SQLite file at ``sqlite_path`` when unset."""
+def get_database(variable: str) -> dict:
+    """The PostgreSQL database named by ``variable``, which is required: the Makefile's
+    `run`, `dev` and `test` set it to an embedded server when it is unset
+    (scripts/with_database.py). A socket folder goes in the query: postgres://USER@/NAME?host=/dir
+    """
     raw = env.str(variable, default="").strip()
     if not raw:
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(sqlite_path),
-        }
-    scheme = raw.split("://", 1)[0] if "://" in raw else ""
-    if scheme not in SUPPORTED_DATABASE_SCHEMES:
         raise ConfigurationError(
             variable,
-            "malformed value: expected postgres://USER:PASSWORD@HOST:PORT/NAME "
-            "or sqlite:////absolute/path.sqlite3",
+            f"not set; expected {DATABASE_URL_FORM} (make run, make dev and make test "
+            "start an embedded PostgreSQL when it is unset)",
         )
+    scheme = raw.split("://", 1)[0] if "://" in raw else ""
+    if scheme.startswith("sqlite"):
+        raise ConfigurationError(
+            variable, f"SQLite is not supported, PostgreSQL only: expected {DATABASE_URL_FORM}"
+        )
+    if scheme not in SUPPORTED_DATABASE_SCHEMES:
+        raise ConfigurationError(variable, f"malformed value: expected {DATABASE_URL_FORM}")
     try:
         config = environ.Env.db_url_config(raw)
     except (ValueError, KeyError, ImproperlyConfigured) as exc:
         raise ConfigurationError(variable, f"malformed value ({exc})") from None
-    if config["ENGINE"] == "django.db.backends.postgresql":
-        if not config.get("NAME"):
-            raise ConfigurationError(variable, "the database name is missing after the host")
-        try:
-            urlsplit(raw).port  # noqa: B018 - raises on a non-numeric port
-        except ValueError:
-            raise ConfigurationError(variable, "the port is not a number") from None
-    elif not config.get("NAME"):
-        raise ConfigurationError(variable, "the SQLite file path is missing")
+    if not config.get("NAME"):
+        raise ConfigurationError(variable, "the database name is missing after the host")
+    try:
+        urlsplit(raw).port  # noqa: B018 - raises on a non-numeric port
+    except ValueError:
+        raise ConfigurationError(variable, "the port is not a number") from None
+    if not config.get("HOST") and "host" in config.get("OPTIONS", {}):
+        # A socket folder given as ?host=/dir is Django's HOST, as a host name would be.
+        config["HOST"] = config["OPTIONS"].pop("host")
     return config
 
 

@@ -3,6 +3,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.policy import is_public_agent
+from editorial.guides import linked_pages
+
 # (label, url name) of the main navigation, in display order.
 MAIN_NAVIGATION = (
     (_("Codes sources"), "catalog:index"),
@@ -17,9 +20,6 @@ AGENT_NAVIGATION = ((_("Codes à publier"), "unpublished:index"),)
 def site(request):
     """Service name, tagline and the main navigation with the current section marked;
     the guide pages the editors placed in the navigation or the footer."""
-    from accounts.policy import is_public_agent
-    from codegouv.guides import linked_pages
-
     links = [(label, reverse(url_name)) for label, url_name in MAIN_NAVIGATION]
     user = getattr(request, "user", None)
     if user is not None and is_public_agent(user):

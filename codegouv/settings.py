@@ -1,8 +1,9 @@
 """Settings for codegouv, read from the environment (documented in .env.example and README).
 
 Safe by default: DEBUG is off unless asked, a SECRET_KEY is then required, and HTTPS
-hardening is on. Without DATABASE_URL the portal runs on an SQLite file in the project
-folder; without REDIS_URL, Celery tasks run in-process and the cache is local memory.
+hardening is on. DATABASE_URL (PostgreSQL) is required; `make run`, `make dev` and `make test`
+set it to an embedded server when it is unset. Without REDIS_URL, Celery tasks run in-process
+and the cache is local memory.
 """
 
 import re
@@ -77,8 +78,10 @@ INSTALLED_APPS = [
     "codegouv",
     "accounts",
     "catalog",
+    "moderation",
     "sill",
     "contributions",
+    "editorial",
 ]
 
 MIDDLEWARE = [
@@ -126,12 +129,11 @@ TEMPLATES = [
 # django-dsfr renders form fields with its own templates.
 FORM_RENDERER = "dsfr.forms.DsfrDjangoTemplates"
 
-DATABASES = {"default": config.get_database("DATABASE_URL", sqlite_path=BASE_DIR / "db.sqlite3")}
+DATABASES = {"default": config.get_database("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = config.get_int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A dead database must fail a request (and /healthz) quickly, not hang it.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+# A dead database must fail a request (and /healthz) quickly, not hang it.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -2,8 +2,8 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from catalog.sitemaps import OwnerSitemap, RepositorySitemap
-from codegouv.models import GuidePage
 from contributions.sitemaps import ContributionSitemap
+from editorial.models import GuidePage
 from sill.sitemaps import SoftwareSitemap
 
 

@@ -6,10 +6,10 @@ from django.urls import include, path
 
 from accounts import login as login_views
 from catalog.feeds import OwnerFeed, RepositoryFeed
-from catalog.statistics import statistics_page
 from codegouv import views
-from codegouv.admin_moderation import moderation_queue
 from codegouv.sitemaps import SITEMAPS
+from codegouv.statistics import statistics_page
+from moderation.admin import moderation_queue
 
 # French at the root, English under /en/: every page has a stable, shareable URL per language.
 urlpatterns = i18n_patterns(
@@ -24,7 +24,7 @@ urlpatterns = i18n_patterns(
     path("contributions/", include("contributions.urls")),
     path("statistiques/", statistics_page, name="stats"),
     path("compte/", include("accounts.urls")),
-    path("guides/", include("codegouv.guides")),
+    path("guides/", include("editorial.urls")),
     path("", include("codegouv.pages")),
     prefix_default_language=False,
 )

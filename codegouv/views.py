@@ -7,8 +7,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from codegouv import health
+from codegouv import health, home
 from codegouv.context_processors import bare_site
+from editorial.highlights import active_highlights
 
 logger = logging.getLogger(__name__)
 
@@ -17,9 +18,6 @@ class HomeView(TemplateView):
     template_name = "pages/home.html"
 
     def get_context_data(self, **kwargs):
-        from catalog import home
-        from codegouv.highlights import active_highlights
-
         return super().get_context_data(
             counters=home.counters(),
             latest=home.latest_repositories(),

@@ -4,7 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from catalog.exports import Column
-from codegouv.moderation import ModerationStatus
+from core.urls import reverser
+from moderation.models import ModerationStatus
 
 CONTRIBUTION_COLUMNS = [
     Column("id", "integer", _("Identifiant de la contribution sur le portail")),
@@ -32,6 +33,8 @@ CONTRIBUTION_COLUMNS = [
 
 def contribution_rows(queryset, *, base_url):
     """One dict per contribution, in one query whatever the number of rows."""
+    # Software.get_absolute_url() from the row's values, without a model instance.
+    software_page = reverser("sill:detail", arity=1)
     rows = queryset.values(
         "pk",
         "project_name",
@@ -68,10 +71,11 @@ def contribution_rows(queryset, *, base_url):
             # Only what the contribution's own page links to: present and published.
             "repository": None if row["repository__gone_since"] else row["repository__web_url"],
             "software": (
-                base_url + reverse("sill:detail", args=[row["software__slug"]])
+                base_url + software_page(row["software__slug"])
                 if row["software__slug"]
                 and row["software__moderation_status"] == ModerationStatus.PUBLISHED
                 else None
             ),
+            # Contribution.get_absolute_url() from the row's values.
             "page": base_url + reverse("contributions:detail", args=[row["pk"]]),
         }

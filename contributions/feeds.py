@@ -36,7 +36,7 @@ class ContributionFeed(Feed):
         return item.rendered_description
 
     def item_link(self, item):
-        return reverse("contributions:detail", args=[item.pk])
+        return item.get_absolute_url()
 
     def item_author_name(self, item):
         return item.shown_author or (item.public_body.name if item.public_body else None)

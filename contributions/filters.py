@@ -3,13 +3,10 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from catalog.filters import (
-    FilterForm,
-    id_filter,
-    public_body_label,
-)
+from catalog.filters import public_body_label
 from contributions.enums import ContributionKind
 from contributions.models import Contribution, UnpublishedCode
+from core.filters import FilterForm, id_filter
 from core.search import json_list_contains, json_list_counts
 
 SORTS = {
@@ -38,6 +35,8 @@ class ContributionFilter(django_filters.FilterSet):
     )
 
     value_labels = {"public_body": public_body_label}
+
+    sorts, sort_labels, default_sort = SORTS, SORT_LABELS, "recent"
 
     class Meta:
         model = Contribution
@@ -78,6 +77,8 @@ class UnpublishedCodeFilter(django_filters.FilterSet):
     technology = django_filters.CharFilter(method="filter_technology", label=_("Technologie"))
 
     value_labels = {"public_body": public_body_label}
+
+    sorts, default_sort = {"planned": ("planned_on", "name", "pk")}, "planned"
 
     class Meta:
         model = UnpublishedCode

@@ -6,13 +6,14 @@ from django.db import models
 from django.db.models import Case, Count, F, Func, Q, Value, When
 from django.db.models.functions import ExtractYear, Left, Length, Lower, StrIndex, Substr
 from django.db.models.lookups import EndsWith
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from codegouv.moderation import Moderated, ModeratedQuerySet
 from contributions.enums import ContributionKind
 from core.markdown import render_markdown
 from core.search import substring_search
 from core.validators import WEB_URL
+from moderation.models import Moderated, ModeratedQuerySet
 
 
 def _rtrim_slashes(expression):
@@ -56,6 +57,11 @@ class PublicBodyCountsMixin:
 
 
 class ContributionQuerySet(PublicBodyCountsMixin, ModeratedQuerySet):
+    def declared_by(self, user):
+        return (
+            super().declared_by(user).select_related("public_body").order_by("-started_on", "-pk")
+        )
+
     def for_list(self):
         """With the author and the public body, for cards, feeds and pages."""
         return self.select_related("author", "public_body", "repository__forge", "software")
@@ -99,6 +105,8 @@ class ContributionQuerySet(PublicBodyCountsMixin, ModeratedQuerySet):
 
 class Contribution(Moderated):
     """Work done by an agent or a public body on a free-software project it does not own."""
+
+    ACTIVITY_KEY = "contributions"
 
     # On account deletion the contribution stays, credited to its public body only.
     author = models.ForeignKey(
@@ -174,6 +182,9 @@ class Contribution(Moderated):
     def __str__(self):
         return f"{self.project_name} — {self.get_kind_display()}"
 
+    def get_absolute_url(self):
+        return reverse("contributions:detail", args=[self.pk])
+
     @property
     def rendered_description(self):
         return render_markdown(self.description, from_user=True)
@@ -188,6 +199,16 @@ class Contribution(Moderated):
 
 
 class UnpublishedCodeQuerySet(PublicBodyCountsMixin, ModeratedQuerySet):
+    def declared_by(self, user):
+        return (
+            super().declared_by(user).select_related("public_body").order_by("-created_at", "-pk")
+        )
+
+    def hand_over(self, user) -> None:
+        """Also: a contact address that is the agent's own goes with their account."""
+        super().hand_over(user)
+        self.declared_by(user).filter(contact__iexact=user.email).update(contact="")
+
     def for_list(self):
         return self.select_related("author", "public_body", "published_repository__forge")
 
@@ -200,6 +221,8 @@ class UnpublishedCodeQuerySet(PublicBodyCountsMixin, ModeratedQuerySet):
 
 class UnpublishedCode(Moderated):
     """Code a public body has not published yet but that others could reuse."""
+
+    ACTIVITY_KEY = "unpublished_code"
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,5 +1,4 @@
 from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
 
 from contributions.models import Contribution
 
@@ -12,9 +11,6 @@ class ContributionSitemap(Sitemap):
 
     def items(self):
         return Contribution.objects.published().order_by("pk").only("pk", "updated_at")
-
-    def location(self, contribution):
-        return reverse("contributions:detail", args=[contribution.pk])
 
     def lastmod(self, contribution):
         return contribution.updated_at

@@ -29,9 +29,6 @@ CONTRIBUTION_LISTING = Listing(
     filterset_class=filters.ContributionFilter,
     template="contributions/index.html",
     rows_name="contributions",
-    sorts=filters.SORTS,
-    sort_labels=filters.SORT_LABELS,
-    default_sort="recent",
     export=export_contributions,
     facets=filters.contribution_facets,
 )
@@ -39,8 +36,6 @@ UNPUBLISHED_LISTING = Listing(
     filterset_class=filters.UnpublishedCodeFilter,
     template="contributions/unpublished_list.html",
     rows_name="entries",
-    sorts={"planned": ("planned_on", "name", "pk")},
-    default_sort="planned",
     facets=filters.unpublished_facets,
 )
 
@@ -121,7 +116,14 @@ def public_body_detail(request, pk):
 # --- Declarations ---------------------------------------------------------------------------
 
 
-class ContributionView(PublicAgentRequiredMixin, DeclarationFormView):
+class AgentFormMixin(PublicAgentRequiredMixin):
+    """The declaration forms of this app know their author (their public body)."""
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user, "instance": self.object}
+
+
+class ContributionView(AgentFormMixin, DeclarationFormView):
     """/contributions/declarer/ and /contributions/<pk>/modifier/."""
 
     model = Contribution
@@ -136,9 +138,6 @@ class ContributionView(PublicAgentRequiredMixin, DeclarationFormView):
         ),
         "updated": gettext_lazy("La contribution est modifiée."),
     }
-
-    def get_form_kwargs(self):
-        return {"user": self.request.user, "instance": self.object}
 
     def create(self, form):
         return services.declare_contribution(
@@ -190,7 +189,7 @@ class UnpublishedCodeListView(PublicAgentRequiredMixin, View):
         )
 
 
-class UnpublishedCodeView(PublicAgentRequiredMixin, DeclarationFormView):
+class UnpublishedCodeView(AgentFormMixin, DeclarationFormView):
     """/code-a-publier/declarer/ and /code-a-publier/<pk>/modifier/."""
 
     model = UnpublishedCode
@@ -205,9 +204,6 @@ class UnpublishedCodeView(PublicAgentRequiredMixin, DeclarationFormView):
         ),
         "updated": gettext_lazy("L’entrée « %(name)s » est modifiée."),
     }
-
-    def get_form_kwargs(self):
-        return {"user": self.request.user, "instance": self.object}
 
     def message_values(self, code):
         return {"name": code.name}

@@ -7,7 +7,7 @@ a model of the project.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
@@ -122,17 +122,16 @@ def active_filters(filterset):
 class Listing:
     """What one list page hands to the skeleton.
 
-    ``export(queryset, fmt, request)`` answers ``?format=csv|json`` with the filtered rows in
-    the page's order; ``facets(queryset)`` and ``count(queryset)`` may read a cache. Rows are
-    shown with the QuerySet's ``for_list()``.
+    The FilterSet names its sorts: ``sorts`` ({key: order}), ``sort_labels`` ({key: label},
+    what the visitor may choose) and ``default_sort``. ``export(queryset, fmt, request)``
+    answers ``?format=csv|json`` with the filtered rows in the page's order;
+    ``facets(queryset)`` and ``count(queryset)`` may read a cache. Rows are shown with the
+    QuerySet's ``for_list()``.
     """
 
     filterset_class: type
     template: str
     rows_name: str
-    sorts: dict
-    default_sort: str
-    sort_labels: dict = field(default_factory=dict)
     export: Callable | None = None
     facets: Callable | None = None
     count: Callable | None = None
@@ -140,8 +139,12 @@ class Listing:
     def response(self, request, queryset, *, context=None):
         filterset, rows = bind_filters(self.filterset_class, request.GET, queryset)
         query = searched_text(filterset)
+        sorts = self.filterset_class.sorts
         sort, order = sort_order(
-            request.GET, sorts=self.sorts, default=self.default_sort, searching=bool(query)
+            request.GET,
+            sorts=sorts,
+            default=self.filterset_class.default_sort,
+            searching=bool(query),
         )
         fmt = request.GET.get("format")
         if self.export is not None and fmt in EXPORT_FORMATS:
@@ -161,7 +164,7 @@ class Listing:
                 "sort": sort,
                 "sorts": [
                     (key, label)
-                    for key, label in self.sort_labels.items()
+                    for key, label in getattr(self.filterset_class, "sort_labels", {}).items()
                     if key != "relevance" or query
                 ],
                 "per_page": per_page,

@@ -41,6 +41,18 @@ class ModeratedQuerySet(models.QuerySet):
             )
         return self.published()
 
+    def declared_by(self, user):
+        """What ``user`` declared, whatever its status: their profile lists it."""
+        return self.filter(**{self.model.AUTHOR_FIELD: user})
+
+    def hand_over(self, user) -> None:
+        """Before ``user``'s account goes: what they declared without naming a public body is
+        credited to theirs (their name goes with the account: the key is SET_NULL)."""
+        if user.public_body_id and any(f.name == "public_body" for f in self.model._meta.fields):
+            self.declared_by(user).filter(public_body__isnull=True).update(
+                public_body_id=user.public_body_id
+            )
+
     def editable_by(self, user):
         """The rows ``user`` may edit or delete: their own, or all of them for a moderator.
 
@@ -60,6 +72,8 @@ class Moderated(models.Model):
     """
 
     AUTHOR_FIELD = "author"
+    # The section of the author's profile that lists these rows (accounts.activity).
+    ACTIVITY_KEY = ""
 
     moderation_status = models.CharField(
         _("modération"),

@@ -114,6 +114,12 @@ class DeclarationFormView(DeclaredRowMixin, View):
             level = messages.INFO if key == "already" else messages.SUCCESS
             messages.add_message(self.request, level, text % self.message_values(row))
 
+    @staticmethod
+    def submitted(form) -> tuple:
+        """(submission token, the other cleaned values) of a creation form."""
+        values = dict(form.cleaned_data)
+        return values.pop("submission_token", None), values
+
     def create(self, form):
         raise NotImplementedError
 

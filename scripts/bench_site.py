@@ -35,7 +35,6 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -203,8 +202,8 @@ def prepare(repos: int) -> dict:
             f"({Repository.objects.filter(remote_id__startswith='bench:').count():,} bench), "
             f"{Owner.objects.count():,} owners"
         ),
-        "repository_path": quote(f"/depots/{repository.forge.host}/{repository.full_path}/"),
-        "owner_path": quote(f"/organisations/{owner.forge.host}/{owner.path}/"),
+        "repository_path": repository.get_absolute_url(),
+        "owner_path": owner.get_absolute_url(),
         "owner_repositories": owner.n,
     }
     connections.close_all()

@@ -6,7 +6,8 @@ from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from catalog.exports import Column
-from codegouv.moderation import ModerationStatus
+from core.urls import reverser
+from moderation.models import ModerationStatus
 from sill.enums import DeclarationKind, SoftwareStatus
 from sill.models import Declaration, Software
 
@@ -31,6 +32,8 @@ SOFTWARE_COLUMNS = [
 
 def software_rows(queryset, *, base_url):
     """One dict per software, in two queries whatever the number of rows."""
+    # Software.get_absolute_url() from the row's values, without a model instance.
+    page = reverser("sill:detail", arity=1)
     rows = queryset.for_list().values(
         "sill_id",
         "slug",
@@ -50,7 +53,7 @@ def software_rows(queryset, *, base_url):
     )
     for row in rows.iterator(chunk_size=1000):
         row["id"] = row.pop("sill_id")
-        row["page"] = f"{base_url}/sill/{row.pop('slug')}/"
+        row["page"] = base_url + page(row.pop("slug"))
         yield row
 
 

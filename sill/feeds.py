@@ -28,7 +28,7 @@ class SoftwareFeed(Feed):
         return item.function or item.description_fr
 
     def item_link(self, item):
-        return reverse("sill:detail", args=[item.slug])
+        return item.get_absolute_url()
 
     def item_pubdate(self, item):
         return item.added_at

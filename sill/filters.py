@@ -4,13 +4,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from catalog.filters import (
-    FilterForm,
-    id_filter,
-    public_body_label,
-    top_values,
-    yes_no,
-)
+from catalog.filters import public_body_label
+from core.filters import FilterForm, id_filter, top_values, yes_no
 from core.search import json_list_contains
 from sill.enums import DeclarationKind, SoftwareStatus
 from sill.models import Software
@@ -48,6 +43,8 @@ class SoftwareFilter(django_filters.FilterSet):
     public_body = id_filter("declarations__public_body", _("Utilisé par"), distinct=True)
 
     value_labels = {"public_body": public_body_label}
+
+    sorts, sort_labels, default_sort = SORTS, SORT_LABELS, "name"
 
     class Meta:
         model = Software

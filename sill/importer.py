@@ -15,14 +15,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import requests
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils.text import slugify
 
 from catalog.licenses import NOASSERTION, normalize_license, spdx_licensing
 from catalog.models import Repository
-from catalog.statistics import schedule_refresh
+from core import sources
+from core.signals import catalogue_changed
 from core.text import clean_text, safe_url
 from sill.enums import SoftwareStatus
 from sill.models import RESERVED_SLUGS, Software
@@ -55,24 +54,10 @@ class _Invalid(Exception):
 
 
 def read_source(source: str | Path | None) -> str:
-    source = str(source or DEFAULT_SOURCE)
-    if source.startswith(("http://", "https://")):
-        try:
-            response = requests.get(
-                source,
-                timeout=(settings.HARVEST_CONNECT_TIMEOUT, settings.HARVEST_READ_TIMEOUT),
-            )
-            response.raise_for_status()
-        except requests.RequestException as exc:
-            raise SillFileError(f"cannot download {source}: {exc}") from None
-        return response.content.decode("utf-8", errors="replace")
-    try:
-        path = Path(source)
-        if path.stat().st_size > MAX_BYTES:
-            raise SillFileError(f"{source} is larger than {MAX_BYTES} bytes")
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SillFileError(f"cannot read {source}: {exc.strerror or exc}") from None
+    """The file's text, from a path or an http(s) URL (with a timeout)."""
+    return sources.read_source(
+        source, default=DEFAULT_SOURCE, max_bytes=MAX_BYTES, error=SillFileError
+    )
 
 
 def _text(entry, key) -> str:
@@ -220,7 +205,7 @@ def import_sill(*, text: str) -> SillReport:
             if similar:
                 software.similar.add(*similar)
         update_search_vectors()
-        schedule_refresh()
+        catalogue_changed.send(sender=Software)
     return report
 
 

@@ -26,6 +26,10 @@ class SoftwareQuerySet(ModeratedQuerySet):
             )
         return self.published()
 
+    def declared_by(self, user):
+        """The agent's proposals, newest first."""
+        return super().declared_by(user).defer("search_vector").order_by("-added_at", "-pk")
+
     def for_list(self):
         """With the number of published users and referents, for listings and sorts."""
         return self.annotate(
@@ -51,10 +55,24 @@ class SoftwareQuerySet(ModeratedQuerySet):
         )
 
 
+class SoftwareChildQuerySet(ModeratedQuerySet):
+    """Declarations and instances: listed by software on the agent's profile."""
+
+    def declared_by(self, user):
+        return (
+            super()
+            .declared_by(user)
+            .select_related("software", "public_body")
+            .defer("software__search_vector")
+            .order_by("software__name", *self.model.PROFILE_ORDER)
+        )
+
+
 class Software(Moderated):
     """A free software in the SILL (an agent's proposal is pending until an editor publishes it)."""
 
     AUTHOR_FIELD = "submitted_by"
+    ACTIVITY_KEY = "proposals"
 
     sill_id = models.PositiveIntegerField(_("identifiant SILL"), unique=True, null=True, blank=True)
     name = models.CharField(_("nom"), max_length=200)
@@ -140,6 +158,8 @@ class Declaration(Moderated):
     """A public agent says they use a software, or are a referent (expert contact) for it."""
 
     AUTHOR_FIELD = "user"
+    ACTIVITY_KEY = "declarations"
+    PROFILE_ORDER = ("kind",)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -164,7 +184,7 @@ class Declaration(Moderated):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ModeratedQuerySet.as_manager()
+    objects = SoftwareChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("déclaration")
@@ -183,6 +203,8 @@ class Instance(Moderated):
     """A deployed public service running a software."""
 
     AUTHOR_FIELD = "user"
+    ACTIVITY_KEY = "instances"
+    PROFILE_ORDER = ("url",)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -205,7 +227,7 @@ class Instance(Moderated):
     is_public = models.BooleanField(_("accessible au public"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ModeratedQuerySet.as_manager()
+    objects = SoftwareChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("instance")

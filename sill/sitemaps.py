@@ -1,6 +1,6 @@
 from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
 
+from core.urls import reverser
 from sill.models import Software
 
 
@@ -17,7 +17,9 @@ class SoftwareSitemap(Sitemap):
         )
 
     def location(self, item):
-        return reverse("sill:detail", args=[item.slug])
+        # Software.get_absolute_url() from the row's values; not cached on the instance:
+        # an i18n sitemap changes the language between items.
+        return reverser("sill:detail", arity=1)(item.slug)
 
     def lastmod(self, item):
         return item.updated_at

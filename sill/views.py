@@ -43,9 +43,6 @@ SOFTWARE_LISTING = Listing(
     filterset_class=filters.SoftwareFilter,
     template="sill/software_list.html",
     rows_name="software_list",
-    sorts=filters.SORTS,
-    sort_labels=filters.SORT_LABELS,
-    default_sort="name",
     export=export_software,
     facets=filters.facet_counts,
 )
@@ -171,6 +168,10 @@ class SoftwareChildMixin(PublicAgentRequiredMixin):
         self.parent = self.software() if "slug" in kwargs else None
         return super().post(request, *args, **kwargs)
 
+    def update(self, form):
+        services.update_declared(row=self.object, values=form.cleaned_data, by=self.request.user)
+        return self.object
+
     def success_url(self, row):
         if Software.objects.visible_to(self.request.user).filter(pk=row.software_id).exists():
             return reverse("sill:detail", args=[row.software.slug]) + "#mes-declarations"
@@ -237,8 +238,7 @@ class DeclarationView(SoftwareChildMixin, DeclarationFormView):
         )
 
     def create(self, form):
-        values = dict(form.cleaned_data)
-        token = values.pop("submission_token")
+        token, values = self.submitted(form)
         try:
             return services.declare(
                 user=self.request.user, software=self.parent, kind=self.kind, token=token, **values
@@ -246,10 +246,6 @@ class DeclarationView(SoftwareChildMixin, DeclarationFormView):
         except services.AlreadyDeclared as error:
             self.already = error.declaration
             return self.render_form(None)
-
-    def update(self, form):
-        services.update_declared(row=self.object, values=form.cleaned_data, by=self.request.user)
-        return self.object
 
 
 class DeclarationDeleteView(SoftwareChildMixin, DeclarationDeleteViewBase):
@@ -285,15 +281,10 @@ class InstanceView(SoftwareChildMixin, DeclarationFormView):
         return InstanceCreateForm(data)
 
     def create(self, form):
-        values = dict(form.cleaned_data)
-        token = values.pop("submission_token")
+        token, values = self.submitted(form)
         return services.add_instance(
             user=self.request.user, software=self.parent, token=token, **values
         )
-
-    def update(self, form):
-        services.update_declared(row=self.object, values=form.cleaned_data, by=self.request.user)
-        return self.object
 
 
 class InstanceDeleteView(SoftwareChildMixin, DeclarationDeleteViewBase):
@@ -361,8 +352,7 @@ class ProposalView(ProposalMixin, DeclarationFormView):
         return super().post(request, *args, **kwargs)
 
     def create(self, form):
-        values = dict(form.cleaned_data)
-        token = values.pop("submission_token")
+        token, values = self.submitted(form)
         return services.propose_software(user=self.request.user, token=token, **values)
 
     def update(self, form):

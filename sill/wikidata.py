@@ -20,12 +20,11 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.forges.http import ForgeError, ForgeHTTP, RateLimited
+from core.http import ForgeError, ForgeHTTP, RateLimited
 from core.text import clean_line, safe_url
 from sill.models import ExternalValue, Software
 
@@ -516,8 +515,3 @@ def effective_value(
     if fetched not in (None, ""):
         return fetched, SOURCE
     return None, None
-
-
-@shared_task(name="sill.refresh_wikidata", soft_time_limit=600, time_limit=660)
-def refresh_wikidata(software_ids: list[int] | None = None) -> str:
-    return refresh_software(software_ids=software_ids).summary()

@@ -2,7 +2,6 @@ import os
 
 import pytest
 from django.core.cache import caches
-from django.db import connection
 
 from codegouv.celery import app as celery_app
 
@@ -13,10 +12,11 @@ def pytest_report_header(config):
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        where = "SQLite (in memory for tests)"
+    host = db.get("HOST") or "localhost"
+    if host.startswith("/"):
+        where = f"PostgreSQL on the Unix socket in {host}"
     else:
-        where = f"PostgreSQL {db.get('HOST') or 'socket'}:{db.get('PORT') or 5432}"
+        where = f"PostgreSQL {host}:{db.get('PORT') or 5432}"
     redis = f"Redis at {REDIS_URL}" if REDIS_URL else "no Redis (tasks eager, local cache)"
     from tests.e2e.conftest import pytest_report_header as e2e_header
 
@@ -24,12 +24,7 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    from django.conf import settings
-
-    on_sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
     for item in items:
-        if on_sqlite and item.get_closest_marker("postgresql"):
-            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL; this run uses SQLite"))
         if not REDIS_URL and item.get_closest_marker("redis"):
             item.add_marker(pytest.mark.skip(reason="needs Redis; REDIS_URL is not set"))
 
@@ -47,7 +42,7 @@ def isolated_cache(request, settings):
 def warm_navigation_cache(db):
     """Every page reads the guide pages' placements once, then from the cache: query-count
     tests load them first so that they measure the page, not the first cache fill."""
-    from codegouv.guides import linked_pages
+    from editorial.guides import linked_pages
 
     linked_pages()
 
@@ -62,11 +57,6 @@ def eager_celery(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
-
-
-@pytest.fixture
-def on_postgresql():
-    return connection.vendor == "postgresql"
 
 
 @pytest.fixture(autouse=True)

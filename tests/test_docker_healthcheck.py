@@ -20,7 +20,7 @@ from urllib.parse import quote
 import pytest
 
 # django_db: the tests' database is set up, and gunicorn is pointed at it.
-pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
+pytestmark = pytest.mark.django_db
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -57,10 +57,10 @@ def database_url() -> str:
 
     db = connection.settings_dict
     password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    return (
-        f"postgres://{quote(db['USER'], safe='')}{password}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}"
-    )
+    user = f"{quote(db['USER'], safe='')}{password}"
+    if db["HOST"].startswith("/"):  # a Unix socket folder (the embedded server of make test)
+        return f"postgres://{user}@/{db['NAME']}?host={quote(db['HOST'], safe='/')}"
+    return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def container_environment(**overrides: str) -> dict[str, str]:

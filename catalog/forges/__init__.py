@@ -7,7 +7,7 @@ from catalog.forges.base import ForgeClient
 from catalog.forges.gitea import GiteaClient
 from catalog.forges.github import GitHubClient
 from catalog.forges.gitlab import GitLabClient
-from catalog.forges.http import ForgeHTTP
+from core.http import ForgeHTTP
 
 CLIENTS = {
     ForgeKind.GITHUB: GitHubClient,

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from django.utils.dateparse import parse_datetime
 
-from catalog.forges.http import ForgeHTTP, MalformedResponse, NotFound
+from core.http import ForgeHTTP, MalformedResponse, NotFound
 from core.text import clean_line, clean_text, json_safe, safe_url
 
 # Canonical name -> pattern of the root files we look for (case-insensitive).

@@ -14,7 +14,7 @@ from catalog.forges.base import (
     text,
     with_page,
 )
-from catalog.forges.http import MalformedResponse
+from core.http import MalformedResponse
 
 PAGE_SIZE = 50  # Gitea's default maximum page size
 

@@ -13,7 +13,7 @@ from catalog.forges.base import (
     parse_date,
     text,
 )
-from catalog.forges.http import MalformedResponse
+from core.http import MalformedResponse
 
 
 class GitHubClient(ContentsAPI, ForgeClient):

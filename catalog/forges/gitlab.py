@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from catalog.enums import OwnerKind
 from catalog.forges.base import ForgeClient, OwnerInfo, RepoInfo, parse_date, text, with_page
-from catalog.forges.http import MalformedResponse, NotFound
+from core.http import MalformedResponse, NotFound
 
 
 class GitLabClient(ForgeClient):

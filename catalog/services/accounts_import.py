@@ -13,14 +13,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import requests
 import yaml
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from catalog.enums import ForgeKind
 from catalog.models import Forge, Owner, PublicBody
+from core import sources
 from core.text import clean_line, safe_url
 
 DEFAULT_SOURCE = Path(__file__).resolve().parent.parent / "data" / "comptes-organismes-publics.yml"
@@ -63,26 +62,13 @@ class _Invalid(Exception):
 
 def read_source(source: str | Path | None) -> str:
     """The file's text, from a path or an http(s) URL (with a timeout)."""
-    source = str(source or DEFAULT_SOURCE)
-    if source.startswith(("http://", "https://")):
-        try:
-            response = requests.get(
-                source,
-                timeout=(settings.HARVEST_CONNECT_TIMEOUT, settings.HARVEST_READ_TIMEOUT),
-            )
-            response.raise_for_status()
-        except requests.RequestException as exc:
-            raise AccountsDownloadError(f"cannot download {source}: {exc}") from None
-        if len(response.content) > MAX_BYTES:
-            raise AccountsFileError(f"{source} is larger than {MAX_BYTES} bytes")
-        return response.content.decode("utf-8", errors="replace")
-    path = Path(source)
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise AccountsFileError(f"{source} is larger than {MAX_BYTES} bytes")
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise AccountsFileError(f"cannot read {source}: {exc.strerror or exc}") from None
+    return sources.read_source(
+        source,
+        default=DEFAULT_SOURCE,
+        max_bytes=MAX_BYTES,
+        error=AccountsFileError,
+        download_error=AccountsDownloadError,
+    )
 
 
 def _date(value, where: str) -> datetime.date | None:

@@ -25,13 +25,13 @@ from catalog import licenses
 from catalog.enums import RunStatus
 from catalog.forges import build_client
 from catalog.forges.base import ForgeClient, OwnerInfo, RepoInfo, detect_root_files
-from catalog.forges.http import ForgeError, RateLimited
 from catalog.metadata import parse_codemeta, parse_publiccode
 from catalog.models import Forge, HarvestRun, Owner, Repository
 from catalog.scoring import RepositoryFacts, checks_to_json, score_repository
 from catalog.search import update_search_vectors
 from catalog.services.counts import refresh_owner_counts
-from catalog.statistics import schedule_refresh
+from core.http import ForgeError, RateLimited
+from core.signals import catalogue_changed
 
 logger = logging.getLogger(__name__)
 
@@ -286,7 +286,7 @@ def _finish(run: HarvestRun, target, harvester: Harvester | None, client, status
         run.errors = [error]
     if harvester and harvester.touched_owners:
         refresh_owner_counts(owner_ids=harvester.touched_owners)
-        schedule_refresh()
+        catalogue_changed.send(sender=HarvestRun)
     stats = client.http.stats if client else None
     if stats:
         run.requests, run.not_modified = stats.requests, stats.not_modified

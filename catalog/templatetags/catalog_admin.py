@@ -12,4 +12,3 @@ def harvest_dashboard():
         "failing": list(supervision.failing_owners()),
         "threshold": supervision.FAILING_RUNS,
     }
-

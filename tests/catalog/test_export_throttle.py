@@ -11,7 +11,7 @@ from catalog.exports import EXPORT_SEMAPHORE
 from core import throttle
 
 # The slots are PostgreSQL advisory locks.
-pytestmark = [pytest.mark.django_db, pytest.mark.postgresql]
+pytestmark = pytest.mark.django_db
 
 DOWNLOADS = [
     "/depots/?format=json",

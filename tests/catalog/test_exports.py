@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from django.utils import timezone
 
-from catalog import exports
+from catalog import exports, tasks
 from catalog.exports import (
     OWNER_COLUMNS,
     REPOSITORY_COLUMNS,
@@ -245,7 +245,7 @@ def test_a_failed_dump_keeps_the_previous_files(catalog, tmp_path, monkeypatch):
 def test_the_task_writes_the_dumps_where_the_settings_say(catalog, tmp_path, settings):
     settings.DUMPS_ROOT = tmp_path / "dumps"
 
-    result = exports.export_dumps_task.delay().get()
+    result = tasks.export_dumps_task.delay().get()
 
     assert result == {"repositories": 2, "organisations": 2}
     assert (tmp_path / "dumps" / "metadata.json").is_file()

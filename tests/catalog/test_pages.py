@@ -253,7 +253,6 @@ def test_query_count_does_not_grow_with_rows(
     assert queries_for(5) == queries_for(10)
 
 
-@pytest.mark.postgresql
 class TestPostgresSearch:
     def search(self, client, text):
         update_search_vectors()
@@ -276,6 +275,19 @@ class TestPostgresSearch:
 
         names = [path.rsplit("/", 1)[1] for path in self.search(client, "cartographie")]
         assert names == ["cartographie", "bbb", "aaa", "zzz"]
+
+    def test_every_word_first_then_some_of_them(self, client):
+        RepositoryFactory(name="dvf", description="Exploration des données DVF")
+        RepositoryFactory(name="taxe-fonciere", description="Calcul de la taxe foncière")
+        RepositoryFactory(name="cadastre", description="Données foncières du cadastre")
+        RepositoryFactory(name="autre", description="rien à voir")
+
+        both = self.search(client, "données foncières")
+        assert [p.rsplit("/", 1)[1] for p in both] == ["cadastre"]
+        # No repository has both words: those that have one of them, not nothing.
+        some = self.search(client, "données impôt foncières dvf")
+        assert some and {p.rsplit("/", 1)[1] for p in some} == {"dvf", "taxe-fonciere", "cadastre"}
+        assert some[0].endswith("/dvf") or some[0].endswith("/cadastre")
 
     def test_typos_fall_back_to_similar_names(self, client):
         RepositoryFactory(name="openfisca-france", description="Simulateur")

@@ -24,8 +24,8 @@ from catalog import tasks
 from catalog.models import HarvestRun, Owner
 from codegouv import health
 from codegouv.celery import app as celery_app
-from codegouv.models import GuidePage
 from core import cache as resilient_cache
+from editorial.models import GuidePage
 from tests.codegouv.test_errors import assert_dsfr_error_page
 from tests.factories import OwnerFactory, RepositoryFactory, SoftwareFactory, UserFactory
 

@@ -98,7 +98,7 @@ def test_the_admin_has_them_too(client):
         "/admin/",
         "/admin/catalog/repository/",
         f"/admin/catalog/repository/{repository.pk}/change/",
-        "/admin/codegouv/guidepage/add/",
+        "/admin/editorial/guidepage/add/",
     ):
         response = client.get(path)
 

@@ -10,16 +10,20 @@ import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 PRODUCTION_KEY = "k3Yq9-long-random-production-like-secret-0123456789abcdefghijklmn"
+# Settings require a database; none of these checks connects to it.
+SOME_DATABASE = "postgres://codegouv@db.example:5432/codegouv"
 
 
 def run_python(code: str, **environ: str) -> subprocess.CompletedProcess:
-    """Run `code` with the settings module and only the given variables set."""
+    """Run `code` with the settings module and only the given variables set (and
+    DATABASE_URL=SOME_DATABASE unless given)."""
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DJANGO_", "CODEGOUV_", "GUNICORN_"))
         and key not in {"DATABASE_URL", "REDIS_URL"}
     }
+    env["DATABASE_URL"] = SOME_DATABASE
     env.update(environ)
     env["DJANGO_SETTINGS_MODULE"] = "codegouv.settings"
     return subprocess.run(
@@ -52,10 +56,25 @@ def manage(*args: str, **environ: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_without_database_url_the_portal_uses_an_sqlite_file_in_the_project_folder():
-    values = read_settings("DATABASES", DJANGO_DEBUG="true")
-    assert "sqlite3" in values["DATABASES"]
-    assert str(BASE_DIR / "db.sqlite3") in values["DATABASES"]
+def test_without_database_url_start_up_stops_with_one_line_naming_the_make_targets():
+    result = manage("check", DJANGO_DEBUG="true", DATABASE_URL="")
+
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "Configuration error: DATABASE_URL: not set; expected "
+        "postgres://USER:PASSWORD@HOST:PORT/NAME (make run, make dev and make test start "
+        "an embedded PostgreSQL when it is unset)"
+    )
+
+
+def test_an_sqlite_url_is_refused_in_one_line():
+    result = manage("check", DJANGO_DEBUG="true", DATABASE_URL="sqlite:////tmp/db.sqlite3")
+
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "Configuration error: DATABASE_URL: SQLite is not supported, PostgreSQL only: "
+        "expected postgres://USER:PASSWORD@HOST:PORT/NAME"
+    )
 
 
 def test_database_url_selects_postgresql():
@@ -65,6 +84,15 @@ def test_database_url_selects_postgresql():
     assert "django.db.backends.postgresql" in values["DATABASES"]
     assert "'HOST': 'db.example'" in values["DATABASES"]
     assert "'PORT': 6543" in values["DATABASES"]
+
+
+def test_a_unix_socket_folder_in_the_database_url_is_the_host():
+    # The form scripts/with_database.py hands out for the embedded server.
+    values = read_settings(
+        "DATABASES", DJANGO_DEBUG="true", DATABASE_URL="postgres://postgres@/codegouv?host=/srv/pg"
+    )
+    assert "'HOST': '/srv/pg'" in values["DATABASES"]
+    assert "'NAME': 'codegouv'" in values["DATABASES"]
 
 
 def test_without_redis_url_tasks_run_in_process_and_the_cache_is_local():

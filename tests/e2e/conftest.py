@@ -176,7 +176,7 @@ def catalogue(transactional_db):
         for owner, name, description, language, spdx, stars in rows
     ]
     refresh_owner_counts()
-    update_search_vectors()  # PostgreSQL searches the stored vector (no-op on SQLite)
+    update_search_vectors()  # search reads the stored vector
     return repositories
 
 

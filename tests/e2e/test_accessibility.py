@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from codegouv.models import GuidePage
+from editorial.models import GuidePage
 from tests.e2e.conftest import DESKTOP, MOBILE, session_context
 from tests.factories import (
     ContributionFactory,

@@ -9,7 +9,7 @@ document (an init script, which the page's own policy does not apply to, keeps t
 import pytest
 from playwright.sync_api import expect
 
-from codegouv.models import GuidePage, Highlight
+from editorial.models import GuidePage, Highlight
 from tests.e2e.conftest import new_context, session_context
 from tests.factories import PublicBodyFactory, UserFactory
 from tests.fakeoidc import FakeOIDC
@@ -159,7 +159,7 @@ def test_the_admin_works_under_the_policy(browser, live_server, catalogue, highl
             "/admin/catalog/repository/",
             "/admin/catalog/repository/?q=carte",
             f"/admin/catalog/repository/{repository.pk}/change/",
-            "/admin/codegouv/highlight/",
+            "/admin/editorial/highlight/",
         ):
             response = page.goto(f"{live_server.url}{path}")
             assert response.status == 200, path
@@ -172,7 +172,7 @@ def test_the_admin_works_under_the_policy(browser, live_server, catalogue, highl
         assert raw.evaluate("pre => getComputedStyle(pre).whiteSpace") == "pre-wrap"
 
         # A change form with the admin's date widgets, which its scripts build.
-        page.goto(f"{live_server.url}/admin/codegouv/highlight/{highlight.pk}/change/")
+        page.goto(f"{live_server.url}/admin/editorial/highlight/{highlight.pk}/change/")
         page.locator(".datetimeshortcuts a").first.click()  # "Aujourd’hui"
         page.locator("#id_title").fill("OpenStreetMap et l’État")
         page.locator("input[name=_save]").click()

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from codegouv.models import Highlight
+from editorial.models import Highlight
 
 
 def test_editor_adds_a_highlight_shown_on_the_home_page(
@@ -11,7 +11,7 @@ def test_editor_adds_a_highlight_shown_on_the_home_page(
     django_user_model.objects.create_superuser(
         email="editrice@numerique.gouv.fr", password="correct horse battery staple"
     )
-    page.goto(url("/admin/login/?next=/admin/codegouv/highlight/add/"))
+    page.goto(url("/admin/login/?next=/admin/editorial/highlight/add/"))
     page.locator("#id_username").fill("editrice@numerique.gouv.fr")
     page.locator("#id_password").fill("correct horse battery staple")
     page.locator("input[type=submit], button[type=submit]").first.click()

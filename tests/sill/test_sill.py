@@ -198,7 +198,6 @@ def test_exports_follow_the_filters_and_the_catalogi_export_lists_everything(cli
     assert len(entries) == 50
 
 
-@pytest.mark.postgresql
 def test_postgres_search_stems_and_ranks(client):
     from sill.importer import update_search_vectors
 

@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 import pytest
 
 from sill.models import ExternalValue, Software
+from sill.tasks import refresh_wikidata
 from sill.wikidata import (
     BATCH_SIZE,
     USER_AGENT,
@@ -11,7 +12,6 @@ from sill.wikidata import (
     extract,
     fetch_entities,
     refresh_software,
-    refresh_wikidata,
 )
 from tests.fakewikidata import FakeWikidata, build_entity, statement
 

@@ -1,16 +1,18 @@
-"""Editorial content curated through the admin: guide pages and home page highlights."""
+"""Editorial content curated through the admin: guide pages and home page highlights.
+
+The tables keep the names they had when the models lived in the project package
+(codegouv_guidepage, codegouv_highlight): the move changed the code, not the data."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from codegouv.moderation import ModerationStatus
-
-WEB_URL = URLValidator(schemes=["http", "https"])
+from core.markdown import render_markdown
+from core.validators import WEB_URL
+from moderation.models import ModerationStatus
 
 
 class GuidePageQuerySet(models.QuerySet):
@@ -96,6 +98,7 @@ class GuidePage(models.Model):
         verbose_name = _("page de guide")
         verbose_name_plural = _("pages de guide")
         ordering = ("order", "title")
+        db_table = "codegouv_guidepage"
 
     def __str__(self):
         return self.title
@@ -114,8 +117,6 @@ class GuidePage(models.Model):
 
     def rendered_body(self):
         """The body as sanitised HTML, safe to show as is."""
-        from codegouv.guides import render_markdown
-
         return render_markdown(self.body)
 
 
@@ -165,6 +166,7 @@ class Highlight(models.Model):
         verbose_name = _("mise en avant")
         verbose_name_plural = _("mises en avant")
         ordering = ("order", "start_at")
+        db_table = "codegouv_highlight"
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -177,6 +179,7 @@ class Highlight(models.Model):
                     | Q(repository__isnull=True, software__isnull=True, contribution__isnull=True)
                     & ~Q(url="")
                 ),
+                # Named after the table, which kept its name (see the module's docstring).
                 name="codegouv_highlight_exactly_one_target",
                 violation_error_message=_(
                     "Choisissez exactement une cible : un dépôt, un logiciel du SILL, une "

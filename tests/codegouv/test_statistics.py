@@ -6,8 +6,9 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from catalog import statistics
 from catalog.models import Forge, Owner, Repository
+from codegouv import statistics, tasks
+from core.signals import catalogue_changed
 
 pytestmark = pytest.mark.django_db
 
@@ -221,7 +222,7 @@ def test_figures_are_served_from_the_cache_until_refreshed(catalogue, django_ass
     make_repo(Owner.objects.get(path="etalab"), "new", language="Go")
     assert statistics.get_statistics()["totals"]["repositories"] == 5
 
-    statistics.refresh_statistics.delay().get()
+    tasks.refresh_statistics.delay().get()
 
     assert statistics.get_statistics()["totals"]["repositories"] == 6
 
@@ -234,11 +235,11 @@ def test_a_cached_copy_of_another_shape_is_recomputed(catalogue):
 
 def test_many_runs_ending_together_enqueue_one_refresh(django_capture_on_commit_callbacks):
     with (
-        mock.patch.object(statistics.refresh_statistics, "apply_async") as apply_async,
+        mock.patch.object(tasks.refresh_statistics, "apply_async") as apply_async,
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
         for _run in range(300):
-            statistics.schedule_refresh()
+            tasks.schedule_statistics_refresh()
         # Nothing leaves before the harvest's transaction commits.
         apply_async.assert_not_called()
 
@@ -252,14 +253,14 @@ def test_the_refresh_task_lets_later_runs_schedule_another_one(
 ):
     cache.add(statistics.REFRESH_FLAG_KEY, 1, timeout=120)
 
-    assert statistics.refresh_statistics.delay().get() == 5
+    assert tasks.refresh_statistics.delay().get() == 5
 
     assert cache.get(statistics.REFRESH_FLAG_KEY) is None
     with (
-        mock.patch.object(statistics.refresh_statistics, "apply_async") as apply_async,
+        mock.patch.object(tasks.refresh_statistics, "apply_async") as apply_async,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        statistics.schedule_refresh()
+        tasks.schedule_statistics_refresh()
     apply_async.assert_called_once_with((), countdown=60)
 
 
@@ -267,7 +268,7 @@ def test_the_refresh_task_is_registered_under_its_name():
     from codegouv.celery import app
 
     task = app.tasks["catalog.refresh_statistics"]
-    assert task.name == statistics.refresh_statistics.name
+    assert task.name == tasks.refresh_statistics.name
     assert task.soft_time_limit and task.time_limit
 
 
@@ -330,3 +331,12 @@ def test_the_page_reads_the_cache(client, catalogue, django_assert_max_num_queri
         response = client.get("/statistiques/")
 
     assert response.status_code == 200
+
+
+def test_a_harvest_or_sill_import_ending_asks_for_a_refresh(django_capture_on_commit_callbacks):
+    with (
+        mock.patch.object(tasks.refresh_statistics, "apply_async") as apply_async,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        catalogue_changed.send(sender=Repository)
+    apply_async.assert_called_once_with((), countdown=60)

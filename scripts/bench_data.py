@@ -10,6 +10,9 @@ share it had in 2021. The same seed gives the same rows (dates move with the day
 Bench rows are marked `remote_id = "bench:<n>"` (repositories and owners) and their owners
 are not `listed`, so no harvest ever touches them; `--clear` deletes them. Forges are reused
 by host, created when missing, and never deleted.
+
+Run by `python manage.py seed_bench` (codegouv/management/commands/seed_bench.py) and by
+scripts/bench_site.py through it; a benchmark tool, so it lives here rather than in an app.
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -45,6 +47,11 @@ MAX_NAME_TOKENS = 5
 README_SHARE = 0.90
 CONTRIBUTING_SHARE = 0.15
 PUBLICCODE_SHARE = 0.03
+
+
+class BenchDataError(Exception):
+    """The bench rows cannot be seeded as asked (the message says why, for the command)."""
+
 
 OWNER_KINDS = {ForgeKind.GITHUB: OwnerKind.ORGANIZATION, ForgeKind.GITLAB: OwnerKind.GROUP}
 # A description counts as French when it has more of these words than English ones.
@@ -236,7 +243,7 @@ def distributions() -> Distributions:
             name_tokens.update(tokens)
 
     if not stats:
-        raise CommandError(f"{demo.DUMP}: no usable rows")
+        raise BenchDataError(f"{demo.DUMP}: no usable rows")
     dates = [d for created, updated, pushed, _ in activity for d in (updated, pushed) if d]
     return Distributions(
         rows=len(stats),
@@ -368,133 +375,112 @@ class Generator:
         )
 
 
-class Command(BaseCommand):
-    help = (
-        "Fill the database with synthetic repositories whose distributions follow the 2021 "
-        "catalogue dump, for benchmarks. Rows are marked remote_id 'bench:<n>'."
+def seed(
+    *, repos: int, owners: int | None = None, seed: int = 1, clear: bool = False, say=print
+) -> str:
+    """Seed `repos` bench repositories (and `owners` owners); `say` reports each step.
+    Returns the closing summary line."""
+    if repos < 1:
+        raise BenchDataError("--repos must be at least 1")
+    owners = owners or max(1, round(repos / REPOS_PER_OWNER))
+    if not 1 <= owners <= repos:
+        raise BenchDataError("--owners must be between 1 and --repos")
+    started = time.perf_counter()
+
+    dist = distributions()
+    say(
+        f"2021 dump: {dist.rows} repositories, {len(dist.owners)} owners on "
+        f"{len(dist.forge_kinds)} forges, {len(dist.languages)} languages, "
+        f"{len(dist.licenses)} licence names, {len(dist.topics)} topics "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
+    now = timezone.now()
+    generator = Generator(dist, seed=seed, now=now)
+    plan = generator.owner_plan(repos=repos, owners=owners)
+
+    with transaction.atomic():
+        existing = Repository.objects.filter(remote_id__startswith=PREFIX).count()
+        if existing and not clear:
+            raise BenchDataError(
+                f"{existing} bench repositories already seeded: use --clear to replace them"
+            )
+        if clear:
+            clear_bench_rows(say)
+        forges = get_forges({template.host for template, _ in plan}, dist.forge_kinds)
+        owner_rows = create_owners(plan, forges, say)
+        created = create_repositories(generator, plan, owner_rows, forges, started, say)
+
+    step = time.perf_counter()
+    # Search vectors and the owners' counts, as after a harvest.
+    update_search_vectors()
+    refresh_owner_counts()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE catalog_repository, catalog_owner")
+    say(f"search vectors and statistics: {time.perf_counter() - step:.1f} s")
+    elapsed = time.perf_counter() - started
+    return (
+        f"seeded {created} repositories, {len(owner_rows)} owners on {len(forges)} "
+        f"forges in {elapsed:.1f} s ({created / elapsed:.0f} repositories/s)"
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("--repos", type=int, default=100_000, help="repositories to create")
-        parser.add_argument(
-            "--owners",
-            type=int,
-            help=f"owners to create (default: repos / {REPOS_PER_OWNER})",
+
+def clear_bench_rows(say) -> None:
+    step = time.perf_counter()
+    repos, _ = Repository.objects.filter(remote_id__startswith=PREFIX).delete()
+    _, deleted = Owner.objects.filter(remote_id__startswith=PREFIX).delete()
+    owners = deleted.get(Owner._meta.label, 0)
+    elapsed = time.perf_counter() - step
+    say(f"cleared {repos} bench repositories and {owners} owners ({elapsed:.1f} s)")
+
+
+def get_forges(hosts: set[str], kinds: dict[str, str]) -> dict[str, Forge]:
+    """The forges of these hosts, reused or created."""
+    forges = {forge.host: forge for forge in Forge.objects.filter(host__in=hosts)}
+    for host in sorted(hosts - forges.keys()):
+        kind = kinds[host]
+        forges[host] = Forge.objects.create(
+            host=host, kind=kind, api_url=Forge.default_api_url(host, kind)
         )
-        parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-        parser.add_argument(
-            "--clear", action="store_true", help="delete the previous bench rows first"
-        )
+    return forges
 
-    def handle(self, *args, repos, owners=None, seed=1, clear=False, **options):
-        if repos < 1:
-            raise CommandError("--repos must be at least 1")
-        owners = owners or max(1, round(repos / REPOS_PER_OWNER))
-        if not 1 <= owners <= repos:
-            raise CommandError("--owners must be between 1 and --repos")
-        started = time.perf_counter()
 
-        dist = distributions()
-        self.say(
-            f"2021 dump: {dist.rows} repositories, {len(dist.owners)} owners on "
-            f"{len(dist.forge_kinds)} forges, {len(dist.languages)} languages, "
-            f"{len(dist.licenses)} licence names, {len(dist.topics)} topics "
-            f"({time.perf_counter() - started:.1f} s)"
-        )
-        now = timezone.now()
-        generator = Generator(dist, seed=seed, now=now)
-        plan = generator.owner_plan(repos=repos, owners=owners)
-
-        with transaction.atomic():
-            existing = Repository.objects.filter(remote_id__startswith=PREFIX).count()
-            if existing and not clear:
-                raise CommandError(
-                    f"{existing} bench repositories already seeded: use --clear to replace them"
-                )
-            if clear:
-                self.clear()
-            forges = self.forges({template.host for template, _ in plan}, dist.forge_kinds)
-            owner_rows = self.create_owners(plan, forges)
-            created = self.create_repositories(generator, plan, owner_rows, forges, started)
-
-        step = time.perf_counter()
-        self.update_search_vectors()
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE catalog_repository, catalog_owner")
-        self.say(f"search vectors and statistics: {time.perf_counter() - step:.1f} s")
-        elapsed = time.perf_counter() - started
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"seeded {created} repositories, {len(owner_rows)} owners on {len(forges)} "
-                f"forges in {elapsed:.1f} s ({created / elapsed:.0f} repositories/s)"
+def create_owners(plan, forges, say) -> list[Owner]:
+    step = time.perf_counter()
+    taken = set(
+        Owner.objects.filter(forge__in=forges.values()).values_list("forge_id", Lower("path"))
+    )
+    owners = []
+    for index, (template, _size) in enumerate(plan, start=1):
+        forge = forges[template.host]
+        path = f"{template.path}-{index}"
+        if (forge.pk, path.lower()) in taken:
+            path = f"{template.path}-bench-{index}"
+        owners.append(
+            Owner(
+                forge=forge,
+                path=path,
+                kind=OWNER_KINDS.get(forge.kind, OwnerKind.UNKNOWN),
+                listed=False,
+                remote_id=f"{PREFIX}{index}",
+                name=template.name,
             )
         )
+    owners = Owner.objects.bulk_create(owners, batch_size=BATCH)
+    say(f"owners: {len(owners)} created ({time.perf_counter() - step:.1f} s)")
+    return owners
 
-    def say(self, text: str) -> None:
-        self.stdout.write(text)
-        self.stdout.flush()
 
-    def clear(self) -> None:
-        step = time.perf_counter()
-        repos, _ = Repository.objects.filter(remote_id__startswith=PREFIX).delete()
-        _, deleted = Owner.objects.filter(remote_id__startswith=PREFIX).delete()
-        owners = deleted.get(Owner._meta.label, 0)
-        elapsed = time.perf_counter() - step
-        self.say(f"cleared {repos} bench repositories and {owners} owners ({elapsed:.1f} s)")
-
-    def forges(self, hosts: set[str], kinds: dict[str, str]) -> dict[str, Forge]:
-        """The forges of these hosts, reused or created."""
-        forges = {forge.host: forge for forge in Forge.objects.filter(host__in=hosts)}
-        for host in sorted(hosts - forges.keys()):
-            kind = kinds[host]
-            forges[host] = Forge.objects.create(
-                host=host, kind=kind, api_url=Forge.default_api_url(host, kind)
-            )
-        return forges
-
-    def create_owners(self, plan, forges) -> list[Owner]:
-        step = time.perf_counter()
-        taken = set(
-            Owner.objects.filter(forge__in=forges.values()).values_list("forge_id", Lower("path"))
-        )
-        owners = []
-        for index, (template, _size) in enumerate(plan, start=1):
-            forge = forges[template.host]
-            path = f"{template.path}-{index}"
-            if (forge.pk, path.lower()) in taken:
-                path = f"{template.path}-bench-{index}"
-            owners.append(
-                Owner(
-                    forge=forge,
-                    path=path,
-                    kind=OWNER_KINDS.get(forge.kind, OwnerKind.UNKNOWN),
-                    listed=False,
-                    remote_id=f"{PREFIX}{index}",
-                    name=template.name,
-                )
-            )
-        owners = Owner.objects.bulk_create(owners, batch_size=BATCH)
-        self.say(f"owners: {len(owners)} created ({time.perf_counter() - step:.1f} s)")
-        return owners
-
-    def create_repositories(self, generator, plan, owner_rows, forges, started) -> int:
-        total = sum(size for _, size in plan)
-        batch, created, n = [], 0, 0
-        for (template, size), owner in zip(plan, owner_rows, strict=True):
-            forge = forges[template.host]
-            for _ in range(size):
-                n += 1
-                batch.append(generator.repository(n=n, forge=forge, owner=owner))
-                if len(batch) == BATCH or n == total:
-                    Repository.objects.bulk_create(batch, batch_size=BATCH)
-                    created += len(batch)
-                    batch = []
-                    self.say(
-                        f"repositories: {created}/{total} ({time.perf_counter() - started:.1f} s)"
-                    )
-        return created
-
-    def update_search_vectors(self) -> None:
-        """Search vectors and the owners' counts, as after a harvest."""
-        update_search_vectors()
-        refresh_owner_counts()
+def create_repositories(generator, plan, owner_rows, forges, started, say) -> int:
+    total = sum(size for _, size in plan)
+    batch, created, n = [], 0, 0
+    for (template, size), owner in zip(plan, owner_rows, strict=True):
+        forge = forges[template.host]
+        for _ in range(size):
+            n += 1
+            batch.append(generator.repository(n=n, forge=forge, owner=owner))
+            if len(batch) == BATCH or n == total:
+                Repository.objects.bulk_create(batch, batch_size=BATCH)
+                created += len(batch)
+                batch = []
+                say(f"repositories: {created}/{total} ({time.perf_counter() - started:.1f} s)")
+    return created

@@ -8,8 +8,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from codegouv import guides
-from codegouv.models import GuidePage, Highlight
+from editorial import guides
+from editorial.models import GuidePage, Highlight
 
 
 @admin.register(GuidePage)

@@ -2,8 +2,9 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from codegouv.guides import PLACEMENTS_CACHE_KEY
-from codegouv.models import GuidePage
+from core.markdown import render_markdown
+from editorial.guides import PLACEMENTS_CACHE_KEY
+from editorial.models import GuidePage
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -204,7 +205,7 @@ def test_admin_saving_a_page_refreshes_the_footer(admin_client_staff):
     assert "Nous contacter" not in client.get("/").content.decode()
 
     response = client.post(
-        reverse("admin:codegouv_guidepage_add"),
+        reverse("admin:editorial_guidepage_add"),
         {
             "title": "Nous contacter",
             "slug": "contact",
@@ -221,7 +222,7 @@ def test_admin_saving_a_page_refreshes_the_footer(admin_client_staff):
     assert page.published_at is not None
     assert 'href="/guides/contact/">Nous contacter</a>' in client.get("/").content.decode()
 
-    client.post(reverse("admin:codegouv_guidepage_delete", args=[page.pk]), {"post": "yes"})
+    client.post(reverse("admin:editorial_guidepage_delete", args=[page.pk]), {"post": "yes"})
 
     assert not GuidePage.objects.exists()
     assert 'href="/guides/contact/"' not in client.get("/").content.decode()
@@ -232,7 +233,7 @@ def test_admin_change_form_previews_the_sanitised_body(admin_client_staff):
         "apercu", status=GuidePage.Status.DRAFT, body="## Titre\n\n<script>alert(1)</script>"
     )
 
-    body = admin_client_staff.get(reverse("admin:codegouv_guidepage_change", args=[page.pk]))
+    body = admin_client_staff.get(reverse("admin:editorial_guidepage_change", args=[page.pk]))
     html = body.content.decode()
 
     assert '<h2 id="titre">Titre</h2>' in html
@@ -244,14 +245,12 @@ def test_admin_change_form_previews_the_sanitised_body(admin_client_staff):
 def test_admin_list_offers_a_preview_link(admin_client_staff):
     make_page("apercu")
 
-    html = admin_client_staff.get(reverse("admin:codegouv_guidepage_changelist")).content.decode()
+    html = admin_client_staff.get(reverse("admin:editorial_guidepage_changelist")).content.decode()
 
     assert 'href="/guides/apercu/?apercu=1"' in html
 
 
 def test_an_agents_markdown_stays_under_the_page_headings_without_images_or_anchors():
-    from codegouv.guides import render_markdown
-
     html = render_markdown(
         "# Titre\n\n## Détail\n\n![pixel](https://tracker.example/p.png)\n\n<script>x</script>",
         from_user=True,

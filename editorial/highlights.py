@@ -1,6 +1,6 @@
 """The home page's "À la une" section."""
 
-from codegouv.models import Highlight
+from editorial.models import Highlight
 
 
 def active_highlights(*, now=None):

@@ -6,8 +6,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from codegouv.highlights import active_highlights
-from codegouv.models import Highlight
+from editorial.highlights import active_highlights
+from editorial.models import Highlight
 from sill.models import Software
 from tests.factories import ContributionFactory, RepositoryFactory, UserFactory
 
@@ -144,7 +144,7 @@ def admin_form(**overrides):
 
 
 def test_admin_add_form_offers_autocomplete_for_targets(admin_client):
-    html = admin_client.get(reverse("admin:codegouv_highlight_add")).content.decode()
+    html = admin_client.get(reverse("admin:editorial_highlight_add")).content.decode()
 
     assert "admin-autocomplete" in html
     assert 'name="repository"' in html and 'name="software"' in html
@@ -154,7 +154,7 @@ def test_admin_adds_a_highlight(admin_client):
     repository = RepositoryFactory()
 
     response = admin_client.post(
-        reverse("admin:codegouv_highlight_add"), admin_form(repository=str(repository.pk))
+        reverse("admin:editorial_highlight_add"), admin_form(repository=str(repository.pk))
     )
 
     assert response.status_code == 302
@@ -169,7 +169,7 @@ def test_admin_rejects_zero_or_two_targets_with_one_message(admin_client, target
     if targets == "two":
         fields = {"repository": str(RepositoryFactory().pk), "url": "https://example.org/"}
 
-    response = admin_client.post(reverse("admin:codegouv_highlight_add"), admin_form(**fields))
+    response = admin_client.post(reverse("admin:editorial_highlight_add"), admin_form(**fields))
 
     assert response.status_code == 200
     assert not Highlight.objects.exists()
@@ -181,7 +181,7 @@ def test_admin_list_filters_by_period(admin_client):
     make_highlight("Actuelle", start_at=NOW - DAY)
     make_highlight("Prochaine", start_at=NOW + DAY)
     make_highlight("Ancienne", start_at=NOW - 2 * DAY, end_at=NOW - DAY)
-    url = reverse("admin:codegouv_highlight_changelist")
+    url = reverse("admin:editorial_highlight_changelist")
 
     for period, title in [("active", "Actuelle"), ("upcoming", "Prochaine"), ("past", "Ancienne")]:
         html = admin_client.get(url, {"periode": period}).content.decode()

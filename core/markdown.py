@@ -1,18 +1,13 @@
-"""Guide pages: Markdown rendering, the cached list of linked pages, the public views."""
+"""Markdown to safe HTML: the editors' guide pages and the text agents write.
+
+Only formatting, links and images survive nh3's allow-lists; tables get the DSFR markup.
+"""
 
 import re
 
 import markdown
 import nh3
-from django.core.cache import cache
-from django.shortcuts import get_object_or_404, render
-from django.urls import path
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET
-
-from codegouv.models import GuidePage
-
-app_name = "guides"
 
 # What Markdown (with tables, fenced code and the table of contents) produces and we keep.
 ALLOWED_TAGS = {
@@ -45,9 +40,6 @@ CELL_CLASSES = {
     "center": ' class="fr-cell--center"',
     "right": ' class="fr-cell--right"',
 }
-
-PLACEMENTS_CACHE_KEY = "codegouv:guides:placements"
-PLACEMENTS_CACHE_TIMEOUT = 3600
 
 
 # DSFR table markup around each table; applied after sanitising, where every "<table>"
@@ -101,46 +93,3 @@ def _known_alignment(tag, attribute, value):
     if attribute == "align" and value not in CELL_CLASSES:
         return None
     return value
-
-
-def linked_pages():
-    """{"footer": [...], "navigation": [...]} of (title, slug): one query, then the cache.
-
-    The admin clears the cache whenever a page is saved or deleted."""
-    pages = cache.get(PLACEMENTS_CACHE_KEY)
-    if pages is None:
-        pages = {placement: [] for placement in GuidePage.Placement.values}
-        for row in GuidePage.objects.placements():
-            pages[row.placement].append((row.title, row.slug))
-        cache.set(PLACEMENTS_CACHE_KEY, pages, PLACEMENTS_CACHE_TIMEOUT)
-    return pages
-
-
-def forget_linked_pages():
-    cache.delete(PLACEMENTS_CACHE_KEY)
-
-
-def wants_preview(request):
-    return request.GET.get("apercu") == "1" and request.user.is_staff
-
-
-@require_GET
-def guide_list(request):
-    return render(request, "guides/list.html", {"pages": GuidePage.objects.for_list()})
-
-
-@require_GET
-def guide_detail(request, slug):
-    pages = GuidePage.objects.all() if wants_preview(request) else GuidePage.objects.published()
-    page = get_object_or_404(pages, slug=slug)
-    return render(
-        request,
-        "guides/detail.html",
-        {"page": page, "body": page.rendered_body(), "preview": not page.is_published},
-    )
-
-
-urlpatterns = [
-    path("", guide_list, name="index"),
-    path("<slug:slug>/", guide_detail, name="detail"),
-]

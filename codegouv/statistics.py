@@ -4,8 +4,9 @@
   all, whatever the number of rows) and returns language-neutral, JSON-serialisable data:
   keys and counts, never translated labels, so one cached copy serves every language.
 - `get_statistics()` serves that data from the cache, computing it when it is absent.
-- `schedule_refresh()` is what the harvest calls when a run ends: it enqueues one
-  `refresh_statistics` task a minute later, however many runs end meanwhile.
+- `refresh()` recomputes them: the `refresh_statistics` task (codegouv.tasks), which
+  `schedule_statistics_refresh()` enqueues a minute after a harvest run or a SILL import
+  ends, however many end meanwhile.
 - `statistics_page()` turns the data into labels, percentages and bar geometry for the
   template, which only displays them.
 """
@@ -15,10 +16,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from celery import shared_task
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
-from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.shortcuts import render
@@ -29,7 +28,8 @@ from django.views.decorators.http import require_safe
 
 from catalog.licenses import NOASSERTION, is_free_license
 from catalog.models import LAST_ACTIVITY, Repository
-from core.tasks import enqueue
+from sill.enums import SoftwareStatus
+from sill.models import Software
 
 logger = logging.getLogger(__name__)
 
@@ -143,8 +143,6 @@ def compute_statistics() -> dict:
     ]
 
     # 7–9. The SILL: software by category, licence and status.
-    from sill.models import Software
-
     sill = {
         "total": Software.objects.published().count(),
         "categories": _ranked(
@@ -192,25 +190,8 @@ def get_statistics() -> dict:
     return statistics
 
 
-def schedule_refresh() -> None:
-    """Ask for fresh figures once the current transaction commits, without computing them.
-
-    Called when a harvest run ends. The task runs a minute later; the cache flag makes
-    every run ending before it starts share that one refresh (300 runs, one task).
-    """
-
-    def send():
-        # Redis down: add() is False and nothing is sent (the broker is the same Redis).
-        scheduled = cache.add(REFRESH_FLAG_KEY, 1, timeout=REFRESH_FLAG_TIMEOUT)
-        if scheduled and not enqueue(refresh_statistics, countdown=REFRESH_DELAY):
-            cache.delete(REFRESH_FLAG_KEY)  # the next run to end asks again
-
-    # robust: nothing here may fail the harvest run that asked for the refresh.
-    transaction.on_commit(send, robust=True)
-
-
-@shared_task(name="catalog.refresh_statistics", soft_time_limit=120, time_limit=180)
-def refresh_statistics():
+def refresh() -> int:
+    """Recompute the figures (the refresh_statistics task): the number of repositories."""
     # Runs ending from now on ask for another refresh: their writes may come too late
     # for the queries below.
     cache.delete(REFRESH_FLAG_KEY)
@@ -337,8 +318,6 @@ def _charts(statistics: dict) -> list[dict]:
     ]
     sill = statistics["sill"]
     if sill["total"]:
-        from sill.enums import SoftwareStatus
-
         charts += [
             {
                 "id": "stats-sill-categories",

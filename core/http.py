@@ -1,4 +1,5 @@
-"""HTTP for forge clients: timeouts, bounded retries, rate limits and conditional requests.
+"""The outbound HTTP client of every harvest (forge APIs, Wikidata): timeouts, bounded
+retries, rate limits and conditional requests.
 
 Every request has connect and read timeouts. Transient failures (connection errors,
 timeouts, 429, 5xx) are retried with bounded exponential backoff; other 4xx are not.

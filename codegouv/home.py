@@ -1,0 +1,56 @@
+"""What the home page shows: counters over the catalogue, the SILL and the contributions,
+and the latest repositories."""
+
+from django.core.cache import cache
+from django.db import transaction
+
+from catalog.listing_cache import catalog_version
+from catalog.models import Forge, Owner, Repository
+from contributions.models import Contribution
+from sill.models import Software
+
+COUNTERS_KEY = "catalog:home-counters"
+# Bumped whenever a counted SILL software or contribution is saved or deleted (the
+# catalogue's own writes bump catalog_version()): the cached counters then go stale at once.
+COUNTERS_VERSION_KEY = "codegouv:home-counters-version"
+# Counted models the catalogue version does not follow (receivers set in codegouv.apps).
+COUNTED_MODELS = (Software, Contribution)
+
+
+def counters_version() -> int:
+    return cache.get(COUNTERS_VERSION_KEY) or 0
+
+
+def _bump_counters_version() -> None:
+    try:
+        cache.incr(COUNTERS_VERSION_KEY)
+    except ValueError:  # not set yet (or Redis unreachable: then nothing is cached either)
+        cache.add(COUNTERS_VERSION_KEY, 1, timeout=None)
+
+
+def counted_row_changed(**_kwargs) -> None:
+    """post_save/post_delete receiver of COUNTED_MODELS: the counters are stale."""
+    _bump_counters_version()
+    # Again once committed: a page rendered before the commit may have cached the old
+    # counts under the new version.
+    transaction.on_commit(_bump_counters_version, robust=True)
+
+
+def counters() -> dict:
+    """Totals for the home page, cached for 10 minutes (five COUNT queries otherwise)."""
+    key = f"{COUNTERS_KEY}:{catalog_version()}:{counters_version()}"
+    values = cache.get(key)
+    if values is None:
+        values = {
+            "repositories": Repository.objects.visible().count(),
+            "owners": Owner.objects.filter(repository_count__gt=0).count(),
+            "forges": Forge.objects.filter(owners__repository_count__gt=0).distinct().count(),
+            "software": Software.objects.published().count(),
+            "contributions": Contribution.objects.published().count(),
+        }
+        cache.set(key, values, timeout=600)
+    return values
+
+
+def latest_repositories(limit: int = 6):
+    return Repository.objects.visible().filter(is_fork=False).for_list().newest_first()[:limit]

@@ -1,0 +1,53 @@
+"""Pieces of every listing's FilterSet: its form, yes/no and id filters, and the facet
+counts of a column."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
+
+
+class FilterForm(DsfrBaseForm):
+    """Every filter is optional: no "(Optionnel)" after each label."""
+
+    def get_context(self):
+        context = super().get_context()
+        context["DSFR_MARK_OPTIONAL_FIELDS"] = False
+        return context
+
+
+def yes_no(label, **options):
+    """A filter that is either off ("Indifférent"), yes or no."""
+    return django_filters.BooleanFilter(
+        label=label,
+        **options,
+        widget=forms.Select(
+            choices=[("", _("Indifférent")), ("true", _("Oui")), ("false", _("Non"))]
+        ),
+    )
+
+
+def id_filter(field_name: str, label, **options) -> django_filters.NumberFilter:
+    """A filter on a row id: out-of-range numbers are a form error, not a database one."""
+    return django_filters.NumberFilter(
+        field_name=field_name, label=label, min_value=1, max_value=2**63 - 1, **options
+    )
+
+
+def top_values(queryset, field: str, *, limit: int, distinct: bool = False, labels=None):
+    """[(value, count, label)] of the `limit` most frequent non-empty values of `field`.
+
+    `distinct` counts each row once when the queryset's joins repeat it; `labels` maps a
+    value to what is shown (the value itself by default)."""
+    rows = (
+        queryset.order_by()
+        .exclude(**{field: ""})
+        .values(field)
+        .annotate(n=Count("pk", distinct=distinct))
+        .order_by("-n", field)[:limit]
+    )
+    labels = labels or {}
+    return [(row[field], row["n"], labels.get(row[field], row[field])) for row in rows]
