@@ -3,7 +3,8 @@ from urllib.parse import quote
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Coalesce, Greatest, Lower
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, Greatest, Lower, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -119,6 +120,14 @@ class RepositoryQuerySet(models.QuerySet):
     def newest_first(self):
         # A harvest run stamps all its new rows alike: the id breaks ties, on the index.
         return self.order_by("-first_seen_at", "-pk")
+
+    def of_software(self, *, name: str, source_repository_id=None):
+        """The repositories of a SILL software: its source repository, and those whose
+        publiccode.yml names it (on an index of the upper-cased name), best score first."""
+        related = Q(publiccode__name__iexact=name)
+        if source_repository_id:
+            related |= Q(pk=source_repository_id)
+        return self.filter(related).order_by("-score")
 
     def similar_to(self, repository):
         """Same owner, or same language and a shared topic; best score first."""
@@ -379,6 +388,11 @@ class Repository(models.Model):
         indexes = [
             models.Index(fields=["owner", "gone_since"], name="catalog_repo_owner_gone"),
             models.Index(fields=["forge", "full_path"], name="catalog_repo_forge_path"),
+            # A SILL software's page finds the repositories whose publiccode.yml names it.
+            models.Index(
+                Upper(Cast(KeyTextTransform("name", "publiccode"), models.TextField())),
+                name="catalog_repo_publiccode_name",
+            ),
             # The default listing: visible, not archived, best score first.
             models.Index(
                 F("score").desc(),

@@ -55,19 +55,6 @@ class SoftwareQuerySet(ModeratedQuerySet):
         )
 
 
-class SoftwareChildQuerySet(ModeratedQuerySet):
-    """Declarations and instances: listed by software on the agent's profile."""
-
-    def declared_by(self, user):
-        return (
-            super()
-            .declared_by(user)
-            .select_related("software", "public_body")
-            .defer("software__search_vector")
-            .order_by("software__name", *self.model.PROFILE_ORDER)
-        )
-
-
 class Software(Moderated):
     """A free software in the SILL (an agent's proposal is pending until an editor publishes it)."""
 
@@ -154,6 +141,47 @@ class Software(Moderated):
         return reverse("sill:detail", args=[self.slug])
 
 
+class SoftwareChildQuerySet(ModeratedQuerySet):
+    """Declarations and instances: listed by software on the agent's profile."""
+
+    def declared_by(self, user):
+        return (
+            super()
+            .declared_by(user)
+            .select_related("software", "public_body")
+            .defer("software__search_vector")
+            .order_by("software__name", *self.model.PROFILE_ORDER)
+        )
+
+
+class DeclarationQuerySet(SoftwareChildQuerySet):
+    def counts_by_public_body(self):
+        """[{public_body__name, public_body__pso_id, users, referents}] by body name."""
+        return (
+            self.values("public_body__name", "public_body__pso_id")
+            .annotate(
+                users=models.Count("pk", filter=models.Q(kind=DeclarationKind.USER)),
+                referents=models.Count("pk", filter=models.Q(kind=DeclarationKind.REFERENT)),
+            )
+            .order_by("public_body__name")
+        )
+
+    def agents(self):
+        """Who declared, with their body: names and addresses are for fellow agents only."""
+        return (
+            self.filter(user__isnull=False)
+            .select_related("user", "public_body")
+            .order_by("public_body__name", "kind")
+        )
+
+
+class InstanceQuerySet(SoftwareChildQuerySet):
+    def shown_to(self, *, agent: bool):
+        """The instances a visitor sees: internal services are for public agents only."""
+        rows = self.select_related("public_body")
+        return rows if agent else rows.filter(is_public=True)
+
+
 class Declaration(Moderated):
     """A public agent says they use a software, or are a referent (expert contact) for it."""
 
@@ -184,7 +212,7 @@ class Declaration(Moderated):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = SoftwareChildQuerySet.as_manager()
+    objects = DeclarationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("déclaration")
@@ -227,7 +255,7 @@ class Instance(Moderated):
     is_public = models.BooleanField(_("accessible au public"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = SoftwareChildQuerySet.as_manager()
+    objects = InstanceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("instance")

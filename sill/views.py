@@ -1,4 +1,3 @@
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -83,49 +82,31 @@ def software_detail(request, slug):
                     "fetched_at": fetched if source == "wikidata" else None,
                 }
             )
-    by_body = (
-        software.declarations.published()
-        .values("public_body__name", "public_body__pso_id")
-        .annotate(
-            users=Count("pk", filter=Q(kind=DeclarationKind.USER)),
-            referents=Count("pk", filter=Q(kind=DeclarationKind.REFERENT)),
-        )
-        .order_by("public_body__name")
-    )
-    instances = software.instances.published().select_related("public_body")
-    agents = []
     can_declare = is_public_agent(request.user)
-    if can_declare:
-        # Names, addresses and internal services are for fellow agents only.
-        agents = list(
-            software.declarations.published()
-            .filter(user__isnull=False)
-            .select_related("user", "public_body")
-            .order_by("public_body__name", "kind")
-        )
-    else:
-        instances = instances.filter(is_public=True)
     own_declarations, own_instances = [], []
     if can_declare:
         # What the agent declared, whatever its moderation status, to edit or withdraw it.
-        own_declarations = list(software.declarations.filter(user=request.user).order_by("kind"))
-        own_instances = list(software.instances.filter(user=request.user).order_by("url"))
+        own_declarations = list(software.declarations.declared_by(request.user))
+        own_instances = list(software.instances.declared_by(request.user))
     declared_kinds = {declaration.kind for declaration in own_declarations}
-    repositories = Repository.objects.visible().for_list()
-    related = Q(pk=software.source_repository_id) if software.source_repository_id else Q()
-    related |= Q(publiccode__name__iexact=software.name)
+    published = software.declarations.published()
+    repositories = (
+        Repository.objects.visible()
+        .for_list()
+        .of_software(name=software.name, source_repository_id=software.source_repository_id)
+    )
     return render(
         request,
         "sill/software_detail.html",
         {
             "software": software,
             "provenance": provenance,
-            "agents": agents,
-            "declarations_by_body": list(by_body),
-            "instances": list(instances),
+            "agents": list(published.agents()) if can_declare else [],
+            "declarations_by_body": list(published.counts_by_public_body()),
+            "instances": list(software.instances.published().shown_to(agent=can_declare)),
             "similar": list(software.similar.published().order_by("name")),
             "children": list(software.children.published().order_by("name")),
-            "repositories": list(repositories.filter(related).order_by("-score")[:6]),
+            "repositories": list(repositories[:6]),
             "can_declare": can_declare,
             "own_declarations": own_declarations,
             "own_instances": own_instances,
