@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Owner, Repository, software_heritage_url
 from core import throttle
+from core.listing import EXPORT_FORMATS
 from core.urls import reverser
 
 logger = logging.getLogger(__name__)
@@ -339,7 +340,6 @@ def json_response(rows: Iterable[dict], *, filename: str) -> StreamingHttpRespon
     return _attachment(response, filename)
 
 
-EXPORT_FORMATS = ("csv", "json")
 # The semaphore of the listings' downloads, shared by every worker (core.throttle).
 EXPORT_SEMAPHORE = "exports"
 # Seconds a refused download is told to wait: about the time a full export takes.

@@ -8,6 +8,8 @@ import hashlib
 
 from django.core.cache import cache
 
+from core.cache import bump_version, current_version
+
 VERSION_KEY = "catalog:version"
 TIMEOUT = 15 * 60
 IGNORED_PARAMS = {"page", "sort", "per_page", "format"}
@@ -16,19 +18,12 @@ SCHEMA = 2
 
 
 def catalog_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY) or 1
-    return version
+    return current_version(VERSION_KEY)
 
 
 def bump_catalog_version() -> None:
     """Call after writing repositories or owners."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet
-        cache.add(VERSION_KEY, 2, timeout=None)
+    bump_version(VERSION_KEY)
 
 
 def key_for(kind: str, params, scope: str = "", *, every_param: bool = False) -> str:

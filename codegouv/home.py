@@ -7,6 +7,7 @@ from django.db import transaction
 from catalog.listing_cache import catalog_version
 from catalog.models import Forge, Owner, Repository
 from contributions.models import Contribution
+from core.cache import bump_version, current_version
 from sill.models import Software
 
 COUNTERS_KEY = "catalog:home-counters"
@@ -17,28 +18,17 @@ COUNTERS_VERSION_KEY = "codegouv:home-counters-version"
 COUNTED_MODELS = (Software, Contribution)
 
 
-def counters_version() -> int:
-    return cache.get(COUNTERS_VERSION_KEY) or 0
-
-
-def _bump_counters_version() -> None:
-    try:
-        cache.incr(COUNTERS_VERSION_KEY)
-    except ValueError:  # not set yet (or Redis unreachable: then nothing is cached either)
-        cache.add(COUNTERS_VERSION_KEY, 1, timeout=None)
-
-
 def counted_row_changed(**_kwargs) -> None:
     """post_save/post_delete receiver of COUNTED_MODELS: the counters are stale."""
-    _bump_counters_version()
+    bump_version(COUNTERS_VERSION_KEY)
     # Again once committed: a page rendered before the commit may have cached the old
     # counts under the new version.
-    transaction.on_commit(_bump_counters_version, robust=True)
+    transaction.on_commit(lambda: bump_version(COUNTERS_VERSION_KEY), robust=True)
 
 
 def counters() -> dict:
     """Totals for the home page, cached for 10 minutes (five COUNT queries otherwise)."""
-    key = f"{COUNTERS_KEY}:{catalog_version()}:{counters_version()}"
+    key = f"{COUNTERS_KEY}:{catalog_version()}:{current_version(COUNTERS_VERSION_KEY)}"
     values = cache.get(key)
     if values is None:
         values = {

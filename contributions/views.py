@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.mixins import PublicAgentRequiredMixin
-from catalog.exports import download_response
+from catalog.exports import base_url_of, download_response
 from catalog.models import PublicBody
 from contributions import exports, filters, services
 from contributions.forms import ContributionForm, UnpublishedCodeForm
@@ -19,7 +19,7 @@ from moderation.views import DeclarationDeleteView, DeclarationFormView
 
 
 def export_contributions(queryset, fmt, request):
-    rows = exports.contribution_rows(queryset, base_url=request.build_absolute_uri("/").rstrip("/"))
+    rows = exports.contribution_rows(queryset, base_url=base_url_of(request))
     return download_response(
         request, rows, exports.CONTRIBUTION_COLUMNS, fmt=fmt, stem="contributions"
     )

@@ -28,6 +28,7 @@ import time
 import uuid
 from urllib.parse import urlsplit
 
+from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -198,3 +199,21 @@ def probe(backend) -> bool:
     answered = backend.get(key) == "1"
     backend.delete(key)
     return answered
+
+
+def current_version(key: str) -> int:
+    """The version number stored under ``key`` (1 until someone bumps it): cache keys that
+    include it go stale at once when it is bumped, without scanning keys."""
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, 1, timeout=None)
+        version = cache.get(key) or 1
+    return version
+
+
+def bump_version(key: str) -> None:
+    """Make every cache key built on ``current_version(key)`` stale."""
+    try:
+        cache.incr(key)
+    except ValueError:  # not set yet (or Redis unreachable: then nothing is cached either)
+        cache.add(key, 2, timeout=None)

@@ -36,10 +36,13 @@ class ModeratedQuerySet(models.QuerySet):
             return self
         if user.is_authenticated:
             return self.filter(
-                models.Q(moderation_status=ModerationStatus.PUBLISHED)
-                | models.Q(**{self.model.AUTHOR_FIELD: user})
+                models.Q(moderation_status=ModerationStatus.PUBLISHED) | self.own_rows(user)
             )
         return self.published()
+
+    def own_rows(self, user) -> models.Q:
+        """Which of their own rows an authenticated user sees besides the published ones."""
+        return models.Q(**{self.model.AUTHOR_FIELD: user})
 
     def declared_by(self, user):
         """What ``user`` declared, whatever its status: their profile lists it."""

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.search import clean_query
-from moderation.models import MODERATE_PERMISSION, Moderated, ModeratedQuerySet, ModerationStatus
+from moderation.models import Moderated, ModeratedQuerySet, ModerationStatus
 from sill.enums import DeclarationKind, SoftwareStatus
 
 # Paths under /sill/ that are pages, not software.
@@ -15,16 +15,9 @@ PUBLISHED_DECLARATION = models.Q(declarations__moderation_status=ModerationStatu
 
 
 class SoftwareQuerySet(ModeratedQuerySet):
-    def visible_to(self, user):
-        """Published software, plus the proposals an agent made and those editors review."""
-        if user.has_perm(MODERATE_PERMISSION):
-            return self
-        if user.is_authenticated:
-            return self.filter(
-                models.Q(moderation_status=ModerationStatus.PUBLISHED)
-                | models.Q(submitted_by=user, moderation_status=ModerationStatus.PENDING)
-            )
-        return self.published()
+    def own_rows(self, user) -> models.Q:
+        """An agent sees their proposals while they wait (a rejected one is gone for them)."""
+        return super().own_rows(user) & models.Q(moderation_status=ModerationStatus.PENDING)
 
     def declared_by(self, user):
         """The agent's proposals, newest first."""
@@ -150,11 +143,13 @@ class SoftwareChildQuerySet(ModeratedQuerySet):
             .declared_by(user)
             .select_related("software", "public_body")
             .defer("software__search_vector")
-            .order_by("software__name", *self.model.PROFILE_ORDER)
+            .order_by("software__name", *self.profile_order)
         )
 
 
 class DeclarationQuerySet(SoftwareChildQuerySet):
+    profile_order = ("kind",)
+
     def counts_by_public_body(self):
         """[{public_body__name, public_body__pso_id, users, referents}] by body name."""
         return (
@@ -176,6 +171,8 @@ class DeclarationQuerySet(SoftwareChildQuerySet):
 
 
 class InstanceQuerySet(SoftwareChildQuerySet):
+    profile_order = ("url",)
+
     def shown_to(self, *, agent: bool):
         """The instances a visitor sees: internal services are for public agents only."""
         rows = self.select_related("public_body")
@@ -187,7 +184,6 @@ class Declaration(Moderated):
 
     AUTHOR_FIELD = "user"
     ACTIVITY_KEY = "declarations"
-    PROFILE_ORDER = ("kind",)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -232,7 +228,6 @@ class Instance(Moderated):
 
     AUTHOR_FIELD = "user"
     ACTIVITY_KEY = "instances"
-    PROFILE_ORDER = ("url",)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,11 +1,12 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.mixins import PublicAgentRequiredMixin
 from accounts.policy import is_public_agent
-from catalog.exports import download_response, json_response
+from catalog.exports import base_url_of, download_response, json_response
 from catalog.models import Repository
 from core.listing import Listing
 from moderation.models import ModerationStatus, resubmitted
@@ -33,7 +34,7 @@ def export_software(queryset, fmt, request):
     """Every filtered software, by name whatever the page's sort."""
     rows = exports.software_rows(
         queryset.order_by(*filters.SORTS["name"]),
-        base_url=request.build_absolute_uri("/").rstrip("/"),
+        base_url=base_url_of(request),
     )
     return download_response(request, rows, exports.SOFTWARE_COLUMNS, fmt=fmt, stem="sill")
 
@@ -125,7 +126,11 @@ def software_detail(request, slug):
 class SoftwareChildMixin(PublicAgentRequiredMixin):
     """Declarations and instances hang off a software: created from its page, back to it."""
 
-    def software(self):
+    @cached_property
+    def parent(self):
+        """The software a new row hangs off (the URL's slug); None when editing a row."""
+        if "slug" not in self.kwargs:
+            return None
         return get_object_or_404(
             Software.objects.visible_to(self.request.user), slug=self.kwargs["slug"]
         )
@@ -140,14 +145,6 @@ class SoftwareChildMixin(PublicAgentRequiredMixin):
     def get_context_data(self, **context):
         software = self.object.software if self.object else self.parent
         return super().get_context_data(software=software, **context)
-
-    def get(self, request, *args, **kwargs):
-        self.parent = self.software() if "slug" in kwargs else None
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.parent = self.software() if "slug" in kwargs else None
-        return super().post(request, *args, **kwargs)
 
     def update(self, form):
         services.update_declared(row=self.object, values=form.cleaned_data, by=self.request.user)
@@ -186,22 +183,19 @@ class DeclarationView(SoftwareChildMixin, DeclarationFormView):
             self.kind = row.kind
         return row
 
-    def existing(self):
-        """The agent's declaration of this kind on this software, shown instead of a form."""
-        if self.object is not None:
-            return None
-        return Declaration.objects.filter(
-            user=self.request.user, software=self.parent, kind=self.kind
-        ).first()
+    # The agent's declaration of this kind on this software, shown instead of a form.
+    already = None
 
     def get(self, request, *args, **kwargs):
-        self.parent = self.software() if "slug" in kwargs else None
-        self.object = self.get_object()
-        self.already = self.existing()
-        form = None
-        if self.already is None and self.may_declare():
-            form = self.get_form()
-        return self.render_form(form)
+        if "pk" not in kwargs:
+            self.already = Declaration.objects.filter(
+                user=request.user, software=self.parent, kind=self.kind
+            ).first()
+        return super().get(request, *args, **kwargs)
+
+    def may_declare(self):
+        # On a POST, the service finds an existing declaration (after a resubmitted token).
+        return self.already is None and super().may_declare()
 
     def get_form_kwargs(self):
         return {"kind": self.kind, "instance": self.object}
@@ -214,7 +208,7 @@ class DeclarationView(SoftwareChildMixin, DeclarationFormView):
         return super().get_context_data(
             kind=self.kind,
             kind_label=DeclarationKind(self.kind).label,
-            existing=getattr(self, "already", None),
+            existing=self.already,
             **context,
         )
 
