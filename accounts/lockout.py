@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import Max, Q
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -75,7 +76,7 @@ def lockout_response(request, original_response=None, credentials=None):
     response = render(
         request,
         "accounts/locked_out.html",
-        {"minutes": minutes},
+        {"page_title": _("Trop de tentatives de connexion"), "minutes": minutes},
         status=429,
     )
     response["Retry-After"] = str(minutes * 60)

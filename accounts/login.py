@@ -20,6 +20,7 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["page_title"] = _("Se connecter")
         context["local_login_enabled"] = settings.LOCAL_LOGIN_ENABLED
         context["proconnect_enabled"] = settings.PROCONNECT_ENABLED
         return context

@@ -1,5 +1,6 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from accounts.policy import is_public_agent
 
@@ -14,5 +15,10 @@ class PublicAgentRequiredMixin(LoginRequiredMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not is_public_agent(request.user):
-            return TemplateResponse(request, "accounts/not_public_agent.html", status=403)
+            return TemplateResponse(
+                request,
+                "accounts/not_public_agent.html",
+                {"page_title": _("Réservé aux agents publics")},
+                status=403,
+            )
         return super().dispatch(request, *args, **kwargs)

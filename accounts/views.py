@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts import services
@@ -25,6 +26,7 @@ def profile(request):
         request,
         "accounts/profile.html",
         {
+            "page_title": _("Mon compte"),
             "profile_user": user,
             "is_agent": is_public_agent(user),
             "activity": activity_of(user),
@@ -42,6 +44,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     """/compte/mot-de-passe/: Django's password validators apply."""
 
     template_name = "accounts/password_change.html"
+    extra_context = {"page_title": gettext_lazy("Changer mon mot de passe")}
     form_class = PasswordChangeForm
     success_url = reverse_lazy("accounts:profile")
 
@@ -68,7 +71,11 @@ def profile_edit(request):
         form.save()
         messages.success(request, _("Votre profil est enregistré."))
         return redirect(next_url or "accounts:profile")
-    return render(request, "accounts/profile_edit.html", {"form": form, "next": next_url})
+    return render(
+        request,
+        "accounts/profile_edit.html",
+        {"page_title": _("Modifier mon profil"), "form": form, "next": next_url},
+    )
 
 
 @login_required
@@ -86,4 +93,6 @@ def delete(request):
             ),
         )
         return redirect("home")
-    return render(request, "accounts/delete.html", {"form": form})
+    return render(
+        request, "accounts/delete.html", {"page_title": _("Supprimer mon compte"), "form": form}
+    )

@@ -84,7 +84,11 @@ def data_dictionary(request):
             "columns": _columns(OWNER_COLUMNS),
         },
     ]
-    return render(request, "catalog/data_dictionary.html", {"tables": tables})
+    return render(
+        request,
+        "catalog/data_dictionary.html",
+        {"page_title": _("Dictionnaire des données"), "tables": tables},
+    )
 
 
 @require_GET

@@ -51,4 +51,7 @@ urlpatterns += [
     ),
 ]
 
+handler400 = "codegouv.views.bad_request"
+handler403 = "codegouv.views.permission_denied"
+handler404 = "codegouv.views.page_not_found"
 handler500 = "codegouv.views.server_error"

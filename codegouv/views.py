@@ -3,6 +3,7 @@ import logging
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -38,11 +39,74 @@ def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
 
 
+# The DSFR error page of each status: what went wrong, one sentence, what to do next.
+ERRORS = {
+    400: (
+        _("Requête incorrecte"),
+        _("La requête envoyée au service n’a pas pu être comprise."),
+        _("Vérifiez l’adresse saisie ou revenez à la page d’accueil."),
+    ),
+    403: (
+        _("Accès refusé"),
+        _("Vous n’avez pas les droits nécessaires pour voir cette page."),
+        _(
+            "Si vous pensez qu’il s’agit d’une erreur, connectez-vous avec le bon compte ou "
+            "contactez-nous."
+        ),
+    ),
+    404: (
+        _("Page non trouvée"),
+        _("La page que vous cherchez est introuvable. Excusez-nous pour la gêne occasionnée."),
+        _(
+            "Si vous avez tapé l’adresse web dans le navigateur, vérifiez qu’elle est correcte. "
+            "La page n’est peut-être plus disponible. Dans ce cas, pour continuer votre visite, "
+            "vous pouvez consulter notre page d’accueil ou le plan du site."
+        ),
+    ),
+    500: (
+        _("Erreur inattendue"),
+        _(
+            "Désolé, le service rencontre un problème, nous travaillons pour le résoudre le plus "
+            "rapidement possible."
+        ),
+        _("Essayez de rafraîchir la page ou bien réessayez plus tard."),
+    ),
+}
+
+
+def error_context(status: int) -> dict:
+    title, lead, detail = ERRORS[status]
+    return {"code": status, "page_title": title, "lead": lead, "detail": detail}
+
+
+def error_page(request, status: int):
+    return render(request, "error.html", error_context(status), status=status)
+
+
+def bad_request(request, exception=None):
+    return error_page(request, 400)
+
+
+def permission_denied(request, exception=None):
+    return error_page(request, 403)
+
+
+def csrf_failure(request, reason=""):
+    """An expired or missing CSRF token is a refusal like any other for the visitor."""
+    return error_page(request, 403)
+
+
+def page_not_found(request, exception=None):
+    return error_page(request, 404)
+
+
 def server_error(request):
     """The DSFR 500 page, rendered from the settings alone since the database or the cache
     may be what failed (no context processor runs); a bare page should that fail too."""
     try:
-        html = loader.get_template("500.html").render(bare_site(request))
+        html = loader.get_template("error.html").render(
+            {**bare_site(request), **error_context(500)}
+        )
         return HttpResponseServerError(html)
     except Exception:
         logger.exception("the 500 page itself failed to render")

@@ -1,6 +1,7 @@
 """The public guide pages: the list and one page (staff may preview a draft)."""
 
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from editorial.models import GuidePage
@@ -12,7 +13,11 @@ def wants_preview(request):
 
 @require_GET
 def guide_list(request):
-    return render(request, "guides/list.html", {"pages": GuidePage.objects.for_list()})
+    return render(
+        request,
+        "guides/list.html",
+        {"page_title": _("Guides"), "pages": GuidePage.objects.for_list()},
+    )
 
 
 @require_GET

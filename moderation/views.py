@@ -156,7 +156,7 @@ class DeclarationDeleteView(DeclaredRowMixin, View):
             self.template_name,
             {
                 "object": row,
-                "title": self.title,
+                "page_title": self.title,
                 "description": self.describe(row),
                 "cancel_url": self.cancel_url(row),
             },

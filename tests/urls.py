@@ -3,9 +3,9 @@
 from django.core.exceptions import PermissionDenied
 from django.urls import path
 
-from codegouv.urls import handler500, urlpatterns
+from codegouv.urls import handler400, handler403, handler404, handler500, urlpatterns
 
-__all__ = ["handler500", "urlpatterns"]
+__all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]
 
 
 def forbidden(request):
