@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.fields import public_body_link
+
 
 class UserManager(DjangoUserManager):
     """Users are created from an email address; there is no username."""
@@ -54,14 +56,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Décochez plutôt que de supprimer le compte."),
     )
     date_joined = models.DateTimeField(_("date d'inscription"), default=timezone.now)
-    public_body = models.ForeignKey(
-        "catalog.PublicBody",
-        verbose_name=_("organisme public"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="members",
-    )
+    public_body = public_body_link(related_name="members")
     siret = models.CharField(
         _("SIRET"),
         max_length=14,

@@ -13,6 +13,7 @@ from catalog.enums import ForgeKind
 from catalog.licenses import FREE_LICENSES, NOASSERTION
 from catalog.models import Owner, PublicBody, Repository
 from core.filters import FilterForm, id_filter, top_values, yes_no
+from core.filtersets import SearchableFilterSet
 from core.listing import bind_filters
 from core.search import clean_query, json_list_contains, json_list_counts
 
@@ -68,8 +69,7 @@ def license_label(value) -> str:
     return str(LICENSE_GROUPS.get(value, value))
 
 
-class RepositoryFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=_("Rechercher"))
+class RepositoryFilter(SearchableFilterSet):
     forge = django_filters.CharFilter(field_name="forge__host", label=_("Forge"))
     owner = django_filters.CharFilter(method="filter_owner", label=_("Organisation"))
     public_body = id_filter("owner__public_body", _("Organisme public"))
@@ -96,10 +96,8 @@ class RepositoryFilter(django_filters.FilterSet):
 
     sorts, sort_labels, default_sort = SORTS, SORT_LABELS, "score"
 
-    class Meta:
+    class Meta(SearchableFilterSet.Meta):
         model = Repository
-        fields = []
-        form = FilterForm
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

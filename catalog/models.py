@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.enums import HARVESTED_KINDS, ForgeKind, OwnerKind, RunStatus
 from catalog.scoring import checks_from_json
 from catalog.search import search
+from core.fields import optional_url, public_body_link
 from core.search import json_list_contains
 
 # The five criteria the editors check before a repository joins the Awesome selection.
@@ -23,6 +24,12 @@ AWESOME_CRITERIA = (
     "awesome_used_by_several",
 )
 
+
+def awesome_criterion(label, help_text) -> models.BooleanField:
+    """One of AWESOME_CRITERIA: a box an editor ticks once they have checked it."""
+    return models.BooleanField(label, default=False, help_text=help_text)
+
+
 # A repository's last activity in SQL (Repository.last_activity_at in Python). Both operands
 # are NULL together, so GREATEST never sees a lone NULL.
 LAST_ACTIVITY = Greatest(Coalesce("pushed_at", "updated_at"), Coalesce("updated_at", "pushed_at"))
@@ -33,6 +40,14 @@ SOFTWARE_HERITAGE_BROWSE = "https://archive.softwareheritage.org/browse/origin/?
 def software_heritage_url(web_url: str) -> str:
     """The page of a repository's origin in the Software Heritage archive."""
     return SOFTWARE_HERITAGE_BROWSE + quote(web_url, safe="")
+
+
+def listing_index(name: str, *order):
+    """An index on one sort of the repository listing (then full_path, its tie-break), over
+    the rows it shows by default: visible and not archived."""
+    return models.Index(
+        *order, "full_path", name=name, condition=Q(gone_since__isnull=True, is_archived=False)
+    )
 
 
 # --- QuerySets -------------------------------------------------------------------------
@@ -199,16 +214,9 @@ class Forge(HarvestState):
         help_text=_("Forge dédiée au code public : tous ses dépôts sont collectés."),
     )
     pso_id = models.CharField(_("identifiant service-public.fr"), max_length=64, blank=True)
-    public_body = models.ForeignKey(
-        PublicBody,
-        verbose_name=_("organisme public"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="forges",
-    )
-    floss_policy = models.URLField(_("politique logiciels libres"), max_length=500, blank=True)
-    ospo_url = models.URLField(_("OSPO"), max_length=500, blank=True)
+    public_body = public_body_link(related_name="forges")
+    floss_policy = optional_url(_("politique logiciels libres"))
+    ospo_url = optional_url(_("OSPO"))
     ignored_since = models.DateField(_("ignorée depuis"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -257,17 +265,10 @@ class Owner(HarvestState):
     email = models.CharField(_("courriel"), max_length=254, blank=True)
     location = models.CharField(_("localisation"), max_length=255, blank=True)
     forge_created_at = models.DateTimeField(_("créé sur la forge le"), null=True, blank=True)
-    public_body = models.ForeignKey(
-        PublicBody,
-        verbose_name=_("organisme public"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="owners",
-    )
+    public_body = public_body_link(related_name="owners")
     pso_id = models.CharField(_("identifiant service-public.fr"), max_length=64, blank=True)
-    floss_policy = models.URLField(_("politique logiciels libres"), max_length=500, blank=True)
-    ospo_url = models.URLField(_("OSPO"), max_length=500, blank=True)
+    floss_policy = optional_url(_("politique logiciels libres"))
+    ospo_url = optional_url(_("OSPO"))
     ignored_since = models.DateField(_("ignoré depuis"), null=True, blank=True)
     is_active = models.BooleanField(_("actif"), default=True)
     raw = models.JSONField(_("réponse brute de la forge"), default=dict, blank=True)
@@ -351,28 +352,20 @@ class Repository(models.Model):
 
     # The Awesome selection: the editors' own fields, never written by the harvest.
     awesome_checked_at = models.DateField(_("vérifié Awesome le"), null=True, blank=True)
-    awesome_free_license = models.BooleanField(
-        _("licence libre"),
-        default=False,
-        help_text=_("Publié sous une licence approuvée par la FSF ou l’OSI."),
+    awesome_free_license = awesome_criterion(
+        _("licence libre"), _("Publié sous une licence approuvée par la FSF ou l’OSI.")
     )
-    awesome_maintained = models.BooleanField(
-        _("maintenu"),
-        default=False,
-        help_text=_("Activement maintenu par des personnes que l’on peut contacter."),
+    awesome_maintained = awesome_criterion(
+        _("maintenu"), _("Activement maintenu par des personnes que l’on peut contacter.")
     )
-    awesome_documented = models.BooleanField(
-        _("documenté"), default=False, help_text=_("Bien documenté.")
-    )
-    awesome_sponsored = models.BooleanField(
+    awesome_documented = awesome_criterion(_("documenté"), _("Bien documenté."))
+    awesome_sponsored = awesome_criterion(
         _("soutenu par un organisme public"),
-        default=False,
-        help_text=_("Financé ou porté par au moins une administration."),
+        _("Financé ou porté par au moins une administration."),
     )
-    awesome_used_by_several = models.BooleanField(
+    awesome_used_by_several = awesome_criterion(
         _("utilisé par plusieurs administrations"),
-        default=False,
-        help_text=_("Utilisé ou déployé par plusieurs administrations."),
+        _("Utilisé ou déployé par plusieurs administrations."),
     )
     awesome_note = models.TextField(_("note Awesome"), blank=True)
 
@@ -405,6 +398,23 @@ class Repository(models.Model):
                 F("first_seen_at").desc(),
                 F("id").desc(),
                 name="catalog_repo_newest",
+                condition=Q(gone_since__isnull=True),
+            ),
+            # The other sorts of the listing, and the language and licence filters (written
+            # UPPER(x) = UPPER(%s) by iexact), each on an index: see ADR 0013.
+            listing_index("catalog_repo_listing_updated", F("updated_at").desc()),
+            listing_index("catalog_repo_listing_stars", F("stars").desc()),
+            listing_index("catalog_repo_listing_forks", F("forks").desc()),
+            listing_index("catalog_repo_listing_name", "name"),
+            listing_index("catalog_repo_listing_created", F("created_at").desc()),
+            models.Index(
+                Upper("language"),
+                name="catalog_repo_language_ci",
+                condition=Q(gone_since__isnull=True),
+            ),
+            models.Index(
+                Upper("license_spdx"),
+                name="catalog_repo_license_ci",
                 condition=Q(gone_since__isnull=True),
             ),
         ]

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from catalog.filters import public_body_label
 from contributions.enums import ContributionKind
 from contributions.models import Contribution, UnpublishedCode
-from core.filters import FilterForm, id_filter
+from core.filters import id_filter
+from core.filtersets import SearchableFilterSet
 from core.search import json_list_contains, json_list_counts
 
 SORTS = {
@@ -21,8 +22,7 @@ SORT_LABELS = {
 }
 
 
-class ContributionFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=_("Rechercher"))
+class ContributionFilter(SearchableFilterSet):
     kind = django_filters.ChoiceFilter(choices=ContributionKind.choices, label=_("Nature"))
     public_body = id_filter("public_body", _("Organisme public"))
     project = django_filters.CharFilter(field_name="project_key", label=_("Projet"))
@@ -38,13 +38,8 @@ class ContributionFilter(django_filters.FilterSet):
 
     sorts, sort_labels, default_sort = SORTS, SORT_LABELS, "recent"
 
-    class Meta:
+    class Meta(SearchableFilterSet.Meta):
         model = Contribution
-        fields = []
-        form = FilterForm
-
-    def filter_q(self, queryset, name, value):
-        return queryset.search(value)
 
 
 def public_body_facet(rows):
@@ -71,8 +66,7 @@ def contribution_facets(queryset, *, limit=10):
 # --- Unpublished code ---------------------------------------------------------------------
 
 
-class UnpublishedCodeFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=_("Rechercher"))
+class UnpublishedCodeFilter(SearchableFilterSet):
     public_body = id_filter("public_body", _("Organisme public"))
     technology = django_filters.CharFilter(method="filter_technology", label=_("Technologie"))
 
@@ -80,13 +74,8 @@ class UnpublishedCodeFilter(django_filters.FilterSet):
 
     sorts, default_sort = {"planned": ("planned_on", "name", "pk")}, "planned"
 
-    class Meta:
+    class Meta(SearchableFilterSet.Meta):
         model = UnpublishedCode
-        fields = []
-        form = FilterForm
-
-    def filter_q(self, queryset, name, value):
-        return queryset.search(value)
 
     def filter_technology(self, queryset, name, value):
         return queryset.filter(json_list_contains("technologies", value.strip()))

@@ -69,6 +69,17 @@ def description_field(*, required, help_text=""):
     )
 
 
+def date_field(label, *, required, help_text):
+    """A date picked in the browser's calendar (an HTML date input, which reads and writes
+    ISO dates: the initial value must be written that way to show)."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=help_text,
+    )
+
+
 class ContributionForm(DeclarationForm):
     project_name = forms.CharField(
         label=_("Nom du projet"),
@@ -101,15 +112,14 @@ class ContributionForm(DeclarationForm):
         )
         % {"max": MAX_EVIDENCE_LINKS},
     )
-    started_on = forms.DateField(
-        label=_("Date, ou début de la période"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    started_on = date_field(
+        _("Date, ou début de la période"),
+        required=True,
         help_text=_("Le jour de la contribution, ou son premier jour si elle a duré."),
     )
-    ended_on = forms.DateField(
-        label=_("Fin de la période"),
+    ended_on = date_field(
+        _("Fin de la période"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Seulement si la contribution s’est étalée dans le temps."),
     )
     description = description_field(
@@ -245,22 +255,12 @@ class UnpublishedCodeForm(DeclarationForm):
             )
         },
     )
-    planned_on = forms.DateField(
-        label=_("Publication prévue le"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("Une date approximative suffit."),
+    planned_on = date_field(
+        _("Publication prévue le"), required=False, help_text=_("Une date approximative suffit.")
     )
 
-    field_order = [
-        "name",
-        "description",
-        "public_body",
-        "technologies",
-        "reason",
-        "contact",
-        "planned_on",
-    ]
+    # The declared fields, shown in the order the service reads them.
+    field_order = UNPUBLISHED_FIELDS
 
     def __init__(self, *args, instance=None, user, **kwargs):
         if instance is not None:

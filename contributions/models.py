@@ -1,7 +1,6 @@
 """What public agents declare about code: contributions to free software they do not own,
 and the inventory of their body's code that is not published yet."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, F, Func, Q, Value, When
 from django.db.models.functions import ExtractYear, Left, Length, Lower, StrIndex, Substr
@@ -10,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from contributions.enums import ContributionKind
+from core.fields import optional_link, public_body_link, user_link
 from core.markdown import render_markdown
 from core.search import substring_search
 from core.validators import WEB_URL
@@ -109,42 +109,18 @@ class Contribution(Moderated):
     ACTIVITY_KEY = "contributions"
 
     # On account deletion the contribution stays, credited to its public body only.
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("auteur"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="contributions",
-    )
-    public_body = models.ForeignKey(
-        "catalog.PublicBody",
-        verbose_name=_("organisme public"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="contributions",
-    )
+    author = user_link(verbose_name=_("auteur"), related_name="contributions")
+    public_body = public_body_link(related_name="contributions")
     project_name = models.CharField(_("projet"), max_length=200)
     project_url = models.URLField(
         _("adresse du projet"), max_length=500, validators=[WEB_URL], db_index=True
     )
     # Filled when the project is a repository of the catalogue or a SILL software.
-    repository = models.ForeignKey(
-        "catalog.Repository",
-        verbose_name=_("dépôt du catalogue"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="contributions",
+    repository = optional_link(
+        "catalog.Repository", verbose_name=_("dépôt du catalogue"), related_name="contributions"
     )
-    software = models.ForeignKey(
-        "sill.Software",
-        verbose_name=_("logiciel du SILL"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="contributions",
+    software = optional_link(
+        "sill.Software", verbose_name=_("logiciel du SILL"), related_name="contributions"
     )
     kind = models.CharField(_("nature"), max_length=16, choices=ContributionKind.choices)
     # Links to the evidence: merge requests, commits, issues, releases (http/https only).
@@ -224,22 +200,8 @@ class UnpublishedCode(Moderated):
 
     ACTIVITY_KEY = "unpublished_code"
 
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("auteur"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="unpublished_code",
-    )
-    public_body = models.ForeignKey(
-        "catalog.PublicBody",
-        verbose_name=_("organisme public"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="unpublished_code",
-    )
+    author = user_link(verbose_name=_("auteur"), related_name="unpublished_code")
+    public_body = public_body_link(related_name="unpublished_code")
     name = models.CharField(_("nom"), max_length=200)
     description = models.TextField(_("description"), max_length=5000)
     technologies = models.JSONField(_("technologies"), default=list, blank=True)
@@ -247,13 +209,8 @@ class UnpublishedCode(Moderated):
     contact = models.EmailField(_("contact"), max_length=254)
     planned_on = models.DateField(_("publication prévue le"), null=True, blank=True)
     # Set by an editor when the code appears on a forge.
-    published_repository = models.ForeignKey(
-        "catalog.Repository",
-        verbose_name=_("dépôt publié"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+    published_repository = optional_link(
+        "catalog.Repository", verbose_name=_("dépôt publié"), related_name="+"
     )
     published_at = models.DateTimeField(_("publié le"), null=True, blank=True)
     created_at = models.DateTimeField(_("déclaré le"), auto_now_add=True)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import optional_url
 from core.markdown import render_markdown
 from core.validators import WEB_URL
 from moderation.models import ModerationStatus
@@ -120,42 +121,39 @@ class GuidePage(models.Model):
         return render_markdown(self.body)
 
 
+def highlighted(to, verbose_name, **options) -> models.ForeignKey:
+    """One of the things a highlight may put forward: optional, and the highlight goes
+    when it goes."""
+    return models.ForeignKey(
+        to,
+        verbose_name=verbose_name,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="highlights",
+        **options,
+    )
+
+
 class Highlight(models.Model):
     """Something an editor puts forward on the home page for a while."""
 
     title = models.CharField(_("titre"), max_length=200)
     text = models.CharField(_("texte court"), max_length=300, blank=True)
-    image_url = models.URLField(
-        _("adresse de l’image"), max_length=500, blank=True, validators=[WEB_URL]
-    )
-    repository = models.ForeignKey(
-        "catalog.Repository",
-        verbose_name=_("dépôt"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="highlights",
-    )
-    software = models.ForeignKey(
+    image_url = optional_url(_("adresse de l’image"), validators=[WEB_URL])
+    repository = highlighted("catalog.Repository", _("dépôt"))
+    software = highlighted(
         "sill.Software",
-        verbose_name=_("logiciel du SILL"),
+        _("logiciel du SILL"),
         limit_choices_to={"moderation_status": ModerationStatus.PUBLISHED},
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="highlights",
     )
-    contribution = models.ForeignKey(
+    contribution = highlighted(
         "contributions.Contribution",
-        verbose_name=_("contribution"),
+        _("contribution"),
         limit_choices_to={"moderation_status": ModerationStatus.PUBLISHED},
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="highlights",
     )
     # Any other page (an event, an article).
-    url = models.URLField(_("adresse web"), max_length=500, blank=True, validators=[WEB_URL])
+    url = optional_url(_("adresse web"), validators=[WEB_URL])
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     start_at = models.DateTimeField(_("début"), default=timezone.now)
     end_at = models.DateTimeField(_("fin"), null=True, blank=True)

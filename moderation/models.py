@@ -8,9 +8,10 @@ a published declaration. The decisions themselves are in ``moderation.services``
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.fields import user_link
 
 # The permission of editors who moderate (declared on accounts.User's Meta).
 MODERATE_PERMISSION = "accounts.moderate_declarations"
@@ -85,15 +86,7 @@ class Moderated(models.Model):
         default=ModerationStatus.PUBLISHED,
         db_index=True,
     )
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("modéré par"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    moderated_by = user_link(verbose_name=_("modéré par"), related_name="+", editable=False)
     moderated_at = models.DateTimeField(_("modéré le"), null=True, blank=True, editable=False)
     moderation_reason = models.TextField(
         _("motif de la décision"), max_length=2000, blank=True, editable=False

@@ -5,7 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.filters import public_body_label
-from core.filters import FilterForm, id_filter, top_values, yes_no
+from core.filters import id_filter, top_values, yes_no
+from core.filtersets import SearchableFilterSet
 from core.search import json_list_contains
 from sill.enums import DeclarationKind, SoftwareStatus
 from sill.models import Software
@@ -26,8 +27,7 @@ SORT_LABELS = {
 }
 
 
-class SoftwareFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=_("Rechercher"))
+class SoftwareFilter(SearchableFilterSet):
     category = django_filters.CharFilter(field_name="category", label=_("Catégorie"))
     status = django_filters.ChoiceFilter(choices=SoftwareStatus.choices, label=_("Statut"))
     license = django_filters.CharFilter(
@@ -46,13 +46,8 @@ class SoftwareFilter(django_filters.FilterSet):
 
     sorts, sort_labels, default_sort = SORTS, SORT_LABELS, "name"
 
-    class Meta:
+    class Meta(SearchableFilterSet.Meta):
         model = Software
-        fields = []
-        form = FilterForm
-
-    def filter_q(self, queryset, name, value):
-        return queryset.search(value)
 
     def filter_platform(self, queryset, name, value):
         return queryset.filter(json_list_contains("platforms", value.strip().lower()))

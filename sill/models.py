@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import optional_link, optional_url, user_link
 from core.search import clean_query
 from moderation.models import Moderated, ModeratedQuerySet, ModerationStatus
 from sill.enums import DeclarationKind, SoftwareStatus
@@ -64,22 +64,17 @@ class Software(Moderated):
     sector = models.CharField(_("secteur"), max_length=200, blank=True)
     keywords = models.JSONField(_("mots-clés"), default=list, blank=True)
     license = models.CharField(_("licence (SPDX)"), max_length=255, blank=True)
-    website = models.URLField(_("site web"), max_length=500, blank=True)
-    source_url = models.URLField(_("code source"), max_length=500, blank=True)
-    source_repository = models.ForeignKey(
-        "catalog.Repository",
-        verbose_name=_("dépôt du catalogue"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="sill_software",
+    website = optional_url(_("site web"))
+    source_url = optional_url(_("code source"))
+    source_repository = optional_link(
+        "catalog.Repository", verbose_name=_("dépôt du catalogue"), related_name="sill_software"
     )
-    documentation_url = models.URLField(_("documentation"), max_length=500, blank=True)
+    documentation_url = optional_url(_("documentation"))
     logo_url = models.URLField(_("logo"), max_length=1000, blank=True)
     wikidata_id = models.CharField(_("identifiant Wikidata"), max_length=255, blank=True)
     comptoir_id = models.CharField(_("identifiant Comptoir du Libre"), max_length=32, blank=True)
     framalibre_id = models.CharField(_("fiche Framalibre"), max_length=200, blank=True)
-    label_url = models.URLField(_("fiche catalogue GouvTech"), max_length=500, blank=True)
+    label_url = optional_url(_("fiche catalogue GouvTech"))
     platforms = models.JSONField(_("systèmes et plateformes"), default=list, blank=True)
     min_version = models.CharField(_("version minimale recommandée"), max_length=100, blank=True)
     max_version = models.CharField(_("version maximale"), max_length=100, blank=True)
@@ -96,26 +91,12 @@ class Software(Moderated):
     usage_context = models.CharField(_("contexte d’usage"), max_length=500, blank=True)
     made_by_administration = models.BooleanField(_("développé par l’administration"), default=False)
     years = models.JSONField(_("années au SILL"), default=list, blank=True)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("logiciel parent"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="children",
-    )
+    parent = optional_link("self", verbose_name=_("logiciel parent"), related_name="children")
     similar = models.ManyToManyField(
         "self", verbose_name=_("logiciels similaires"), blank=True, symmetrical=True
     )
     alternatives = models.TextField(_("alternatives (texte libre)"), blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("proposé par"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="proposed_software",
-    )
+    submitted_by = user_link(verbose_name=_("proposé par"), related_name="proposed_software")
     search_vector = SearchVectorField(null=True, editable=False)
     added_at = models.DateTimeField(_("ajouté le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
@@ -185,25 +166,13 @@ class Declaration(Moderated):
     AUTHOR_FIELD = "user"
     ACTIVITY_KEY = "declarations"
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="sill_declarations",
-    )
-    public_body = models.ForeignKey(
-        "catalog.PublicBody",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="sill_declarations",
-    )
+    user = user_link(related_name="sill_declarations")
+    public_body = optional_link("catalog.PublicBody", related_name="sill_declarations")
     software = models.ForeignKey(Software, on_delete=models.CASCADE, related_name="declarations")
     kind = models.CharField(_("type"), max_length=16, choices=DeclarationKind.choices)
     version = models.CharField(_("version"), max_length=100, blank=True)
     use_case = models.TextField(_("cas d’usage"), blank=True)
-    service_url = models.URLField(_("adresse du service"), max_length=500, blank=True)
+    service_url = optional_url(_("adresse du service"))
     is_expert = models.BooleanField(_("expert"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -229,23 +198,10 @@ class Instance(Moderated):
     AUTHOR_FIELD = "user"
     ACTIVITY_KEY = "instances"
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("déclarée par"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="sill_instances",
-    )
+    user = user_link(verbose_name=_("déclarée par"), related_name="sill_instances")
     software = models.ForeignKey(Software, on_delete=models.CASCADE, related_name="instances")
     url = models.URLField(_("adresse"), max_length=500)
-    public_body = models.ForeignKey(
-        "catalog.PublicBody",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="sill_instances",
-    )
+    public_body = optional_link("catalog.PublicBody", related_name="sill_instances")
     audience = models.CharField(_("public visé"), max_length=300, blank=True)
     is_public = models.BooleanField(_("accessible au public"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -242,6 +242,19 @@ class ForgeClient(ABC):
     @abstractmethod
     def forge_pages(self, *, state: dict) -> Iterator[Page]: ...
 
+    def names_listed_at(self, repo: RepoInfo, url: str, *, listing: str) -> list[str]:
+        """The names of the root listing `url` answers (GitHub's contents and GitLab's tree
+        alike: a list of objects with a `name`); none for an empty or missing repository."""
+        if repo.is_empty:
+            return []
+        try:
+            items = self.http.get(url).json()
+        except NotFound:
+            return []
+        if not isinstance(items, list):
+            raise MalformedResponse(f"{repo.full_path}: the root {listing} is not a list")
+        return [str(item.get("name", "")) for item in items if isinstance(item, dict)]
+
     @abstractmethod
     def root_names(self, repo: RepoInfo) -> list[str]:
         """Names of the files and folders at the root; empty for an empty repository."""
@@ -262,6 +275,45 @@ class ContentsAPI:
 
     contents_root = "contents"
 
+    @staticmethod
+    def parse_shared_repo(data: dict, **fields) -> RepoInfo:
+        """A RepoInfo from a repository in the JSON shape GitHub defined and Gitea, Forgejo
+        and Gogs copied: the keys they all read alike are read here, `fields` holds what
+        each forge names or computes its own way."""
+        return RepoInfo(
+            remote_id=text(data["id"]),
+            full_path=text(data["full_name"]),
+            name=text(data.get("name")),
+            web_url=text(data.get("html_url")),
+            description=text(data.get("description")),
+            default_branch=text(data.get("default_branch")),
+            created_at=parse_date(data.get("created_at")),
+            updated_at=parse_date(data.get("updated_at")),
+            forks=int(data.get("forks_count") or 0),
+            open_issues=int(data.get("open_issues_count") or 0),
+            watchers=int(data.get("watchers_count") or 0),
+            is_fork=bool(data.get("fork")),
+            is_archived=bool(data.get("archived")),
+            language=text(data.get("language")),
+            topics=[str(topic) for topic in data.get("topics") or []],
+            api_ref=text(data["full_name"]),
+            raw=data,
+            **fields,
+        )
+
+    @staticmethod
+    def parse_shared_owner(data: dict, **fields) -> OwnerInfo:
+        """An OwnerInfo from an organisation or a user in that same shared JSON shape (see
+        parse_shared_repo); `fields` holds what each forge names its own way."""
+        return OwnerInfo(
+            remote_id=text(data.get("id")),
+            avatar_url=text(data.get("avatar_url")),
+            email=text(data.get("email")),
+            location=text(data.get("location")),
+            raw=data,
+            **fields,
+        )
+
     def org_or_user(self, path: str) -> tuple[object, bool]:
         """(decoded payload, whether it is an organisation): orgs/ first, then users/."""
         try:
@@ -270,15 +322,8 @@ class ContentsAPI:
             return self.http.get(self.url(f"users/{quote(path)}")).json(), False
 
     def root_names(self, repo: RepoInfo) -> list[str]:
-        if repo.is_empty:
-            return []
-        try:
-            items = self.http.get(self.url(f"repos/{repo.api_ref}/{self.contents_root}")).json()
-        except NotFound:
-            return []
-        if not isinstance(items, list):
-            raise MalformedResponse(f"{repo.full_path}: the root listing is not a list")
-        return [str(item.get("name", "")) for item in items if isinstance(item, dict)]
+        url = self.url(f"repos/{repo.api_ref}/{self.contents_root}")
+        return self.names_listed_at(repo, url, listing="listing")
 
     def read_file(self, repo: RepoInfo, name: str) -> bytes | None:
         try:

@@ -25,47 +25,27 @@ class GiteaClient(ContentsAPI, ForgeClient):
         kind = OwnerKind.ORGANIZATION if is_org else OwnerKind.USER
         if not isinstance(data, dict):
             raise MalformedResponse(f"{path}: the owner is not a JSON object")
-        return OwnerInfo(
+        return self.parse_shared_owner(
+            data,
             path=text(data.get("username") or data.get("login")) or path,
             kind=kind,
-            remote_id=text(data.get("id")),
             name=text(data.get("full_name")),
             description=text(data.get("description")),
-            avatar_url=text(data.get("avatar_url")),
             website=text(data.get("website")),
-            email=text(data.get("email")),
-            location=text(data.get("location")),
             created_at=parse_date(data.get("created")),
-            raw=data,
         )
 
     def parse_repo(self, data: dict) -> RepoInfo:
         owner = data.get("owner") or {}
         licenses = data.get("licenses") or []
-        return RepoInfo(
-            remote_id=text(data["id"]),
-            full_path=text(data["full_name"]),
-            name=text(data.get("name")),
+        return self.parse_shared_repo(
+            data,
             owner_path=text(owner.get("login") or owner.get("username")),
-            web_url=text(data.get("html_url")),
-            description=text(data.get("description")),
             homepage=text(data.get("website")),
-            default_branch=text(data.get("default_branch")),
-            created_at=parse_date(data.get("created_at")),
-            updated_at=parse_date(data.get("updated_at")),
             stars=int(data.get("stars_count") or 0),
-            forks=int(data.get("forks_count") or 0),
-            open_issues=int(data.get("open_issues_count") or 0),
-            watchers=int(data.get("watchers_count") or 0),
-            is_fork=bool(data.get("fork")),
-            is_archived=bool(data.get("archived")),
             is_template=bool(data.get("template")),
             is_empty=bool(data.get("empty")),
             license_reported=" AND ".join(str(item) for item in licenses),
-            language=text(data.get("language")),
-            topics=[str(t) for t in data.get("topics") or []],
-            api_ref=text(data["full_name"]),
-            raw=data,
         )
 
     def _parse(self, response, items):

@@ -27,50 +27,30 @@ class GitHubClient(ContentsAPI, ForgeClient):
             kind = OwnerKind.USER
         if not isinstance(data, dict):
             raise MalformedResponse(f"{path}: the owner is not a JSON object")
-        return OwnerInfo(
+        return self.parse_shared_owner(
+            data,
             path=text(data.get("login")) or path,
             kind=kind,
-            remote_id=text(data.get("id")),
             name=text(data.get("name")),
             description=text(data.get("description") or data.get("bio")),
-            avatar_url=text(data.get("avatar_url")),
             website=text(data.get("blog")),
-            email=text(data.get("email")),
-            location=text(data.get("location")),
             created_at=parse_date(data.get("created_at")),
-            raw=data,
         )
 
     def parse_repo(self, data: dict) -> RepoInfo:
         license_data = data.get("license") or {}
         spdx = text(license_data.get("spdx_id"))
-        return RepoInfo(
-            remote_id=text(data["id"]),
-            full_path=text(data["full_name"]),
-            name=text(data.get("name")),
+        return self.parse_shared_repo(
+            data,
             owner_path=text((data.get("owner") or {}).get("login")),
-            web_url=text(data.get("html_url")),
-            description=text(data.get("description")),
             homepage=text(data.get("homepage")),
-            default_branch=text(data.get("default_branch")),
-            created_at=parse_date(data.get("created_at")),
-            updated_at=parse_date(data.get("updated_at")),
             pushed_at=parse_date(data.get("pushed_at")),
             stars=int(data.get("stargazers_count") or 0),
-            forks=int(data.get("forks_count") or 0),
-            open_issues=int(data.get("open_issues_count") or 0),
-            watchers=int(data.get("watchers_count") or 0),
-            is_fork=bool(data.get("fork")),
-            is_archived=bool(data.get("archived")),
             is_template=bool(data.get("is_template")),
             is_empty=data.get("size") == 0,
             license_reported=spdx
             if spdx and spdx != "NOASSERTION"
             else text(license_data.get("name")),
-            language=text(data.get("language")),
-            topics=[str(topic) for topic in data.get("topics") or []],
-            api_ref=text(data["full_name"]),
-            raw=data,
         )
 
     def _parse_listing(self, response):

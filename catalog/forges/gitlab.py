@@ -100,17 +100,8 @@ class GitLabClient(ForgeClient):
         return self.paginate(first, state, self._parse_listing)
 
     def root_names(self, repo: RepoInfo) -> list[str]:
-        if repo.is_empty:
-            return []
-        try:
-            items = self.http.get(
-                self.url(f"projects/{repo.api_ref}/repository/tree", per_page=100)
-            ).json()
-        except NotFound:
-            return []
-        if not isinstance(items, list):
-            raise MalformedResponse(f"{repo.full_path}: the root tree is not a list")
-        return [str(item.get("name", "")) for item in items if isinstance(item, dict)]
+        url = self.url(f"projects/{repo.api_ref}/repository/tree", per_page=100)
+        return self.names_listed_at(repo, url, listing="tree")
 
     def read_file(self, repo: RepoInfo, name: str) -> bytes | None:
         url = self.url(

@@ -176,6 +176,23 @@ def _apply(obj, values: dict) -> bool:
     return changed
 
 
+def _create_or_update(row, model, fields: dict, *, key: dict, label: str, report, today):
+    """`row` with `fields` applied (saved only when one changed), or, when `row` is None, a
+    new `model` row made of `key` and `fields`: forges and owners are upserted alike.
+    `report` records under `label` which it was, and whether the row is ignored by now."""
+    if row is None:
+        row = model.objects.create(**key, **fields)
+        report.added.append(label)
+    elif _apply(row, fields):
+        row.save()
+        report.updated.append(label)
+    else:
+        report.unchanged.append(label)
+    if row.ignored_since and row.ignored_since <= today:
+        report.ignored.append(label)
+    return row
+
+
 def import_accounts(*, text: str, today: datetime.date | None = None) -> ImportReport:
     """Upsert forges and owners from the file's text; invalid entries are reported, not fatal."""
     today = today or timezone.localdate()
@@ -199,33 +216,29 @@ def import_accounts(*, text: str, today: datetime.date | None = None) -> ImportR
             report.invalid.extend(invalid)
             host = fields.pop("host")
             fields["public_body"] = _public_body(fields["pso_id"], bodies)
-            forge = Forge.objects.filter(host=host).first()
-            if forge is None:
-                forge = Forge.objects.create(host=host, **fields)
-                report.added.append(host)
-            elif _apply(forge, fields):
-                forge.save()
-                report.updated.append(host)
-            else:
-                report.unchanged.append(host)
-            if forge.ignored_since and forge.ignored_since <= today:
-                report.ignored.append(host)
+            forge = _create_or_update(
+                Forge.objects.filter(host=host).first(),
+                Forge,
+                fields,
+                key={"host": host},
+                label=host,
+                report=report,
+                today=today,
+            )
             for path, owner_fields in owners:
                 label = f"{host}/{path}"
                 owner_fields["public_body"] = _public_body(owner_fields["pso_id"], bodies)
                 owner_fields["listed"] = True
-                owner = Owner.objects.filter(forge=forge, path__iexact=path).first()
-                if owner is None:
-                    owner = Owner.objects.create(forge=forge, path=path, **owner_fields)
-                    report.added.append(label)
-                elif _apply(owner, owner_fields):
-                    owner.save()
-                    report.updated.append(label)
-                else:
-                    report.unchanged.append(label)
+                owner = _create_or_update(
+                    Owner.objects.filter(forge=forge, path__iexact=path).first(),
+                    Owner,
+                    owner_fields,
+                    key={"forge": forge, "path": path},
+                    label=label,
+                    report=report,
+                    today=today,
+                )
                 listed_owner_ids.add(owner.pk)
-                if owner.ignored_since and owner.ignored_since <= today:
-                    report.ignored.append(label)
         # Owners dropped from the file stop being harvested; their repositories stay.
         dropped = Owner.objects.filter(listed=True).exclude(pk__in=listed_owner_ids)
         report.unlisted = [str(owner) for owner in dropped.select_related("forge")]
