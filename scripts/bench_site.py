@@ -25,6 +25,8 @@ import http.client
 import multiprocessing
 import os
 import queue
+import random
+import re
 import secrets
 import signal
 import socket
@@ -35,6 +37,7 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlencode
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -51,6 +54,8 @@ SEARCH_HTML_BYTES = 60_000
 EXPORT_PATH = "/depots/?format=json"
 EXPORT_PAUSE_AFTER_429 = 1.0  # seconds: an impatient client, not one that waits Retry-After
 EXPORT_WARMUP = 3.0  # seconds for the downloads to be under way before measuring
+DISTINCT_P95_MS = 150
+DISTINCT_RPS = 80
 HTML_SLOWDOWN_TARGET = 2  # HTML p95 while the exports run, at most this times the p95 alone
 
 # (label, target): the page p95 target in ms, and whether the HTML size target applies.
@@ -71,7 +76,13 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8, help="clients at once")
     parser.add_argument("--duration", type=float, default=10, help="seconds per page")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
-    parser.add_argument("--only", choices=("pages", "exports"), help="run one part only")
+    parser.add_argument(
+        "--only", choices=("pages", "distinct", "exports"), help="run one part only"
+    )
+    parser.add_argument(
+        "--searches", type=int, default=400, help="distinct searches, each requested once"
+    )
+    parser.add_argument("--seed", type=int, default=14, help="seed of the distinct searches")
     parser.add_argument(
         "--export-clients", type=int, default=8, help="clients downloading full exports"
     )
@@ -122,15 +133,16 @@ def main() -> int:
                 print("gunicorn did not become healthy; its log ends with:", file=sys.stderr)
                 print(tail(log.name), file=sys.stderr)
                 return 1
-            print(
-                f"gunicorn: {args.workers} workers on 127.0.0.1:{port}, "
-                f"cache {'Redis' if os.environ.get('REDIS_URL') else 'local memory per worker'}"
-            )
+            print(f"gunicorn: {args.workers} workers on 127.0.0.1:{port}, cache {cache_name()}")
             elapsed, status, _size = fetch(port, paths["statistics"], timeout=CSV_TIMEOUT)
             print(f"statistics, first request (cache warming): {status}, {elapsed * 1000:.0f} ms")
             warm(port, list(paths.values()), clients=args.workers * 2)
 
-            results, samples, exports = {}, [], None
+            results, samples, exports, distinct = {}, [], None, None
+            if args.only in (None, "distinct"):
+                searches = distinct_searches(info["vocabulary"], args.searches, args.seed)
+                distinct = run_distinct(port, searches, args.concurrency)
+                print(f"  measured distinct searches: {distinct['requests']} requests", flush=True)
             if args.only in (None, "pages"):
                 for label, _target, _html in SCENARIOS:
                     results[label] = run_scenario(
@@ -143,11 +155,15 @@ def main() -> int:
                 exports = run_export_scenario(port, html_paths, args)
         finally:
             stop_server(server)
+        if distinct:
+            print_distinct_report(args, info, distinct)
         if results:
             print_report(args, info, paths, results, csv_path, samples)
         if exports:
             print_export_report(args, exports)
         errors = [r["errors"] for r in results.values()]
+        if distinct:
+            errors.append(distinct["errors"])
         if exports:
             errors += [r["errors"] for phase in exports["html"].values() for r in phase.values()]
             errors.append(exports["downloads"]["errors"])
@@ -197,6 +213,7 @@ def prepare(repos: int) -> dict:
     if repository is None or owner is None:
         raise SystemExit("no repository in the database: nothing to measure")
     info = {
+        "vocabulary": vocabulary(visible),
         "summary": (
             f"PostgreSQL {connection.pg_version}, {visible.count():,} visible repositories "
             f"({Repository.objects.filter(remote_id__startswith='bench:').count():,} bench), "
@@ -208,6 +225,33 @@ def prepare(repos: int) -> dict:
     }
     connections.close_all()
     return info
+
+
+WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def vocabulary(visible) -> dict:
+    """The catalogue's own words and values, for searches nobody typed before: words of the
+    names, descriptions and topics of a sample of repositories; the languages, licences and
+    owners that hold repositories."""
+    from django.db.models import Count
+
+    words = Counter()
+    sample = visible.order_by("?").values_list("name", "description", "topics")[:3000]
+    for name, description, topics in sample:
+        text = " ".join([name.replace("-", " "), description or "", " ".join(topics or [])])
+        words.update(word.lower() for word in WORD.findall(text))
+
+    def top(field, n):
+        rows = visible.exclude(**{field: ""}).values(field).annotate(n=Count("pk"))
+        return [row[field] for row in rows.order_by("-n")[:n]]
+
+    return {
+        "words": [word for word, _n in words.most_common(1500)],
+        "languages": top("language", 25),
+        "licenses": [*top("license_spdx", 15), "free"],
+        "owners": top("owner__path", 60),
+    }
 
 
 def _ensure_database(connection):
@@ -387,6 +431,80 @@ def run_scenario(port: int, path: str, concurrency: int, duration: float) -> dic
         "statuses": statuses,
         "errors": errors,
         "size": size,
+    }
+
+
+SORT_KEYS = ("score", "updated", "stars", "forks", "name", "created")
+
+
+def distinct_searches(vocab: dict, count: int, seed: int) -> list[str]:
+    """`count` different /depots/ URLs as visitors write them: one to three words of the
+    catalogue, and in about a third of them a language, licence, owner, sort or page."""
+    rng = random.Random(seed)  # noqa: S311 - a reproducible draw, not a secret
+    seen, paths = set(), []
+    while len(paths) < count:
+        words = rng.sample(vocab["words"], rng.choice((1, 1, 2, 2, 3)))
+        params = [("q", " ".join(words))]
+        if rng.random() < 0.35:
+            kind = rng.choice(("language", "license", "owner", "sort", "page", "two"))
+            if kind in ("language", "two"):
+                params.append(("language", rng.choice(vocab["languages"])))
+            if kind in ("license", "two"):
+                params.append(("license", rng.choice(vocab["licenses"])))
+            if kind == "owner":
+                params.append(("owner", rng.choice(vocab["owners"])))
+            if kind == "sort":
+                params.append(("sort", rng.choice(SORT_KEYS)))
+            if kind == "page":
+                params.append(("page", str(rng.randint(2, 5))))
+        path = "/depots/?" + urlencode(params)
+        if path not in seen:
+            seen.add(path)
+            paths.append(path)
+    return paths
+
+
+def run_distinct(port: int, paths: list[str], concurrency: int) -> dict:
+    """Each path requested once, CONCURRENCY clients taking the next one as they finish."""
+    pending = queue.SimpleQueue()
+    for path in paths:
+        pending.put(path)
+    latencies, statuses, sizes, slowest = [], Counter(), [], []
+
+    def visit(_):
+        while True:
+            try:
+                path = pending.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                elapsed, status, size = fetch(port, path, timeout=REQUEST_TIMEOUT)
+            except (OSError, http.client.HTTPException):
+                statuses["error"] += 1
+                continue
+            latencies.append(elapsed)
+            statuses[status] += 1
+            sizes.append(size)
+            slowest.append((elapsed, path))
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(visit, range(concurrency)))
+    seconds = time.perf_counter() - started
+    latencies.sort()
+    errors = statuses.get("error", 0) + sum(
+        n for status, n in statuses.items() if status != "error" and status >= 500
+    )
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / seconds,
+        "p50": percentile(latencies, 50),
+        "p95": percentile(latencies, 95),
+        "p99": percentile(latencies, 99),
+        "statuses": statuses,
+        "errors": errors,
+        "max_size": max(sizes, default=None),
+        "slowest": sorted(slowest, reverse=True)[:5],
     }
 
 
@@ -599,6 +717,33 @@ def print_report(args, info, paths, results, csv_path, samples) -> None:
     ok = sorted(s["ttfb_ms"] for s in samples if "error" not in s)
     if ok:
         print(f"  time to first byte: median {ms(ok[len(ok) // 2])} ms, max {ms(ok[-1])} ms")
+
+
+def print_distinct_report(args, info, r) -> None:
+    print()
+    print(
+        f"Distinct searches: {info['summary']}; {r['requests']} different /depots/ URLs, each "
+        f"requested once (seed {args.seed}), {args.concurrency} clients; gunicorn "
+        f"{args.workers} workers; cache {cache_name()}"
+    )
+    print(
+        f"  status {status_text(r['statuses'])}, {r['rps']:.1f} requests/s, p50 {ms(r['p50'])} "
+        f"ms, p95 {ms(r['p95'])} ms, p99 {ms(r['p99'])} ms, errors {r['errors']}, largest page "
+        f"{r['max_size'] or 0:,} bytes"
+    )
+    met = r["p95"] is not None and r["p95"] <= DISTINCT_P95_MS
+    fast = r["rps"] >= DISTINCT_RPS
+    print(
+        f"  target p95 <= {DISTINCT_P95_MS} ms {'met' if met else 'MISSED'}, "
+        f">= {DISTINCT_RPS} requests/s {'met' if fast else 'MISSED'}"
+    )
+    print("  slowest:")
+    for elapsed, path in r["slowest"]:
+        print(f"    {elapsed * 1000:6.0f} ms  {path}")
+
+
+def cache_name() -> str:
+    return "Redis" if os.environ.get("REDIS_URL") else "local memory per worker"
 
 
 def print_export_report(args, exports) -> None:
