@@ -17,19 +17,24 @@ def export_owners(queryset, fmt, request):
 
 
 def repository_listing(request, *, base=None, scope="", template, extra=None):
-    """/depots/ and an owner's page: counts and facets cached per catalogue version."""
+    """/depots/ and an owner's page: the count and the facets, computed together, cached
+    per catalogue version."""
+    summary = {}
+
+    def summarized(rows):
+        # The skeleton asks for the count, then for the facets: one statement, one cache read.
+        if not summary:
+            key = listing_cache.key_for("summary", request.GET, scope)
+            summary.update(listing_cache.cached(key, lambda: filters.listing_summary(rows)))
+        return summary
+
     listing = Listing(
         filterset_class=filters.RepositoryFilter,
         template=template,
         rows_name="repositories",
         export=export_repositories,
-        count=lambda rows: listing_cache.cached(
-            listing_cache.key_for("count", request.GET, scope), rows.count
-        ),
-        facets=lambda rows: listing_cache.cached(
-            listing_cache.key_for("facets", request.GET, scope),
-            lambda: filters.facet_counts(rows),
-        ),
+        count=lambda rows: summarized(rows)["count"],
+        facets=lambda rows: summarized(rows)["facets"],
     )
     queryset = base if base is not None else Repository.objects.visible()
     context = {

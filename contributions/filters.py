@@ -6,8 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.filters import public_body_label
 from contributions.enums import ContributionKind
 from contributions.models import Contribution, UnpublishedCode
-from core.filters import id_filter
-from core.filtersets import SearchableFilterSet
+from core.filters import SearchableFilterSet, id_filter
 from core.search import json_list_contains, json_list_counts
 
 SORTS = {

@@ -3,7 +3,7 @@
 One query per facet reads the whole filtered set once per facet (five or six times for the
 repository listing, ~85 ms each at 100,000 repositories); here the filtered rows are read
 once into a materialised CTE of the few columns the facets need, and every facet, the count
-included, is an aggregate over that CTE. See docs/adr/0013-search-at-scale.md.
+included, is an aggregate over that CTE. See ADR 0013.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Pieces of every listing's FilterSet: its form, yes/no and id filters, and the facet
-counts of a column."""
+"""Pieces of every listing's FilterSet: its form, its base class with the search box,
+yes/no and id filters, and the facet counts of a column."""
 
 from __future__ import annotations
 
@@ -17,6 +17,22 @@ class FilterForm(DsfrBaseForm):
         context = super().get_context()
         context["DSFR_MARK_OPTIONAL_FIELDS"] = False
         return context
+
+
+class SearchableFilterSet(django_filters.FilterSet):
+    """A search box `q` (first in the form) handed to the QuerySet's `search()`, then the
+    listing's own filters, every one optional (FilterForm).
+
+    A subclass names its model with `class Meta(SearchableFilterSet.Meta): model = …`."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Rechercher"))
+
+    class Meta:
+        fields = []
+        form = FilterForm
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
 
 
 def yes_no(label, **options):

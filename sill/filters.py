@@ -5,8 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.filters import public_body_label
-from core.filters import id_filter, top_values, yes_no
-from core.filtersets import SearchableFilterSet
+from core.filters import SearchableFilterSet, id_filter, top_values, yes_no
 from core.search import json_list_contains
 from sill.enums import DeclarationKind, SoftwareStatus
 from sill.models import Software

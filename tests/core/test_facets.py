@@ -1,0 +1,58 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import Repository
+from core.facets import summarize
+from core.filters import top_values
+from core.search import json_list_counts
+from tests.factories import RepositoryFactory
+
+pytestmark = pytest.mark.django_db
+
+COLUMNS = {"language": "language", "forge": "forge__host"}
+
+
+@pytest.fixture
+def repositories():
+    for language, topics in [
+        ("Python", ["cli", "api"]),
+        ("Python", ["api"]),
+        ("Go", ["cli"]),
+        ("", []),  # no language: never a facet value
+        ("Rust", ["", "api"]),
+    ]:
+        RepositoryFactory(language=language, topics=topics)
+
+
+def test_one_statement_gives_the_count_and_what_one_query_per_facet_gave(repositories):
+    rows = Repository.objects.filter(topics__contains=["api"])
+
+    with CaptureQueriesContext(connection) as queries:
+        summary = summarize(rows, columns=COLUMNS, lists={"topic": "topics"}, limit=8)
+
+    assert len(queries) == 1
+    assert summary.count == rows.count() == 3
+    for facet, field in COLUMNS.items():
+        expected = [(value, n) for value, n, _label in top_values(rows, field, limit=8)]
+        assert summary.facets[facet] == expected
+    # Elements counted like json_list_counts does, the empty one left out as in the columns.
+    assert json_list_counts(rows, "topics", 8) == [("api", 3), ("", 1), ("cli", 1)]
+    assert summary.facets["topic"] == [("api", 3), ("cli", 1)]
+
+
+def test_limit_keeps_the_most_frequent_then_by_value(repositories):
+    summary = summarize(Repository.objects.all(), columns={"language": "language"}, limit=2)
+
+    assert summary.facets["language"] == [("Python", 2), ("Go", 1)]
+
+
+def test_an_empty_result_set(repositories):
+    summary = summarize(
+        Repository.objects.filter(pk__lt=0),
+        columns=COLUMNS,
+        lists={"topic": "topics"},
+    )
+
+    assert summary.count == 0
+    assert summary.facets == {"language": [], "forge": [], "topic": []}
