@@ -235,9 +235,16 @@ def vocabulary(visible) -> dict:
     names, descriptions and topics of a sample of repositories; the languages, licences and
     owners that hold repositories."""
     from django.db.models import Count
+    from django.db.models.functions import Mod
 
     words = Counter()
-    sample = visible.order_by("?").values_list("name", "description", "topics")[:3000]
+    # Every n-th repository: the same sample, hence the same searches, from run to run.
+    step = max(1, visible.count() // 3000)
+    sample = (
+        visible.annotate(slot=Mod("pk", step))
+        .filter(slot=0)
+        .values_list("name", "description", "topics")[:3000]
+    )
     for name, description, topics in sample:
         text = " ".join([name.replace("-", " "), description or "", " ".join(topics or [])])
         words.update(word.lower() for word in WORD.findall(text))
