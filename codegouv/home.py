@@ -3,12 +3,51 @@ and the latest repositories."""
 
 from django.core.cache import cache
 from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from catalog.listing_cache import catalog_version
 from catalog.models import Forge, Owner, Repository
 from contributions.models import Contribution
 from core.cache import bump_version, current_version
 from sill.models import Software
+
+# The tiles "Ce que vous trouverez ici": (title, URL name, one sentence, DSFR pictogram).
+SECTIONS = (
+    (
+        _("Codes sources"),
+        "catalog:index",
+        _(
+            "Les dépôts publiés par les organismes publics sur leurs forges, avec leur licence "
+            "et leur potentiel de réutilisation."
+        ),
+        "digital/coding.svg",
+    ),
+    (
+        _("Logiciels recommandés (SILL)"),
+        "sill:index",
+        _(
+            "Le socle interministériel de logiciels libres : les logiciels que l’État "
+            "recommande et qui les utilise."
+        ),
+        "digital/application.svg",
+    ),
+    (
+        _("Contributions"),
+        "contributions:index",
+        _(
+            "Ce que les agents publics apportent aux logiciels libres qu’ils n’ont pas créés : "
+            "code, documentation, traductions…"
+        ),
+        "digital/ecosystem.svg",
+    ),
+    (
+        _("Statistiques"),
+        "stats",
+        _("Les chiffres des codes sources publics : forges, organisations, licences et langages."),
+        "digital/data-visualization.svg",
+    ),
+)
 
 COUNTERS_KEY = "catalog:home-counters"
 # Bumped whenever a counted SILL software or contribution is saved or deleted (the
@@ -44,3 +83,11 @@ def counters() -> dict:
 
 def latest_repositories(limit: int = 6):
     return Repository.objects.visible().filter(is_fork=False).for_list().newest_first()[:limit]
+
+
+def sections() -> list[dict]:
+    """The home page's tiles, with their addresses."""
+    return [
+        {"title": title, "url": reverse(name), "description": description, "pictogram": pictogram}
+        for title, name, description, pictogram in SECTIONS
+    ]

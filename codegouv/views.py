@@ -21,6 +21,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             counters=home.counters(),
+            sections=home.sections(),
             latest=home.latest_repositories(),
             highlights=active_highlights(),
             **kwargs,

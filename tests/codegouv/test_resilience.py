@@ -80,7 +80,9 @@ def broker_at():
     def forget_connections():
         # Both pools keep connections to the broker used before: the app's and the
         # producers' (filled by any earlier send, e.g. the health check or ping).
-        celery_app.close()
+        # Not app.close(): it also unregisters the app, and tasks imported afterwards
+        # (a shared_task module) would then never reach its registry.
+        celery_app._pool = None
         celery_app.amqp._producer_pool = None
 
     def point(port):
