@@ -26,9 +26,10 @@ def bump_catalog_version() -> None:
     bump_version(VERSION_KEY)
 
 
-def key_for(kind: str, params, scope: str = "", *, every_param: bool = False) -> str:
-    """A cache key for `params`; with `every_param`, sort, page and size count too."""
-    ignored = set() if every_param else IGNORED_PARAMS
+def key_for(kind: str, params, scope: str = "", *, every_param: bool = False, leave_out=()) -> str:
+    """A cache key for `params`; with `every_param`, sort, page and size count too; the
+    parameters in `leave_out` never do."""
+    ignored = (set() if every_param else IGNORED_PARAMS) | set(leave_out)
     items = sorted(
         (name, value)
         for name in params

@@ -35,6 +35,7 @@ def repository_listing(request, *, base=None, scope="", template, extra=None):
         export=export_repositories,
         count=lambda rows: summarized(rows)["count"],
         facets=lambda rows: summarized(rows)["facets"],
+        page_by_ids=True,
     )
     queryset = base if base is not None else Repository.objects.visible()
     context = {
@@ -42,6 +43,11 @@ def repository_listing(request, *, base=None, scope="", template, extra=None):
         # catalogue version only: rendering them costs more than every query of the page.
         "fragment_key": listing_cache.key_for(
             f"html:{get_language()}", request.GET, scope, every_param=True
+        ),
+        # The form of every filter depends on the filters alone: distinct searches with the
+        # same filters (most have none) share it, and it is a quarter of the page's rendering.
+        "filters_key": listing_cache.key_for(
+            f"form:{get_language()}", request.GET, scope, leave_out={"q"}
         ),
         **(extra or {}),
     }

@@ -46,6 +46,20 @@ def paginate(request, queryset, *, per_page_default=20, count=None):
         return paginator.page(1), per_page
 
 
+def rows_of_page(page, shown) -> None:
+    """Replace `page`'s rows by the same rows read from `shown`, in two steps: the ids of
+    the page alone (a narrow sort over the filtered rows), then those rows with everything
+    a card shows, by primary key.
+
+    One statement would carry every shown column of every matching row through the sort
+    and join the related tables for all of them (8 ms for a 325-match search at 100,000
+    repositories, against under 2 ms for both steps). See ADR 0013.
+    """
+    ids = list(page.object_list.values_list("pk", flat=True))
+    found = shown.order_by().in_bulk(ids)
+    page.object_list = [found[pk] for pk in ids if pk in found]
+
+
 def bind_filters(filterset_class, params, queryset):
     """(bound filterset, filtered queryset) for GET `params`.
 
@@ -135,6 +149,8 @@ class Listing:
     export: Callable | None = None
     facets: Callable | None = None
     count: Callable | None = None
+    # Read the page's rows in two steps (see rows_of_page): for large, wide tables.
+    page_by_ids: bool = False
 
     def response(self, request, queryset, *, context=None):
         filterset, rows = bind_filters(self.filterset_class, request.GET, queryset)
@@ -150,7 +166,12 @@ class Listing:
         if self.export is not None and fmt in EXPORT_FORMATS:
             return self.export(rows.order_by(*order), fmt, request)
         total = self.count(rows) if self.count else None
-        page, per_page = paginate(request, rows.for_list().order_by(*order), count=total)
+        if self.page_by_ids:
+            page, per_page = paginate(request, rows.order_by(*order), count=total)
+            # By primary key from the unfiltered rows: the search is not run a second time.
+            rows_of_page(page, queryset.for_list())
+        else:
+            page, per_page = paginate(request, rows.for_list().order_by(*order), count=total)
         return render(
             request,
             self.template,

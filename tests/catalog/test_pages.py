@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from catalog.models import Repository
 from catalog.search import update_search_vectors
 from catalog.services.counts import refresh_owner_counts
 from tests.factories import ForgeFactory, OwnerFactory, PublicBodyFactory, RepositoryFactory
@@ -149,6 +150,44 @@ def test_pagination_keeps_the_other_parameters_and_refuses_pages_past_the_end(cl
     assert len(listed(client.get("/depots/?per_page=7"))) == 20  # unknown size: default
     past = client.get("/depots/?page=99")
     assert past.status_code == 404 and "Page non trouvée" in past.content.decode()
+
+
+@pytest.mark.parametrize("query", ["sort=stars", "q=outil&sort=relevance", "q=outil&sort=name"])
+def test_pages_follow_one_another_in_the_order_chosen(client, query):
+    owner = OwnerFactory(path="o")
+    for i in range(45):
+        RepositoryFactory(
+            owner=owner,
+            name=f"r{i:02d}",
+            stars=i % 7,
+            description="outil outil" if i % 3 else "un outil",
+        )
+    update_search_vectors()
+    order = {
+        "sort=stars": ("-stars", "full_path"),
+        "q=outil&sort=relevance": ("-rank", "-score", "full_path"),
+        "q=outil&sort=name": ("name", "full_path"),
+    }[query]
+    rows = Repository.objects.visible()
+    if "q=" in query:
+        rows = rows.search("outil")
+    expected = [r.full_path for r in rows.order_by(*order)]
+
+    shown = [listed(client.get(f"/depots/?{query}&page={n}")) for n in (1, 2, 3)]
+
+    assert [len(page) for page in shown] == [20, 20, 5]
+    assert shown[0] + shown[1] + shown[2] == expected
+
+
+def test_the_form_of_every_filter_shows_the_filters_of_each_search(client):
+    """The form is cached per set of filters, whatever the words searched."""
+    RepositoryFactory(description="outil")
+    selected = '<option value="only" selected>'
+
+    assert selected in client.get("/depots/?q=outil&archived=only").content.decode()
+    assert selected not in client.get("/depots/?q=outil").content.decode()
+    assert selected in client.get("/depots/?q=autre&archived=only").content.decode()
+    assert selected not in client.get("/depots/?q=autre").content.decode()
 
 
 def test_bad_input_never_breaks_the_page(client):

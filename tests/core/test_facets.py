@@ -6,11 +6,12 @@ from catalog.models import Repository
 from core.facets import summarize
 from core.filters import top_values
 from core.search import json_list_counts
-from tests.factories import RepositoryFactory
+from tests.factories import OwnerFactory, RepositoryFactory
 
 pytestmark = pytest.mark.django_db
 
-COLUMNS = {"language": "language", "forge": "forge__host"}
+# forge__host and owner__path: facets on a related row's field (counted by key, then named).
+COLUMNS = {"language": "language", "forge": "forge__host", "owner": "owner__path"}
 
 
 @pytest.fixture
@@ -55,4 +56,15 @@ def test_an_empty_result_set(repositories):
     )
 
     assert summary.count == 0
-    assert summary.facets == {"language": [], "forge": [], "topic": []}
+    assert summary.facets == {"language": [], "forge": [], "owner": [], "topic": []}
+
+
+def test_a_related_facet_breaks_ties_by_name_not_by_key():
+    for path in ["zeta", "alpha", "mu"]:  # created in this order: keys do not follow names
+        RepositoryFactory(owner=OwnerFactory(path=path))
+    RepositoryFactory(owner=OwnerFactory(path="busy", name=""))
+    RepositoryFactory(owner=Repository.objects.get(owner__path="busy").owner)
+
+    summary = summarize(Repository.objects.all(), columns={"owner": "owner__path"}, limit=3)
+
+    assert summary.facets["owner"] == [("busy", 2), ("alpha", 1), ("mu", 1)]
