@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A statement cancelled by the web statement timeout: a 503 page, not a 500.
+    "codegouv.middleware.StatementTimeoutMiddleware",
     # Last, as django-axes requires: turns a locked-out login into its 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -135,6 +137,15 @@ DATABASES["default"]["CONN_MAX_AGE"] = config.get_int("DJANGO_CONN_MAX_AGE", def
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A dead database must fail a request (and /healthz) quickly, not hang it.
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+# A statement running longer is cancelled (milliseconds, 0: no limit). gunicorn.conf.py sets
+# 2000 for web requests, so a pathological query cannot hold workers; tasks lift it
+# (codegouv.celery) and scripts leave it unset.
+DATABASE_STATEMENT_TIMEOUT = config.get_int("DATABASE_STATEMENT_TIMEOUT", default=0)
+if DATABASE_STATEMENT_TIMEOUT:
+    _options = DATABASES["default"]["OPTIONS"]
+    _options["options"] = (
+        f"{_options.get('options', '')} -c statement_timeout={DATABASE_STATEMENT_TIMEOUT}"
+    ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -28,12 +28,15 @@ from django.views.decorators.http import require_safe
 
 from catalog.licenses import NOASSERTION, is_free_license
 from catalog.models import LAST_ACTIVITY, Repository
+from core.db import longer_statements
 from sill.enums import SoftwareStatus
 from sill.models import Software
 
 logger = logging.getLogger(__name__)
 
 CACHE_KEY = "catalog:statistics"
+# Milliseconds the first computation may spend per statement in a web request.
+STATISTICS_STATEMENT_TIMEOUT = 60_000
 REFRESH_FLAG_KEY = "catalog:statistics:refresh-scheduled"
 # Bump when the shape of compute_statistics()'s result changes: a cached copy of another
 # version is ignored and recomputed instead of breaking the page after a deployment.
@@ -186,7 +189,10 @@ def get_statistics() -> dict:
     """The figures from the cache (kept until the next refresh), computed when absent."""
     statistics = cache.get(CACHE_KEY)
     if not statistics or statistics.get("version") != VERSION:
-        statistics = store_statistics()
+        # Normally the refresh task has done it; a visitor who comes first waits for the
+        # whole-catalogue aggregates, which may outlast the web statement timeout.
+        with longer_statements(STATISTICS_STATEMENT_TIMEOUT):
+            statistics = store_statistics()
     return statistics
 
 

@@ -72,6 +72,14 @@ ERRORS = {
         ),
         _("Essayez de rafraîchir la page ou bien réessayez plus tard."),
     ),
+    503: (
+        _("Demande trop longue"),
+        _("Le serveur a mis trop de temps à répondre à cette demande et l’a abandonnée."),
+        _(
+            "Essayez une recherche plus précise (moins de mots courants, un filtre de plus) "
+            "ou réessayez dans un instant."
+        ),
+    ),
 }
 
 
