@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog import awesome, tasks
+from catalog.enums import NameSource
 from catalog.listing_cache import bump_catalog_version
 from catalog.models import AWESOME_CRITERIA, Forge, HarvestRun, Owner, PublicBody, Repository
 from catalog.services import harvest
@@ -47,8 +48,16 @@ def formatted_json(value) -> str:
 
 @admin.register(PublicBody)
 class PublicBodyAdmin(admin.ModelAdmin):
-    list_display = ("name", "pso_id")
+    list_display = ("name", "name_source", "pso_id")
+    list_filter = ("name_source",)
     search_fields = ("name", "pso_id")
+    readonly_fields = ("name_source",)
+
+    def save_model(self, request, obj, form, change):
+        # An editor's name is kept: no list import replaces it.
+        if "name" in form.changed_data:
+            obj.name_source = NameSource.EDITOR if obj.name else ""
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Forge)

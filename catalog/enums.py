@@ -32,3 +32,13 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("échouée")
     RATE_LIMITED = "rate_limited", _("limite de requêtes atteinte")
     SKIPPED = "skipped", _("ignorée")
+
+
+class NameSource(models.TextChoices):
+    """Where a public body's name comes from, from the least to the most trusted."""
+
+    OWNERS = "owners", _("noms de ses comptes sur les forges")
+    OSPO = "ospo", _("liste des OSPO du secteur public")
+    TOP = "top", _("liste des ministères et grandes institutions")
+    DIRECTORY = "directory", _("annuaire de l’administration")
+    EDITOR = "editor", _("équipe éditoriale")

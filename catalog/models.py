@@ -7,9 +7,10 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Greatest, Lower, Upper
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from catalog.enums import HARVESTED_KINDS, ForgeKind, OwnerKind, RunStatus
+from catalog.enums import HARVESTED_KINDS, ForgeKind, NameSource, OwnerKind, RunStatus
 from catalog.scoring import checks_from_json
 from catalog.search import search
 from core.fields import optional_url, public_body_link
@@ -177,6 +178,11 @@ class PublicBody(models.Model):
         _("identifiant service-public.fr"), max_length=64, unique=True, null=True, blank=True
     )
     name = models.CharField(_("nom"), max_length=300, blank=True)
+    # Where the name comes from: a better source replaces it, a lesser one never does
+    # (catalog.services.public_bodies).
+    name_source = models.CharField(
+        _("origine du nom"), max_length=16, choices=NameSource.choices, blank=True
+    )
     # ProConnect gives an agent's SIRET; its first nine digits (the SIREN) name the body.
     siren = models.CharField(_("SIREN"), max_length=9, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -188,7 +194,8 @@ class PublicBody(models.Model):
         ordering = ["name", "pso_id"]
 
     def __str__(self):
-        return self.name or self.pso_id or f"#{self.pk}"
+        # Never an identifier: a person cannot read one.
+        return self.name or gettext("Organisme non identifié")
 
 
 class HarvestState(models.Model):

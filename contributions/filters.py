@@ -44,7 +44,7 @@ class ContributionFilter(SearchableFilterSet):
 def public_body_facet(rows):
     """[(id, count, name)] of rows of public body counts."""
     return [
-        (row["public_body"], row["n"], row["public_body__name"] or _("Organisme sans nom"))
+        (row["public_body"], row["n"], row["public_body__name"] or _("Organisme non identifié"))
         for row in rows
     ]
 

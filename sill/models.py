@@ -132,9 +132,10 @@ class DeclarationQuerySet(SoftwareChildQuerySet):
     profile_order = ("kind",)
 
     def counts_by_public_body(self):
-        """[{public_body__name, public_body__pso_id, users, referents}] by body name."""
+        """[{public_body (id, None when unknown), public_body__name, users, referents}] by
+        body name."""
         return (
-            self.values("public_body__name", "public_body__pso_id")
+            self.values("public_body", "public_body__name")
             .annotate(
                 users=models.Count("pk", filter=models.Q(kind=DeclarationKind.USER)),
                 referents=models.Count("pk", filter=models.Q(kind=DeclarationKind.REFERENT)),

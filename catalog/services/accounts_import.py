@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from catalog.enums import ForgeKind
 from catalog.models import Forge, Owner, PublicBody
+from catalog.services.public_bodies import name_from_shipped_lists
 from core import sources
 from core.text import clean_line, safe_url
 
@@ -243,4 +244,6 @@ def import_accounts(*, text: str, today: datetime.date | None = None) -> ImportR
         dropped = Owner.objects.filter(listed=True).exclude(pk__in=listed_owner_ids)
         report.unlisted = [str(owner) for owner in dropped.select_related("forge")]
         dropped.update(listed=False)
+        # The bodies this file refers to get names a person can read.
+        name_from_shipped_lists()
     return report

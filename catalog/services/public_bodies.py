@@ -1,0 +1,119 @@
+"""Names of public bodies from the lists code.gouv.fr publishes, until the State's directory
+names them all (issue #15): `top_organizations.yml` (the ministries and a few institutions,
+by service-public.fr id), `fr-public-sector-ospo.yml` (OSPOs, each with the id of its body),
+and, for a body neither names, the names of its accounts on the forges.
+
+A better source replaces a lesser one's name, never the reverse (`NameSource` order: a
+name an editor typed in the admin is never replaced), so the imports can run in any order
+and again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from catalog.enums import NameSource
+from catalog.models import PublicBody
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+TOP_ORGANIZATIONS = DATA / "top_organizations.yml"
+OSPOS = DATA / "fr-public-sector-ospo.yml"
+NAME_MAX_LENGTH = PublicBody._meta.get_field("name").max_length
+RANK = {source: rank for rank, source in enumerate(["", *NameSource.values])}
+
+
+class NamesFileError(ValueError):
+    """A list of names that cannot be read; nothing was changed."""
+
+
+def _mapping(text: str, what: str) -> dict:
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise NamesFileError(f"{what}: not valid YAML: {exc}") from None
+    if not isinstance(document, dict):
+        raise NamesFileError(f"{what}: expected a mapping at the top level")
+    return document
+
+
+def _clean(value) -> str:
+    return " ".join(str(value).split())[:NAME_MAX_LENGTH] if value else ""
+
+
+def name_bodies(names: dict[str, str], source: str) -> int:
+    """Give the bodies of `names` ({pso_id: name}) that the portal knows their name from
+    `source`, unless a better source named them. Returns how many changed."""
+    names = {pso_id: name for pso_id, name in names.items() if pso_id and name}
+    changed = 0
+    with transaction.atomic():
+        existing = {
+            body.pso_id: body
+            for body in PublicBody.objects.select_for_update().filter(pso_id__in=names)
+        }
+        for pso_id, name in names.items():
+            body = existing.get(pso_id)
+            if (
+                body is not None
+                and RANK[body.name_source] <= RANK[source]
+                and (body.name != name or body.name_source != source)
+            ):
+                body.name, body.name_source = name, source
+                body.save(update_fields=["name", "name_source", "updated_at"])
+                changed += 1
+    return changed
+
+
+def name_from_top_organizations(text: str) -> int:
+    """`top_organizations.yml`: {pso_id: name}."""
+    document = _mapping(text, "top organizations")
+    return name_bodies(
+        {_clean(pso_id): _clean(name) for pso_id, name in document.items()}, NameSource.TOP
+    )
+
+
+def name_from_ospos(text: str) -> int:
+    """`fr-public-sector-ospo.yml`: {url: {name, pso_id, …}}; entries without a `pso_id`
+    or a name are passed over."""
+    document = _mapping(text, "OSPO list")
+    names = {}
+    for entry in document.values():
+        if isinstance(entry, dict):
+            names[_clean(entry.get("pso_id"))] = _clean(entry.get("name"))
+    return name_bodies(names, NameSource.OSPO)
+
+
+def name_from_owners() -> int:
+    """Bodies no list names are shown by their forge accounts' display names (or paths),
+    "Etalab, Etalab datalab", or the host of a forge they run whole, and follow them when
+    the accounts change."""
+    changed = 0
+    with transaction.atomic():
+        bodies = (
+            PublicBody.objects.select_for_update()
+            .filter(name_source__in=["", NameSource.OWNERS])
+            .prefetch_related("owners", "forges")
+        )
+        for body in bodies:
+            labels = sorted(
+                {(owner.name or owner.path).strip() for owner in body.owners.all()}
+                | {forge.host for forge in body.forges.all()}
+            )
+            name = _clean(", ".join(label for label in labels if label))
+            source = NameSource.OWNERS if name else ""
+            if (body.name, body.name_source) != (name, source):
+                body.name, body.name_source = name, source
+                body.save(update_fields=["name", "name_source", "updated_at"])
+                changed += 1
+    return changed
+
+
+def name_from_shipped_lists() -> int:
+    """The lists shipped in catalog/data, then the accounts' names for the rest."""
+    return (
+        name_from_top_organizations(TOP_ORGANIZATIONS.read_text(encoding="utf-8"))
+        + name_from_ospos(OSPOS.read_text(encoding="utf-8"))
+        + name_from_owners()
+    )
