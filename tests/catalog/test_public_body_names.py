@@ -15,7 +15,13 @@ from catalog.services.public_bodies import (
     name_from_owners,
     name_from_top_organizations,
 )
-from tests.factories import OwnerFactory, PublicBodyFactory
+from tests.factories import (
+    ContributionFactory,
+    DeclarationFactory,
+    OwnerFactory,
+    PublicBodyFactory,
+    RepositoryFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +106,28 @@ def test_the_shipped_accounts_file_leaves_no_body_without_a_name():
     assert referenced.count() > 100
     assert not referenced.filter(name="").exists()
     assert not [name for name in named.values() if UUID.search(name)]
+
+
+def test_no_page_shows_a_body_identifier_even_for_a_body_nobody_named(client):
+    """A person reads names: an unnamed body is "Organisme non identifié" everywhere."""
+    body = unnamed("db2b74d4-4dbc-4d7d-ba1b-5762e2cb06b8")
+    owner = OwnerFactory(public_body=body, path="org")
+    repository = RepositoryFactory(owner=owner, name="outil")
+    contribution = ContributionFactory(public_body=body)
+    declaration = DeclarationFactory(public_body=body)
+    urls = [
+        f"/depots/{repository.forge.host}/{repository.full_path}/",
+        f"/organisations/{owner.forge.host}/org/",
+        "/contributions/",
+        f"/contributions/{contribution.pk}/",
+        f"/contributions/?public_body={body.pk}",
+        f"/contributions/organismes/{body.pk}/",
+        f"/sill/{declaration.software.slug}/",
+    ]
+
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert not UUID.search(html), url
+    assert "Organisme non identifié" in client.get(urls[0]).content.decode()
