@@ -86,6 +86,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Whole pages for anonymous visitors (core.pagecache): first to store, last to answer.
+    "core.pagecache.UpdatePageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses pages, JSON and exports (streamed ones chunk by chunk); after whitenoise,
@@ -106,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A statement cancelled by the web statement timeout: a 503 page, not a 500.
     "codegouv.middleware.StatementTimeoutMiddleware",
+    # After authentication: answers anonymous visitors from the page cache.
+    "core.pagecache.FetchPageCacheMiddleware",
     # Last, as django-axes requires: turns a locked-out login into its 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -360,6 +364,10 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 
 REDIS_URL = config.get_redis_url("REDIS_URL")
+# Seconds an anonymous visitor's page may be served from the cache (core.pagecache); 0
+# turns it off, the default without Redis (make run, make dev) so that pages stay fresh.
+CACHE_MIDDLEWARE_SECONDS = config.get_int("PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 0)
+CACHE_MIDDLEWARE_KEY_PREFIX = "page"
 # Seconds any call to Redis (cache, broker, results) may wait to connect, then for an answer.
 # Redis answers in milliseconds: one that takes a second is down (see ADR 8).
 REDIS_TIMEOUT = 1

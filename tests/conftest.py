@@ -34,6 +34,8 @@ def isolated_cache(request, settings):
     """Each test gets an empty local cache, unless it is about Redis itself."""
     if not request.node.get_closest_marker("redis"):
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Tests see each page as rendered now; tests/core/test_pagecache.py turns it on.
+    settings.CACHE_MIDDLEWARE_SECONDS = 0
     yield
     caches["default"].clear()
 
