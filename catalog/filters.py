@@ -61,7 +61,7 @@ ARCHIVED_CHOICES = (
 
 def public_body_label(pk) -> str:
     """What a public body filter reads in the removable tags: the body's name, not its id."""
-    found = PublicBody.objects.filter(pk=pk).only("name", "pso_id").first()
+    found = PublicBody.objects.filter(pk=pk).only("name").first()
     return str(found) if found is not None else str(pk)
 
 

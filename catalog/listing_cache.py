@@ -26,9 +26,12 @@ def bump_catalog_version() -> None:
     bump_version(VERSION_KEY)
 
 
-def key_for(kind: str, params, scope: str = "", *, every_param: bool = False, leave_out=()) -> str:
+def key_for(
+    kind: str, params, scope: str = "", *, every_param: bool = False, leave_out=(), version=None
+) -> str:
     """A cache key for `params`; with `every_param`, sort, page and size count too; the
-    parameters in `leave_out` never do."""
+    parameters in `leave_out` never do. `version`: the catalogue version when the caller
+    already read it (one cache read per request rather than one per key)."""
     ignored = (set() if every_param else IGNORED_PARAMS) | set(leave_out)
     items = sorted(
         (name, value)
@@ -38,7 +41,9 @@ def key_for(kind: str, params, scope: str = "", *, every_param: bool = False, le
         if value
     )
     digest = hashlib.sha256(repr((scope, items)).encode()).hexdigest()[:32]
-    return f"catalog:{kind}:s{SCHEMA}:{catalog_version()}:{digest}"
+    if version is None:
+        version = catalog_version()
+    return f"catalog:{kind}:s{SCHEMA}:{version}:{digest}"
 
 
 def cached(key: str, compute):

@@ -20,11 +20,12 @@ def repository_listing(request, *, base=None, scope="", template, extra=None):
     """/depots/ and an owner's page: the count and the facets, computed together, cached
     per catalogue version."""
     summary = {}
+    version = listing_cache.catalog_version()
 
     def summarized(rows):
         # The skeleton asks for the count, then for the facets: one statement, one cache read.
         if not summary:
-            key = listing_cache.key_for("summary", request.GET, scope)
+            key = listing_cache.key_for("summary", request.GET, scope, version=version)
             summary.update(listing_cache.cached(key, lambda: filters.listing_summary(rows)))
         return summary
 
@@ -42,12 +43,12 @@ def repository_listing(request, *, base=None, scope="", template, extra=None):
         # The rendered sidebar and results depend on the parameters, the language and the
         # catalogue version only: rendering them costs more than every query of the page.
         "fragment_key": listing_cache.key_for(
-            f"html:{get_language()}", request.GET, scope, every_param=True
+            f"html:{get_language()}", request.GET, scope, every_param=True, version=version
         ),
         # The form of every filter depends on the filters alone: distinct searches with the
         # same filters (most have none) share it, and it is a quarter of the page's rendering.
         "filters_key": listing_cache.key_for(
-            f"form:{get_language()}", request.GET, scope, leave_out={"q"}
+            f"form:{get_language()}", request.GET, scope, leave_out={"q"}, version=version
         ),
         **(extra or {}),
     }

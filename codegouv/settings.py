@@ -378,7 +378,8 @@ if REDIS_URL:
             # hung, and leaves it alone for a few seconds after each failure (core/cache.py).
             "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "codegouv",
+            # Each site sharing a Redis (or each benchmark run) keeps its own keys.
+            "KEY_PREFIX": config.get_str("CACHE_KEY_PREFIX", default="codegouv"),
             "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }

@@ -13,14 +13,16 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import URL_MAX_LENGTH
 
 
-def optional_link(to, *, related_name: str, **options) -> models.ForeignKey:
-    """A ForeignKey to `to` that may be empty and is set to NULL when its target goes: the
-    row outlives what it points to."""
+def optional_link(
+    to, *, related_name: str, on_delete=models.SET_NULL, **options
+) -> models.ForeignKey:
+    """A ForeignKey to `to` that may be empty and, unless `on_delete` says otherwise, is set
+    to NULL when its target goes: the row outlives what it points to."""
     return models.ForeignKey(
         to,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=on_delete,
         related_name=related_name,
         **options,
     )

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import optional_url
+from core.fields import optional_link, optional_url
 from core.markdown import render_markdown
 from core.validators import WEB_URL
 from moderation.models import ModerationStatus
@@ -124,12 +124,10 @@ class GuidePage(models.Model):
 def highlighted(to, verbose_name, **options) -> models.ForeignKey:
     """One of the things a highlight may put forward: optional, and the highlight goes
     when it goes."""
-    return models.ForeignKey(
+    return optional_link(
         to,
         verbose_name=verbose_name,
         on_delete=models.CASCADE,
-        null=True,
-        blank=True,
         related_name="highlights",
         **options,
     )

@@ -123,6 +123,9 @@ def main() -> int:
         **os.environ,
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": str(args.workers),
+        # Every run starts with cold caches, whatever an earlier run left in Redis: the
+        # distinct searches are then misses, as they are for real visitors.
+        "CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
     }
     if args.export_limit:
         server_env["EXPORT_MAX_CONCURRENT"] = str(args.export_limit)
@@ -133,7 +136,10 @@ def main() -> int:
                 print("gunicorn did not become healthy; its log ends with:", file=sys.stderr)
                 print(tail(log.name), file=sys.stderr)
                 return 1
-            print(f"gunicorn: {args.workers} workers on 127.0.0.1:{port}, cache {cache_name()}")
+            print(
+                f"gunicorn: {args.workers} workers on 127.0.0.1:{port}, cache {cache_name()} "
+                f"(cold: key prefix {server_env['CACHE_KEY_PREFIX']})"
+            )
             elapsed, status, _size = fetch(port, paths["statistics"], timeout=CSV_TIMEOUT)
             print(f"statistics, first request (cache warming): {status}, {elapsed * 1000:.0f} ms")
             warm(port, list(paths.values()), clients=args.workers * 2)
@@ -155,6 +161,7 @@ def main() -> int:
                 exports = run_export_scenario(port, html_paths, args)
         finally:
             stop_server(server)
+            forget_cache(server_env["CACHE_KEY_PREFIX"])
         if distinct:
             print_distinct_report(args, info, distinct)
         if results:
@@ -428,13 +435,8 @@ def run_scenario(port: int, path: str, concurrency: int, duration: float) -> dic
         if process.is_alive():
             process.terminate()
     errors += sum(n for status, n in statuses.items() if status >= 500)
-    latencies.sort()
     return {
-        "requests": len(latencies),
-        "rps": len(latencies) / duration,
-        "p50": percentile(latencies, 50),
-        "p95": percentile(latencies, 95),
-        "p99": percentile(latencies, 99),
+        **latency_figures(latencies, duration),
         "statuses": statuses,
         "errors": errors,
         "size": size,
@@ -498,20 +500,27 @@ def run_distinct(port: int, paths: list[str], concurrency: int) -> dict:
     with ThreadPoolExecutor(concurrency) as pool:
         list(pool.map(visit, range(concurrency)))
     seconds = time.perf_counter() - started
-    latencies.sort()
     errors = statuses.get("error", 0) + sum(
         n for status, n in statuses.items() if status != "error" and status >= 500
     )
+    return {
+        **latency_figures(latencies, seconds),
+        "statuses": statuses,
+        "errors": errors,
+        "max_size": max(sizes, default=None),
+        "slowest": sorted(slowest, reverse=True)[:5],
+    }
+
+
+def latency_figures(latencies: list[float], seconds: float) -> dict:
+    """How many requests, how many a second over `seconds`, and p50/p95/p99 in ms."""
+    latencies = sorted(latencies)
     return {
         "requests": len(latencies),
         "rps": len(latencies) / seconds,
         "p50": percentile(latencies, 50),
         "p95": percentile(latencies, 95),
         "p99": percentile(latencies, 99),
-        "statuses": statuses,
-        "errors": errors,
-        "max_size": max(sizes, default=None),
-        "slowest": sorted(slowest, reverse=True)[:5],
     }
 
 
@@ -747,6 +756,21 @@ def print_distinct_report(args, info, r) -> None:
     print("  slowest:")
     for elapsed, path in r["slowest"]:
         print(f"    {elapsed * 1000:6.0f} ms  {path}")
+
+
+def forget_cache(prefix: str) -> None:
+    """Delete what this run's server put in Redis (its keys all start with `prefix`)."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=5)
+    try:
+        for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+            client.delete(key)
+    except redis.RedisError as exc:
+        print(f"could not delete the run's cache entries ({prefix}:*): {exc}", file=sys.stderr)
 
 
 def cache_name() -> str:

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from catalog.enums import NameSource
 from catalog.models import PublicBody
+from core.text import clean_line
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 TOP_ORGANIZATIONS = DATA / "top_organizations.yml"
@@ -40,7 +41,7 @@ def _mapping(text: str, what: str) -> dict:
 
 
 def _clean(value) -> str:
-    return " ".join(str(value).split())[:NAME_MAX_LENGTH] if value else ""
+    return clean_line(value, max_length=NAME_MAX_LENGTH)
 
 
 def name_bodies(names: dict[str, str], source: str) -> int:
