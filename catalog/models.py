@@ -85,11 +85,31 @@ class OwnerQuerySet(models.QuerySet):
             "raw", "conditional_state", "forge__conditional_state"
         )
 
+    def of_public_bodies(self, bodies):
+        """Owners that belong to `bodies` (a queryset or ids): their own public body, or for
+        an owner without one, the body of the forge it is on (a forge harvested whole)."""
+        return self.filter(
+            Q(public_body__in=bodies) | Q(public_body__isnull=True, forge__public_body__in=bodies)
+        )
+
     def matching(self, text: str):
         """Owners whose path, name or public body's name contains `text` (cleaned)."""
         return self.filter(
             Q(path__icontains=text) | Q(name__icontains=text) | Q(public_body__name__icontains=text)
         )
+
+
+class PublicBodyQuerySet(models.QuerySet):
+    def named(self):
+        """Bodies a person can recognise: the only ones offered in pickers and listed."""
+        return self.exclude(name="")
+
+    def ministries(self):
+        return self.filter(is_ministry=True)
+
+    def matching(self, text: str):
+        """Bodies whose name or acronym contains `text` (cleaned), accents included."""
+        return self.filter(Q(name__icontains=text) | Q(acronym__icontains=text))
 
 
 class RepositoryQuerySet(models.QuerySet):
@@ -183,10 +203,37 @@ class PublicBody(models.Model):
     name_source = models.CharField(
         _("origine du nom"), max_length=16, choices=NameSource.choices, blank=True
     )
+    # In the page's address (/organismes/<slug>/); derived from the name, unique, empty (NULL)
+    # while the body has no name.
+    slug = models.SlugField(_("adresse"), max_length=100, unique=True, null=True, blank=True)
+    acronym = models.CharField(_("sigle"), max_length=50, blank=True)
     # ProConnect gives an agent's SIRET; its first nine digits (the SIREN) name the body.
     siren = models.CharField(_("SIREN"), max_length=9, blank=True, db_index=True)
+    # The principal attachment in the State's directory ("Service Fils" links).
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("rattaché à"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+    )
+    # A ministry or one of the top institutions of top_organizations.yml: its own ministry.
+    is_ministry = models.BooleanField(_("ministère"), default=False, db_index=True)
+    # The first ancestor (or itself) that is a ministry; empty when the directory is silent.
+    ministry = models.ForeignKey(
+        "self",
+        verbose_name=_("ministère"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ministry_bodies",
+        limit_choices_to={"is_ministry": True},
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublicBodyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organisme public")

@@ -1,5 +1,6 @@
 import factory
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts.models import User
 
@@ -35,6 +36,7 @@ class PublicBodyFactory(factory.django.DjangoModelFactory):
 
     pso_id = factory.Sequence(lambda n: f"pso-{n:04}")
     name = factory.Sequence(lambda n: f"Organisme public {n}")
+    slug = factory.LazyAttributeSequence(lambda o, n: f"{slugify(o.name)}-{n}" if o.name else None)
 
 
 class ForgeFactory(factory.django.DjangoModelFactory):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
+from django.utils.text import slugify
 
 from catalog.enums import NameSource
 from catalog.models import PublicBody
@@ -23,6 +24,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 TOP_ORGANIZATIONS = DATA / "top_organizations.yml"
 OSPOS = DATA / "fr-public-sector-ospo.yml"
 NAME_MAX_LENGTH = PublicBody._meta.get_field("name").max_length
+SLUG_BASE_LENGTH = 90
 RANK = {source: rank for rank, source in enumerate(["", *NameSource.values])}
 
 
@@ -44,6 +46,29 @@ def _clean(value) -> str:
     return clean_line(value, max_length=NAME_MAX_LENGTH)
 
 
+def unique_slug(name: str, *, pk=None) -> str | None:
+    """The address of a body named `name`: its slug, with -2, -3… when another body has it;
+    None for a body without a name (it has no page)."""
+    base = slugify(name)[:SLUG_BASE_LENGTH].strip("-")
+    if not name:
+        return None
+    base = base or "organisme"
+    others = PublicBody.objects.exclude(pk=pk)
+    slug, n = base, 1
+    while others.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def rename(body: PublicBody, name: str, source: str) -> list[str]:
+    """Set `body`'s name, its origin and its slug (following the name); returns the fields
+    to save."""
+    body.name, body.name_source = name, source
+    body.slug = unique_slug(name, pk=body.pk)
+    return ["name", "name_source", "slug", "updated_at"]
+
+
 def name_bodies(names: dict[str, str], source: str) -> int:
     """Give the bodies of `names` ({pso_id: name}) that the portal knows their name from
     `source`, unless a better source named them. Returns how many changed."""
@@ -61,18 +86,38 @@ def name_bodies(names: dict[str, str], source: str) -> int:
                 and RANK[body.name_source] <= RANK[source]
                 and (body.name != name or body.name_source != source)
             ):
-                body.name, body.name_source = name, source
-                body.save(update_fields=["name", "name_source", "updated_at"])
+                body.save(update_fields=rename(body, name, source))
                 changed += 1
     return changed
 
 
-def name_from_top_organizations(text: str) -> int:
-    """`top_organizations.yml`: {pso_id: name}."""
+def top_organizations(text: str) -> dict[str, str]:
+    """`top_organizations.yml`: {pso_id: name} of the ministries and top institutions."""
     document = _mapping(text, "top organizations")
-    return name_bodies(
-        {_clean(pso_id): _clean(name) for pso_id, name in document.items()}, NameSource.TOP
-    )
+    names = {_clean(pso_id): _clean(name) for pso_id, name in document.items()}
+    return {pso_id: name for pso_id, name in names.items() if pso_id and name}
+
+
+def sync_ministries(text: str) -> int:
+    """Every entry of `top_organizations.yml` is a ministry, named from the list (unless a
+    better source named it) and its own ministry, whether or not an account points at it
+    yet; a body the list no longer has stops being one. Returns how many changed."""
+    names = top_organizations(text)
+    with transaction.atomic():
+        for pso_id in names:
+            PublicBody.objects.get_or_create(pso_id=pso_id)
+        changed = name_bodies(names, NameSource.TOP)
+        for body in PublicBody.objects.select_for_update().filter(pso_id__in=names):
+            if not body.is_ministry or body.ministry_id != body.pk:
+                body.is_ministry, body.ministry = True, body
+                body.save(update_fields=["is_ministry", "ministry", "updated_at"])
+                changed += 1
+        dropped = list(
+            PublicBody.objects.ministries().exclude(pso_id__in=names).values_list("pk", flat=True)
+        )
+        PublicBody.objects.filter(ministry__in=dropped).update(ministry=None)
+        changed += PublicBody.objects.filter(pk__in=dropped).update(is_ministry=False)
+    return changed
 
 
 def name_from_ospos(text: str) -> int:
@@ -105,8 +150,7 @@ def name_from_owners() -> int:
             name = _clean(", ".join(label for label in labels if label))
             source = NameSource.OWNERS if name else ""
             if (body.name, body.name_source) != (name, source):
-                body.name, body.name_source = name, source
-                body.save(update_fields=["name", "name_source", "updated_at"])
+                body.save(update_fields=rename(body, name, source))
                 changed += 1
     return changed
 
@@ -114,7 +158,7 @@ def name_from_owners() -> int:
 def name_from_shipped_lists() -> int:
     """The lists shipped in catalog/data, then the accounts' names for the rest."""
     return (
-        name_from_top_organizations(TOP_ORGANIZATIONS.read_text(encoding="utf-8"))
+        sync_ministries(TOP_ORGANIZATIONS.read_text(encoding="utf-8"))
         + name_from_ospos(OSPOS.read_text(encoding="utf-8"))
         + name_from_owners()
     )

@@ -13,7 +13,7 @@ from catalog.services.public_bodies import (
     NamesFileError,
     name_from_ospos,
     name_from_owners,
-    name_from_top_organizations,
+    sync_ministries,
 )
 from tests.factories import (
     ContributionFactory,
@@ -41,7 +41,7 @@ def test_a_better_list_replaces_a_lesser_one_never_the_reverse():
     body.refresh_from_db()
     assert body.name == "justice-org"
 
-    name_from_top_organizations(f"{MINISTRY}: Ministère de la Justice\n")
+    sync_ministries(f"{MINISTRY}: Ministère de la Justice\n")
     name_from_ospos(f"https://x.fr:\n  name: OSPO de la Justice\n  pso_id: {MINISTRY}\n")
     name_from_owners()
 
@@ -52,7 +52,7 @@ def test_a_better_list_replaces_a_lesser_one_never_the_reverse():
 def test_an_editors_name_is_never_replaced():
     body = PublicBodyFactory(pso_id=MINISTRY, name="Justice", name_source=NameSource.EDITOR)
 
-    assert name_from_top_organizations(f"{MINISTRY}: Ministère de la Justice\n") == 0
+    sync_ministries(f"{MINISTRY}: Ministère de la Justice\n")
     assert name_from_owners() == 0
     body.refresh_from_db()
     assert body.name == "Justice"
@@ -91,7 +91,7 @@ def test_a_list_that_cannot_be_read_says_why_and_changes_nothing(text):
     body = unnamed()
 
     with pytest.raises(NamesFileError):
-        name_from_top_organizations(text)
+        sync_ministries(text)
 
     body.refresh_from_db()
     assert body.name == ""
@@ -131,3 +131,33 @@ def test_no_page_shows_a_body_identifier_even_for_a_body_nobody_named(client):
         html = response.content.decode()
         assert not UUID.search(html), url
     assert "Organisme non identifié" in client.get(urls[0]).content.decode()
+
+
+def test_every_top_organization_is_a_ministry_with_an_address_even_before_an_account_points_at_it():
+    body = PublicBodyFactory(pso_id="b-old", name="Ancien ministère", is_ministry=True)
+    attached = PublicBodyFactory(pso_id="b-child", name="Service", ministry=body)
+
+    sync_ministries(f"{MINISTRY}: Ministère de la Justice\nother-id: Premier ministre\n")
+
+    justice = PublicBody.objects.get(pso_id=MINISTRY)
+    assert justice.is_ministry and justice.ministry == justice
+    assert justice.slug == "ministere-de-la-justice"
+    assert PublicBody.objects.get(pso_id="other-id").slug == "premier-ministre"
+    body.refresh_from_db()
+    attached.refresh_from_db()
+    assert not body.is_ministry and attached.ministry is None
+
+
+def test_slugs_follow_names_and_never_collide():
+    first = unnamed("pso-a")
+    second = unnamed("pso-b")
+    OwnerFactory(public_body=first, path="dinum", name="DINUM")
+    OwnerFactory(public_body=second, path="dinum-2", name="DINUM")
+
+    name_from_owners()
+
+    slugs = sorted(
+        PublicBody.objects.filter(pk__in=[first.pk, second.pk]).values_list("slug", flat=True)
+    )
+    assert slugs == ["dinum", "dinum-2"]
+    assert PublicBodyFactory(name="").slug is None
