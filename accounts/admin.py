@@ -24,11 +24,20 @@ class UserAdmin(DjangoUserAdmin):
     add_form = UserCreationForm
     ordering = ("email",)
     list_display = ("email", "first_name", "last_name", "is_staff", "is_active", "last_login")
-    list_filter = ("is_staff", "is_superuser", "is_active", "groups")
+    list_filter = (
+        "is_staff",
+        "is_superuser",
+        "is_active",
+        "groups",
+        ("public_body_unlisted", admin.EmptyFieldListFilter),
+    )
     search_fields = ("email", "first_name", "last_name")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Identité"), {"fields": ("first_name", "last_name", "public_body")}),
+        (
+            _("Identité"),
+            {"fields": ("first_name", "last_name", "public_body", "public_body_unlisted")},
+        ),
         (
             _("Droits"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

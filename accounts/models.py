@@ -57,6 +57,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     date_joined = models.DateTimeField(_("date d'inscription"), default=timezone.now)
     public_body = public_body_link(related_name="members")
+    # When their body is not in the list: the name the agent typed, for an editor to attach
+    # their declarations to the right body (sill Declaration.public_body_unlisted).
+    public_body_unlisted = models.CharField(
+        _("organisme non répertorié"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Le nom de son organisme, indiqué par l’agent faute de le trouver dans la liste."
+        ),
+    )
     siret = models.CharField(
         _("SIRET"),
         max_length=14,
@@ -101,3 +111,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.first_name or self.email
+
+    @property
+    def public_body_given(self) -> bool:
+        """True when the agent said on whose behalf they declare: a body chosen from the list,
+        or the name of one that is not in it."""
+        return bool(self.public_body_id or self.public_body_unlisted)

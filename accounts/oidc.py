@@ -89,7 +89,8 @@ def update_user_from_claims(*, user, claims: dict):
     """Copy names, SIRET and the public body from ProConnect's claims, then save.
 
     The public body follows the SIRET unless the person chose another one themselves (it is
-    replaced only when unset or when it was the one named by their previous SIRET).
+    replaced only when unset or when it was the one named by their previous SIRET), or named
+    one that is not in the list.
     """
     given_name = str(claims.get("given_name") or "").strip()
     usual_name = str(claims.get("usual_name") or "").strip()
@@ -99,9 +100,10 @@ def update_user_from_claims(*, user, claims: dict):
         user.last_name = usual_name[:150]
     raw_siret = re.sub(r"\s", "", str(claims.get("siret") or ""))
     siret = raw_siret if SIRET.fullmatch(raw_siret) else ""
-    body_came_from_siret = user.public_body is None or (
-        bool(user.siret) and user.public_body.siren == user.siret[:9]
-    )
+    if user.public_body is None:
+        body_came_from_siret = not user.public_body_unlisted
+    else:
+        body_came_from_siret = bool(user.siret) and user.public_body.siren == user.siret[:9]
     user.siret = siret
     if body_came_from_siret:
         user.public_body = public_body_for_siret(siret)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import services
 from accounts.activity import activity_of
-from accounts.forms import DeleteAccountForm, PasswordChangeForm, ProfileForm
+from accounts.forms import SEARCH_BUTTON, DeleteAccountForm, PasswordChangeForm, ProfileForm
 from accounts.policy import is_public_agent
 
 
@@ -66,15 +66,24 @@ def profile_edit(request):
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = ""
-    form = ProfileForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Votre profil est enregistré."))
-        return redirect(next_url or "accounts:profile")
+    if request.method == "POST" and SEARCH_BUTTON in request.POST:
+        # "Rechercher": the bodies found, with everything typed so far; nothing is saved.
+        form = ProfileForm.searching(request.POST, instance=request.user)
+    else:
+        form = ProfileForm(request.POST or None, instance=request.user)
+        if form.is_bound and form.is_valid():
+            form.save()
+            messages.success(request, _("Votre profil est enregistré."))
+            return redirect(next_url or "accounts:profile")
     return render(
         request,
         "accounts/profile_edit.html",
-        {"page_title": _("Modifier mon profil"), "form": form, "next": next_url},
+        {
+            "page_title": _("Modifier mon profil"),
+            "form": form,
+            "next": next_url,
+            "search_button": SEARCH_BUTTON,
+        },
     )
 
 

@@ -16,6 +16,7 @@ from catalog.listing_cache import bump_catalog_version
 from catalog.models import AWESOME_CRITERIA, Forge, HarvestRun, Owner, PublicBody, Repository
 from catalog.services import harvest
 from catalog.services.accounts_export import export_accounts
+from catalog.services.public_bodies import rename
 from core.tasks import enqueue_each
 
 HARVEST_STATE = ("last_attempt_at", "last_success_at", "last_error")
@@ -48,15 +49,17 @@ def formatted_json(value) -> str:
 
 @admin.register(PublicBody)
 class PublicBodyAdmin(admin.ModelAdmin):
-    list_display = ("name", "name_source", "pso_id")
-    list_filter = ("name_source",)
-    search_fields = ("name", "pso_id")
-    readonly_fields = ("name_source",)
+    list_display = ("name", "acronym", "ministry", "name_source", "pso_id")
+    list_filter = ("name_source", "is_ministry")
+    list_select_related = ("ministry",)
+    search_fields = ("name", "acronym", "pso_id", "slug")
+    readonly_fields = ("name_source", "slug")
+    autocomplete_fields = ("parent", "ministry")
 
     def save_model(self, request, obj, form, change):
-        # An editor's name is kept: no list import replaces it.
+        # An editor's name is kept: no list import replaces it; the address follows it.
         if "name" in form.changed_data:
-            obj.name_source = NameSource.EDITOR if obj.name else ""
+            rename(obj, obj.name, NameSource.EDITOR if obj.name else "")
         super().save_model(request, obj, form, change)
 
 

@@ -55,13 +55,29 @@ TYPE_LABELS = {
     "array": _("liste (valeurs séparées par des virgules en CSV, tableau en JSON)"),
 }
 
+# The public body of an organisation (its own, or its forge's) and its ministry.
+BODY_COLUMNS = [
+    Column(
+        "public_body", "string", _("Organisme public dont relève l’organisation, s’il est connu.")
+    ),
+    Column(
+        "public_body_id",
+        "string",
+        _("Identifiant de l’organisme sur ce portail (adresse de sa page : /organismes/<id>/)."),
+    ),
+    Column("ministry", "string", _("Ministère dont relève l’organisme, s’il est connu.")),
+    Column(
+        "ministry_id",
+        "string",
+        _("Identifiant du ministère sur ce portail (adresse de sa page : /ministeres/<id>/)."),
+    ),
+]
+
 REPOSITORY_COLUMNS = [
     Column("url", "url", _("Adresse du dépôt sur sa forge.")),
     Column("forge", "string", _("Hôte de la forge (par exemple github.com).")),
     Column("owner", "string", _("Chemin de l’organisation, du groupe ou du compte sur la forge.")),
-    Column(
-        "public_body", "string", _("Organisme public dont relève l’organisation, s’il est connu.")
-    ),
+    *BODY_COLUMNS,
     Column("full_path", "string", _("Chemin complet du dépôt sur la forge (organisation/nom).")),
     Column("name", "string", _("Nom du dépôt.")),
     Column("description", "string", _("Description donnée sur la forge.")),
@@ -116,12 +132,7 @@ OWNER_COLUMNS = [
     Column("name", "string", _("Nom affiché sur la forge.")),
     Column("description", "string", _("Description donnée sur la forge.")),
     Column("website", "string", _("Site web indiqué sur la forge.")),
-    Column(
-        "public_body", "string", _("Organisme public dont relève l’organisation, s’il est connu.")
-    ),
-    Column(
-        "pso_id", "string", _("Identifiant de l’organisme dans l’annuaire de service-public.fr.")
-    ),
+    *BODY_COLUMNS,
     Column("floss_policy", "url", _("Adresse de la politique logiciels libres de l’organisme.")),
     Column("ospo_url", "url", _("Adresse du bureau des logiciels libres (OSPO) de l’organisme.")),
     Column("repositories", "integer", _("Nombre de dépôts référencés (hors dépôts disparus).")),
@@ -159,7 +170,10 @@ REPOSITORY_FIELDS = (
     "web_url",
     "forge__host",
     "owner__path",
-    "owner__public_body__name",
+    "body_name",
+    "body_slug",
+    "ministry_name",
+    "ministry_slug",
     "full_path",
     "name",
     "description",
@@ -198,13 +212,14 @@ def repository_rows(queryset, *, base_url: str) -> Iterator[dict]:
 
 
 def _repository_rows(queryset, base_url: str, page) -> Iterator[dict]:
-    for row in queryset.values(*REPOSITORY_FIELDS).iterator(chunk_size=CHUNK_SIZE):
+    rows = queryset.with_public_body().values(*REPOSITORY_FIELDS)
+    for row in rows.iterator(chunk_size=CHUNK_SIZE):
         root_files = row["root_files"] or []
         yield {
             "url": row["web_url"],
             "forge": row["forge__host"],
             "owner": row["owner__path"],
-            "public_body": row["owner__public_body__name"] or "",
+            **_body_columns(row),
             "full_path": row["full_path"],
             "name": row["name"],
             "description": row["description"],
@@ -243,21 +258,36 @@ def owner_rows(queryset, *, base_url: str) -> Iterator[dict]:
     return _owner_rows(queryset, base_url.rstrip("/"), page)
 
 
+def _body_columns(row) -> dict:
+    return {
+        "public_body": row["body_name"] or "",
+        "public_body_id": row["body_slug"] or "",
+        "ministry": row["ministry_name"] or "",
+        "ministry_id": row["ministry_slug"] or "",
+    }
+
+
 def _owner_rows(queryset, base_url: str, page) -> Iterator[dict]:
-    rows = queryset.values(
-        "forge__host",
-        "path",
-        "kind",
-        "name",
-        "description",
-        "website",
-        "public_body__name",
-        "pso_id",
-        "floss_policy",
-        "ospo_url",
-        "repository_count",
-        "star_count",
-    ).iterator(chunk_size=CHUNK_SIZE)
+    rows = (
+        queryset.with_public_body()
+        .values(
+            "forge__host",
+            "path",
+            "kind",
+            "name",
+            "description",
+            "website",
+            "body_name",
+            "body_slug",
+            "ministry_name",
+            "ministry_slug",
+            "floss_policy",
+            "ospo_url",
+            "repository_count",
+            "star_count",
+        )
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
     for row in rows:
         yield {
             "forge": row["forge__host"],
@@ -266,8 +296,7 @@ def _owner_rows(queryset, base_url: str, page) -> Iterator[dict]:
             "name": row["name"],
             "description": row["description"],
             "website": row["website"],
-            "public_body": row["public_body__name"] or "",
-            "pso_id": row["pso_id"],
+            **_body_columns(row),
             "floss_policy": row["floss_policy"],
             "ospo_url": row["ospo_url"],
             "repositories": row["repository_count"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import django_filters
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +13,7 @@ from catalog.enums import ForgeKind
 from catalog.licenses import FREE_LICENSES, NOASSERTION
 from catalog.models import Owner, PublicBody, Repository
 from core.facets import summarize
-from core.filters import FilterForm, SearchableFilterSet, id_filter, yes_no
+from core.filters import FilterForm, SearchableFilterSet, yes_no
 from core.listing import bind_filters
 from core.search import clean_query, json_list_contains
 
@@ -59,10 +59,46 @@ ARCHIVED_CHOICES = (
 )
 
 
-def public_body_label(pk) -> str:
-    """What a public body filter reads in the removable tags: the body's name, not its id."""
-    found = PublicBody.objects.filter(pk=pk).only("name").first()
-    return str(found) if found is not None else str(pk)
+def bodies_named_by(value) -> QuerySet:
+    """The body a filter value names: its slug, or its id in links made before slugs."""
+    value = str(value).strip()
+    if value.isdigit():
+        return PublicBody.objects.filter(pk=int(value)) if int(value) < 2**63 else NO_BODY
+    return PublicBody.objects.filter(slug=value)
+
+
+NO_BODY = PublicBody.objects.none()
+
+
+def public_body_label(value) -> str:
+    """What a public body or ministry filter reads in the removable tags: the body's name,
+    never an id."""
+    found = bodies_named_by(value).only("name").first()
+    return str(found) if found is not None else str(value)
+
+
+class PublicBodyFilter(django_filters.CharFilter):
+    """`?public_body=<slug>`, or with `ministry=True` `?ministry=<slug>` (the bodies of that
+    ministry), on the public body at `field_name`; with `owner` (the path to the row's owner,
+    "" for an owner itself), on the body of the owner or of its forge
+    (OwnerQuerySet.of_public_bodies). An unknown slug gives no row, not an error."""
+
+    def __init__(self, *, ministry=False, owner=None, **options):
+        self.ministry, self.owner = ministry, owner
+        super().__init__(max_length=100, **options)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        bodies = bodies_named_by(value)
+        if self.ministry:
+            bodies = PublicBody.objects.filter(ministry__in=bodies.ministries())
+        if self.owner is None:
+            rows = qs.filter(**{f"{self.field_name}__in": bodies})
+        else:
+            owners = Owner.objects.of_public_bodies(bodies).values("pk")
+            rows = qs.filter(**{f"{self.owner}__in" if self.owner else "pk__in": owners})
+        return rows.distinct() if self.distinct else rows
 
 
 def license_label(value) -> str:
@@ -72,7 +108,8 @@ def license_label(value) -> str:
 class RepositoryFilter(SearchableFilterSet):
     forge = django_filters.CharFilter(field_name="forge__host", label=_("Forge"))
     owner = django_filters.CharFilter(method="filter_owner", label=_("Organisation"))
-    public_body = id_filter("owner__public_body", _("Organisme public"))
+    public_body = PublicBodyFilter(owner="owner", label=_("Organisme public"))
+    ministry = PublicBodyFilter(owner="owner", ministry=True, label=_("Ministère"))
     language = django_filters.CharFilter(
         field_name="language", lookup_expr="iexact", label=_("Langage")
     )
@@ -107,7 +144,11 @@ class RepositoryFilter(SearchableFilterSet):
         return queryset
 
     # How core.listing.active_filters shows these values.
-    value_labels = {"license": license_label, "public_body": public_body_label}
+    value_labels = {
+        "license": license_label,
+        "public_body": public_body_label,
+        "ministry": public_body_label,
+    }
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value) if value.strip() else queryset
@@ -156,6 +197,10 @@ class OwnerFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         field_name="forge__kind", choices=ForgeKind.choices, label=_("Type de forge")
     )
+    public_body = PublicBodyFilter(owner="", label=_("Organisme public"))
+    ministry = PublicBodyFilter(owner="", ministry=True, label=_("Ministère"))
+
+    value_labels = {"public_body": public_body_label, "ministry": public_body_label}
 
     sorts, sort_labels, default_sort = OWNER_SORTS, OWNER_SORT_LABELS, "repositories"
 
@@ -187,11 +232,15 @@ FACET_COLUMNS = {
 def listing_summary(queryset, *, limit: int = 8) -> dict:
     """{"count", "facets": {facet: [(value, count, label)]}} of the current result set, in
     one statement (core.facets) rather than one query per facet."""
-    summary = summarize(queryset, columns=FACET_COLUMNS, lists={"topic": "topics"}, limit=limit)
-    return {
-        "count": summary.count,
-        "facets": {
-            facet: [(value, n, value) for value, n in rows]
-            for facet, rows in summary.facets.items()
+    owners = Owner.objects.with_public_body()
+    summary = summarize(
+        queryset,
+        columns=FACET_COLUMNS,
+        lists={"topic": "topics"},
+        mapped={
+            "ministry": ("owner", owners.values_list("pk", "ministry_slug", "ministry_name")),
+            "public_body": ("owner", owners.values_list("pk", "body_slug", "body_name")),
         },
-    }
+        limit=limit,
+    )
+    return {"count": summary.count, "facets": summary.facets}

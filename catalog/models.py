@@ -2,7 +2,7 @@ from urllib.parse import quote
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Greatest, Lower, Upper
 from django.urls import reverse
@@ -15,6 +15,7 @@ from catalog.scoring import checks_from_json
 from catalog.search import search
 from core.fields import optional_url, public_body_link
 from core.search import json_list_contains
+from core.text import free_slug
 
 # The five criteria the editors check before a repository joins the Awesome selection.
 AWESOME_CRITERIA = (
@@ -64,6 +65,26 @@ class ForgeQuerySet(models.QuerySet):
         return self.filter(is_active=True, kind__in=HARVESTED_KINDS).exclude(ignored_since__lte=on)
 
 
+def public_body_fields(*, owner: str, forge: str) -> dict:
+    """Expressions of the slug and name of an owner's public body and of its ministry: the
+    owner's own body, else its forge's (a forge harvested whole). `owner` and `forge` are
+    the paths to them from the rows queried ("" and "forge__" from an owner)."""
+    own = Q(**{f"{owner}public_body__isnull": False})
+
+    def pick(field):
+        return Case(
+            When(own, then=F(f"{owner}public_body__{field}")),
+            default=F(f"{forge}public_body__{field}"),
+        )
+
+    return {
+        "body_slug": pick("slug"),
+        "body_name": pick("name"),
+        "ministry_slug": pick("ministry__slug"),
+        "ministry_name": pick("ministry__name"),
+    }
+
+
 class OwnerQuerySet(models.QuerySet):
     def harvestable(self, *, on=None):
         """Owners to harvest: active, on a harvestable forge, neither they nor it ignored."""
@@ -92,11 +113,19 @@ class OwnerQuerySet(models.QuerySet):
             Q(public_body__in=bodies) | Q(public_body__isnull=True, forge__public_body__in=bodies)
         )
 
+    def with_public_body(self):
+        """Annotated with `body_slug`, `body_name`, `ministry_slug` and `ministry_name` of the
+        body each owner belongs to (see of_public_bodies)."""
+        return self.annotate(**public_body_fields(owner="", forge="forge__"))
+
     def matching(self, text: str):
         """Owners whose path, name or public body's name contains `text` (cleaned)."""
         return self.filter(
             Q(path__icontains=text) | Q(name__icontains=text) | Q(public_body__name__icontains=text)
         )
+
+
+SLUG_BASE_LENGTH = 90
 
 
 class PublicBodyQuerySet(models.QuerySet):
@@ -144,8 +173,14 @@ class RepositoryQuerySet(models.QuerySet):
             "forge__conditional_state",
         )
 
+    def with_public_body(self):
+        """Annotated like OwnerQuerySet.with_public_body, for each repository's owner."""
+        return self.annotate(**public_body_fields(owner="owner__", forge="forge__"))
+
     def for_detail(self):
-        return self.select_related("forge", "owner", "owner__public_body").defer(
+        return self.select_related(
+            "forge__public_body__ministry", "owner__public_body__ministry"
+        ).defer(
             "raw",
             "search_vector",
             "owner__raw",
@@ -243,6 +278,29 @@ class PublicBody(models.Model):
     def __str__(self):
         # Never an identifier: a person cannot read one.
         return self.name or gettext("Organisme non identifié")
+
+    def save(self, *args, **kwargs):
+        # A named body always has an address, however it was created (admin, import, shell).
+        if self.name and not self.slug:
+            self.slug = self.free_slug(self.name, pk=self.pk)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "slug"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        """Its page, /ministeres/<slug>/ for a ministry; "" for a body without a name."""
+        if not self.slug:
+            return ""
+        return reverse("ministry" if self.is_ministry else "public_body", args=[self.slug])
+
+    @classmethod
+    def free_slug(cls, name: str, *, pk=None) -> str | None:
+        """The address of a body named `name`: its slug, with -2, -3… when another body has
+        it; None for a body without a name (it has no page)."""
+        if not name:
+            return None
+        others = cls.objects.exclude(pk=pk)
+        return free_slug(name, taken_in=others, max_length=SLUG_BASE_LENGTH, fallback="organisme")
 
 
 class HarvestState(models.Model):
@@ -352,6 +410,12 @@ class Owner(HarvestState):
 
     def get_absolute_url(self):
         return reverse("owners:detail", args=[self.forge.host, self.path])
+
+    @property
+    def body(self):
+        """The public body the owner belongs to: its own, else its forge's (a forge harvested
+        whole), as OwnerQuerySet.of_public_bodies counts it."""
+        return self.public_body or self.forge.public_body
 
 
 class Repository(models.Model):

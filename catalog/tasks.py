@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from catalog import exports
-from catalog.services import harvest
+from catalog.services import directory_import, harvest
 from catalog.services.accounts_import import AccountsDownloadError, read_source
 from catalog.services.accounts_import import import_accounts as import_accounts_service
 
@@ -82,6 +82,26 @@ def harvest_all(full: bool = False):
 )
 def import_accounts(source: str = ""):
     report = import_accounts_service(text=read_source(source or settings.ACCOUNTS_URL or None))
+    return report.summary()
+
+
+@shared_task(
+    name="catalog.import_public_bodies",
+    soft_time_limit=900,
+    time_limit=960,
+    autoretry_for=(directory_import.DirectoryDownloadError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def import_public_bodies():
+    """The State's directory at PUBLIC_BODIES_DIRECTORY_URL; nothing when it is unset."""
+    source = settings.PUBLIC_BODIES_DIRECTORY_URL
+    if not source:
+        logger.info("public bodies directory: PUBLIC_BODIES_DIRECTORY_URL is not set, skipped")
+        return "not configured"
+    with directory_import.opened(source) as path:
+        report = directory_import.import_directory(path)
+    logger.info("public bodies directory: %s", report.summary())
     return report.summary()
 
 

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
 from catalog import exports, filters, listing_cache
-from catalog.models import Forge, Owner, Repository
+from catalog.models import Forge, Owner, PublicBody, Repository
 from core.listing import Listing
 
 
@@ -112,14 +112,20 @@ def owner_list(request):
     forges = list(Forge.objects.with_visible_repositories())
     return OWNER_LISTING.response(
         request,
-        Owner.objects.listed(),
-        context={"forges": forges, "kinds": Forge.kind_choices(forges)},
+        Owner.objects.listed().with_public_body(),
+        context={
+            "forges": forges,
+            "kinds": Forge.kind_choices(forges),
+            "ministries": PublicBody.objects.ministries().named().order_by("name"),
+        },
     )
 
 
 def owner_detail(request, host, path):
     owner = get_object_or_404(
-        Owner.objects.select_related("forge", "public_body").defer("raw", "conditional_state"),
+        Owner.objects.select_related("forge__public_body__ministry", "public_body__ministry").defer(
+            "raw", "conditional_state"
+        ),
         forge__host__iexact=host,
         path__iexact=path.strip("/"),
     )

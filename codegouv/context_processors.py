@@ -9,6 +9,7 @@ from editorial.guides import linked_pages
 # (label, url name) of the main navigation, in display order.
 MAIN_NAVIGATION = (
     (_("Codes sources"), "catalog:index"),
+    (_("Ministères"), "ministries"),
     (_("SILL"), "sill:index"),
     (_("Contributions"), "contributions:index"),
     (_("Statistiques"), "stats"),

@@ -24,6 +24,15 @@ SECTIONS = (
         "digital/coding.svg",
     ),
     (
+        _("Ministères"),
+        "ministries",
+        _(
+            "Ce que publie chaque ministère, les logiciels libres que ses organismes "
+            "utilisent et leurs contributions."
+        ),
+        "buildings/city-hall.svg",
+    ),
+    (
         _("Logiciels recommandés (SILL)"),
         "sill:index",
         _(

@@ -420,6 +420,15 @@ HARVEST_SCHEDULE = config.get_crontab("HARVEST_SCHEDULE", default="0 3 * * *")
 ACCOUNTS_IMPORT_SCHEDULE = config.get_crontab("ACCOUNTS_IMPORT_SCHEDULE", default="0 4 * * 1")
 # Where the weekly import reads the official accounts list; empty: the copy shipped in catalog/data.
 ACCOUNTS_URL = config.get_str("ACCOUNTS_URL")
+# The State's directory of public bodies (DILA's "Référentiel de l'organisation administrative
+# de l'État", catalog.services.directory_import): path or URL; empty: the weekly import is off.
+PUBLIC_BODIES_DIRECTORY_URL = config.get_str("PUBLIC_BODIES_DIRECTORY_URL")
+PUBLIC_BODIES_DIRECTORY_MAX_BYTES = config.get_int(
+    "PUBLIC_BODIES_DIRECTORY_MAX_BYTES", default=200 * 1024 * 1024, minimum=1
+)
+PUBLIC_BODIES_IMPORT_SCHEDULE = config.get_crontab(
+    "PUBLIC_BODIES_IMPORT_SCHEDULE", default="30 4 * * 1"
+)
 # host=token pairs, e.g. "github.com=ghp_…,gitlab.com=glpat-…"; never logged.
 FORGE_TOKENS = config.get_mapping("FORGE_TOKENS")
 HARVEST_CONNECT_TIMEOUT = config.get_int("HARVEST_CONNECT_TIMEOUT", default=5, minimum=1)
@@ -445,6 +454,10 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "codegouv.ping", "schedule": 300.0},
     "harvest-all": {"task": "catalog.harvest_all", "schedule": HARVEST_SCHEDULE},
     "import-accounts": {"task": "catalog.import_accounts", "schedule": ACCOUNTS_IMPORT_SCHEDULE},
+    "import-public-bodies": {
+        "task": "catalog.import_public_bodies",
+        "schedule": PUBLIC_BODIES_IMPORT_SCHEDULE,
+    },
     "export-dumps": {"task": "catalog.export_dumps", "schedule": EXPORT_DUMPS_SCHEDULE},
     "refresh-wikidata": {"task": "sill.refresh_wikidata", "schedule": WIKIDATA_SCHEDULE},
 }

@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from accounts import login as login_views
 from catalog.feeds import OwnerFeed, RepositoryFeed
-from codegouv import views
+from codegouv import public_bodies, views
 from codegouv.sitemaps import SITEMAPS
 from codegouv.statistics import statistics_page
 from moderation.admin import moderation_queue
@@ -23,6 +23,9 @@ urlpatterns = i18n_patterns(
     path("sill/", include("sill.urls")),
     path("contributions/", include("contributions.urls")),
     path("statistiques/", statistics_page, name="stats"),
+    path("ministeres/", public_bodies.ministry_list, name="ministries"),
+    path("ministeres/<slug:slug>/", public_bodies.ministry_detail, name="ministry"),
+    path("organismes/<slug:slug>/", public_bodies.public_body_detail, name="public_body"),
     path("compte/", include("accounts.urls")),
     path("guides/", include("editorial.urls")),
     path("", include("codegouv.pages")),

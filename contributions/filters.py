@@ -3,10 +3,10 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from catalog.filters import public_body_label
+from catalog.filters import PublicBodyFilter, public_body_label
 from contributions.enums import ContributionKind
 from contributions.models import Contribution, UnpublishedCode
-from core.filters import SearchableFilterSet, id_filter
+from core.filters import SearchableFilterSet
 from core.search import json_list_contains, json_list_counts
 
 SORTS = {
@@ -23,7 +23,8 @@ SORT_LABELS = {
 
 class ContributionFilter(SearchableFilterSet):
     kind = django_filters.ChoiceFilter(choices=ContributionKind.choices, label=_("Nature"))
-    public_body = id_filter("public_body", _("Organisme public"))
+    public_body = PublicBodyFilter(field_name="public_body", label=_("Organisme public"))
+    ministry = PublicBodyFilter(field_name="public_body", ministry=True, label=_("Ministère"))
     project = django_filters.CharFilter(field_name="project_key", label=_("Projet"))
     year = django_filters.NumberFilter(
         field_name="started_on",
@@ -33,7 +34,7 @@ class ContributionFilter(SearchableFilterSet):
         label=_("Année"),
     )
 
-    value_labels = {"public_body": public_body_label}
+    value_labels = {"public_body": public_body_label, "ministry": public_body_label}
 
     sorts, sort_labels, default_sort = SORTS, SORT_LABELS, "recent"
 
@@ -42,10 +43,12 @@ class ContributionFilter(SearchableFilterSet):
 
 
 def public_body_facet(rows):
-    """[(id, count, name)] of rows of public body counts."""
+    """[(slug, count, name)] of rows of public body counts; a body without a name has no
+    slug and is left out."""
     return [
-        (row["public_body"], row["n"], row["public_body__name"] or _("Organisme non identifié"))
+        (row["public_body__slug"], row["n"], row["public_body__name"])
         for row in rows
+        if row["public_body__slug"]
     ]
 
 
@@ -57,6 +60,10 @@ def contribution_facets(queryset, *, limit=10):
         "public_body": public_body_facet(
             plain.exclude(public_body=None).counts_by_public_body()[:limit]
         ),
+        "ministry": [
+            (r["ministry_slug"], r["n"], r["ministry_name"])
+            for r in plain.counts_by_ministry()[:limit]
+        ],
         "project": [(r["project_key"], r["n"], r["name"]) for r in plain.projects()[:limit]],
         "year": plain.counts_by_year(),
     }
@@ -66,7 +73,7 @@ def contribution_facets(queryset, *, limit=10):
 
 
 class UnpublishedCodeFilter(SearchableFilterSet):
-    public_body = id_filter("public_body", _("Organisme public"))
+    public_body = PublicBodyFilter(field_name="public_body", label=_("Organisme public"))
     technology = django_filters.CharFilter(method="filter_technology", label=_("Technologie"))
 
     value_labels = {"public_body": public_body_label}

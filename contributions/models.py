@@ -46,13 +46,27 @@ def project_key(url: str) -> str:
 
 class PublicBodyCountsMixin:
     def counts_by_public_body(self):
-        """Rows {public_body, public_body__name, n}, most rows first (the rows without a
-        public body are one row, public_body None)."""
+        """Rows {public_body, public_body__slug, public_body__name, n}, most rows first (the
+        rows without a public body are one row, public_body None)."""
         return (
             self.order_by()
-            .values("public_body", "public_body__name")
+            .values("public_body", "public_body__slug", "public_body__name")
             .annotate(n=Count("pk"))
             .order_by("-n", "public_body__name")
+        )
+
+    def counts_by_ministry(self):
+        """Rows {ministry_slug, ministry_name, n} of the ministries of the rows' public
+        bodies, most first."""
+        return (
+            self.order_by()
+            .filter(public_body__ministry__isnull=False)
+            .values(
+                ministry_slug=F("public_body__ministry__slug"),
+                ministry_name=F("public_body__ministry__name"),
+            )
+            .annotate(n=Count("pk"))
+            .order_by("-n", "ministry_name")
         )
 
 

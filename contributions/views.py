@@ -1,7 +1,7 @@
 """Public pages of the contributions, and the agents' declaration forms."""
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -95,8 +95,13 @@ def project_detail(request, key):
     )
 
 
-def public_body_detail(request, pk):
-    body = get_object_or_404(PublicBody, pk=pk)
+def public_body_by_id(request, pk):
+    body = get_object_or_404(PublicBody.objects.exclude(slug=None), pk=pk)
+    return redirect("contributions:public_body", slug=body.slug, permanent=True)
+
+
+def public_body_detail(request, slug):
+    body = get_object_or_404(PublicBody, slug=slug)
     contributions = Contribution.objects.published().filter(public_body=body)
     page, _per_page = paginate(request, contributions.for_list().order_by("-started_on", "-id"))
     return render(

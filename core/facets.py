@@ -10,79 +10,127 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F
 
 COUNT = "__count__"
 
 # {column} is one of our own aliases (f0, f1…); every value is a bound parameter.
-COUNT_SQL = "(SELECT %s, NULL, COUNT(*) FROM m)"
+# Every branch gives (facet, value, label, count).
+COUNT_SQL = "(SELECT %s, NULL, NULL, COUNT(*) FROM m)"
 VALUES_SQL = (
-    "(SELECT %s, {column}::text, COUNT(*) FROM m WHERE {column}::text <> '' "
-    "GROUP BY {column} ORDER BY 3 DESC, 2 LIMIT %s)"
+    "(SELECT %s, {column}::text, {column}::text, COUNT(*) FROM m WHERE {column}::text <> '' "
+    "GROUP BY {column} ORDER BY 4 DESC, 2 LIMIT %s)"
 )
 # A facet on a related row's field (``owner__path``): the filtered rows keep the foreign key
 # only and are counted per key; the few counted keys are then joined to their labels. Joining
 # every filtered row to the related table first costs a pass over that table.
 RELATED_SQL = (
-    "(SELECT %s, l.{label}::text, t.n FROM "
-    "(SELECT {column} AS k, COUNT(*) AS n FROM m WHERE {column} IS NOT NULL GROUP BY {column}) t "
-    "JOIN {table} l ON l.{pk} = t.k WHERE l.{label}::text <> '' ORDER BY 3 DESC, 2 LIMIT %s)"
+    "(SELECT %s, l.{label}::text, l.{label}::text, t.n FROM {grouped} t "
+    "JOIN {table} l ON l.{pk} = t.k WHERE l.{label}::text <> '' ORDER BY 4 DESC, 2 LIMIT %s)"
+)
+# A facet whose value and label a mapping query gives per key (the ministry of an owner):
+# the keys' counts are summed per value.
+MAPPED_SQL = (
+    "(SELECT %s, x.v::text, x.l::text, SUM(t.n)::bigint FROM {grouped} t "
+    "JOIN ({mapping}) AS x(k, v, l) ON x.k = t.k WHERE x.v::text <> '' "
+    "GROUP BY x.v, x.l ORDER BY 4 DESC, 3 LIMIT %s)"
+)
+# The filtered rows counted per key, once for every facet reading that key.
+GROUPED_SQL = (
+    "{name} AS MATERIALIZED (SELECT {column} AS k, COUNT(*) AS n FROM m "
+    "WHERE {column} IS NOT NULL GROUP BY {column})"
 )
 LIST_SQL = (
-    "(SELECT %s, e.value, COUNT(*) FROM m "
+    "(SELECT %s, e.value, e.value, COUNT(*) FROM m "
     "CROSS JOIN LATERAL jsonb_array_elements_text(m.{column}::jsonb) AS e(value) "
-    "WHERE e.value <> '' GROUP BY e.value ORDER BY 3 DESC, 2 LIMIT %s)"
+    "WHERE e.value <> '' GROUP BY e.value ORDER BY 4 DESC, 2 LIMIT %s)"
 )
-SUMMARY_SQL = "WITH m AS MATERIALIZED ({rows}) {branches}"
+SUMMARY_SQL = "WITH m AS MATERIALIZED ({rows}){grouped} {branches}"
 
 
 @dataclass
 class Summary:
     count: int
-    # {facet: [(value, count)]}, most frequent first, then by value.
-    facets: dict[str, list[tuple[str, int]]]
+    # {facet: [(value, count, label)]}, most frequent first, then by value (by label for a
+    # mapped facet); the label is the value itself except for mapped facets.
+    facets: dict[str, list[tuple[str, int, str]]]
 
 
-def summarize(queryset, *, columns: dict[str, str], lists=None, limit: int = 8) -> Summary:
+def summarize(
+    queryset, *, columns: dict[str, str], lists=None, mapped=None, limit: int = 8
+) -> Summary:
     """The number of rows of `queryset` and the `limit` most frequent non-empty values of
     each facet: `columns` maps a facet to a field path (``"forge__host"``), `lists` to a JSON
-    list field whose elements are counted (``"topics"``)."""
-    lists = lists or {}
-    names = {facet: f"f{i}" for i, facet in enumerate([*columns, *lists])}
+    list field whose elements are counted (``"topics"``), `mapped` to (the field of a key,
+    a query of (key, value, label) rows): ``("owner", owners.values_list("pk", "ministry
+    slug", "ministry name"))``."""
+    lists, mapped = lists or {}, mapped or {}
+    names = {facet: f"f{i}" for i, facet in enumerate([*columns, *lists, *mapped])}
     quote = connections[queryset.db].ops.quote_name
     related = {
         facet: link
         for facet, path in columns.items()
         if (link := _related_label(queryset.model, path, quote)) is not None
     }
+    keys = {facet: _attname(queryset.model, key) for facet, (key, _query) in mapped.items()}
+    paths = {**columns, **lists, **keys}
     selected = {
         names[facet]: F(related[facet][0] if facet in related else path)
-        for facet, path in {**columns, **lists}.items()
+        for facet, path in paths.items()
     }
     rows = queryset.order_by().values(**selected)
+    empty = Summary(count=0, facets={facet: [] for facet in names})
     # Django compiles the filters, joins and search: every value stays a bound parameter.
-    rows_sql, params = rows.query.sql_with_params()
+    try:
+        rows_sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (an unknown id)
+        return empty
+    # Facets on the same key (owner, public body, ministry) share one count per key.
+    grouped = {}
+    for facet in [*related, *mapped]:
+        grouped.setdefault(selected[names[facet]].name, (f"g{len(grouped)}", names[facet]))
     branches, branch_params = [COUNT_SQL], [COUNT]
-    for facet in [*columns, *lists]:
+    for facet in names:
         if facet in related:
             _key, table, pk, label = related[facet]
-            template = RELATED_SQL.format(column=names[facet], table=table, pk=pk, label=label)
+            group = grouped[selected[names[facet]].name][0]
+            template = RELATED_SQL.format(grouped=group, table=table, pk=pk, label=label)
+        elif facet in mapped:
+            mapping_sql, mapping_params = mapped[facet][1].query.sql_with_params()
+            group = grouped[selected[names[facet]].name][0]
+            branches.append(MAPPED_SQL.format(grouped=group, mapping=mapping_sql))
+            branch_params += [facet, *mapping_params, limit]
+            continue
         else:
             template = (VALUES_SQL if facet in columns else LIST_SQL).format(column=names[facet])
         branches.append(template)
         branch_params += [facet, limit]
-    sql = SUMMARY_SQL.format(rows=rows_sql, branches=" UNION ALL ".join(branches))
-    facets = {facet: [] for facet in names}
-    count = 0
+    sql = SUMMARY_SQL.format(
+        rows=rows_sql,
+        grouped="".join(
+            ", " + GROUPED_SQL.format(name=name, column=column) for name, column in grouped.values()
+        ),
+        branches=" UNION ALL ".join(branches),
+    )
+    facets, count = empty.facets, 0
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, [*params, *branch_params])
-        for facet, value, n in cursor.fetchall():
+        for facet, value, label, n in cursor.fetchall():
             if facet == COUNT:
                 count = n
             else:
-                facets[facet].append((value, n))
+                facets[facet].append((value, n, label))
     return Summary(count=count, facets=facets)
+
+
+def _attname(model, name: str) -> str:
+    """The column attribute of a field (``owner`` → ``owner_id``), the name otherwise."""
+    try:
+        return model._meta.get_field(name).attname
+    except Exception:  # a path across relations, or an annotation: used as given
+        return name
 
 
 def _related_label(model, path: str, quote):

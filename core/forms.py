@@ -35,5 +35,6 @@ class SubmissionTokenMixin(forms.Form):
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("submission_token", uuid.uuid4())
+        # Without dashes: a page never shows what reads as an identifier (issue #15).
+        kwargs.setdefault("initial", {}).setdefault("submission_token", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
+from django.utils.text import slugify
+
 # C0 controls except tab, newline and carriage return; DEL; C1 controls. Also the
 # non-characters XML 1.0 refuses (U+FFFE, U+FFFF) and lone surrogates, which cannot be
 # encoded to UTF-8 at all.
@@ -97,3 +99,16 @@ def json_safe(value):
     if isinstance(value, dict):
         return {json_safe(key): json_safe(item) for key, item in value.items()}
     return value
+
+
+def free_slug(name: str, *, taken_in, max_length: int, fallback: str, reserved=()) -> str:
+    """`name`'s slug, with -2, -3… when a row of `taken_in` (a queryset of rows with a
+    `slug`) or `reserved` has it; `fallback` when the name gives no slug at all."""
+    base = slugify(name)[:max_length].strip("-") or fallback
+    taken = set(taken_in.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken |= set(reserved)
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug

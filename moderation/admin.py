@@ -56,10 +56,11 @@ class ModerationAdminMixin:
 
 
 def with_labels(queryset):
-    """With what the rows' names and authors read (a declaration is named by its software)."""
+    """With what the rows' names, authors and public bodies read (a declaration is named by
+    its software)."""
     related = [queryset.model.AUTHOR_FIELD]
-    if any(field.name == "software" for field in queryset.model._meta.fields):
-        related.append("software")
+    fields = {field.name for field in queryset.model._meta.fields}
+    related.extend(name for name in ("software", "public_body") if name in fields)
     return queryset.select_related(*related)
 
 
@@ -188,6 +189,10 @@ def pending_groups(limit=QUEUE_LIMIT):
                     {
                         "object": row,
                         "author": row.author,
+                        # On whose behalf: the body, or the name the agent typed when theirs
+                        # is not in the list (for the editor to attach the right one).
+                        "public_body": getattr(row, "public_body", None),
+                        "public_body_unlisted": getattr(row, "public_body_unlisted", ""),
                         "url": reverse(
                             f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk]
                         ),

@@ -99,7 +99,7 @@ class DeclarationFormView(DeclaredRowMixin, View):
 
     def expired(self, form):
         data = form.data.copy()
-        data["submission_token"] = str(uuid.uuid4())
+        data["submission_token"] = uuid.uuid4().hex
         fresh = self.get_form(data)
         fresh.is_valid()
         fresh.add_error(None, EXPIRED_FORM)

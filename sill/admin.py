@@ -88,20 +88,49 @@ class SoftwareAdmin(ModerationAdminMixin, admin.ModelAdmin):
         )
 
 
+# Declarations whose agent typed the name of a body that is not in the list: an editor
+# attaches them to the right one (public_body), the typed name stays as the agent wrote it.
+UNLISTED_FILTER = ("public_body_unlisted", admin.EmptyFieldListFilter)
+
+
 @admin.register(Declaration)
 class DeclarationAdmin(ModerationAdminMixin, admin.ModelAdmin):
-    list_display = ("software", "kind", "user", "public_body", "moderation_status", "created_at")
-    list_filter = ("kind",)
+    list_display = (
+        "software",
+        "kind",
+        "user",
+        "public_body",
+        "public_body_unlisted",
+        "moderation_status",
+        "created_at",
+    )
+    list_filter = ("kind", UNLISTED_FILTER)
     list_select_related = ("software", "user", "public_body")
     autocomplete_fields = ("software", "user", "public_body")
-    search_fields = ("software__name", "user__email", "public_body__name", "use_case")
+    readonly_fields = ("public_body_unlisted",)
+    search_fields = (
+        "software__name",
+        "user__email",
+        "public_body__name",
+        "public_body_unlisted",
+        "use_case",
+    )
     date_hierarchy = "created_at"
 
 
 @admin.register(Instance)
 class InstanceAdmin(ModerationAdminMixin, admin.ModelAdmin):
-    list_display = ("url", "software", "public_body", "user", "is_public", "moderation_status")
-    list_filter = ("is_public",)
+    list_display = (
+        "url",
+        "software",
+        "public_body",
+        "public_body_unlisted",
+        "user",
+        "is_public",
+        "moderation_status",
+    )
+    list_filter = ("is_public", UNLISTED_FILTER)
     list_select_related = ("software", "public_body", "user")
     autocomplete_fields = ("software", "public_body", "user")
-    search_fields = ("url", "software__name", "public_body__name")
+    readonly_fields = ("public_body_unlisted",)
+    search_fields = ("url", "software__name", "public_body__name", "public_body_unlisted")

@@ -4,8 +4,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from catalog.filters import public_body_label
-from core.filters import SearchableFilterSet, id_filter, top_values, yes_no
+from catalog.filters import PublicBodyFilter, public_body_label
+from core.filters import SearchableFilterSet, top_values, yes_no
 from core.search import json_list_contains
 from sill.enums import DeclarationKind, SoftwareStatus
 from sill.models import Software
@@ -39,9 +39,17 @@ class SoftwareFilter(SearchableFilterSet):
         widget=forms.Select(choices=[("", _("Indifférent")), ("true", _("Oui"))]),
     )
     platform = django_filters.CharFilter(method="filter_platform", label=_("Plateforme"))
-    public_body = id_filter("declarations__public_body", _("Utilisé par"), distinct=True)
+    public_body = PublicBodyFilter(
+        field_name="declarations__public_body", label=_("Utilisé par"), distinct=True
+    )
+    ministry = PublicBodyFilter(
+        field_name="declarations__public_body",
+        ministry=True,
+        label=_("Utilisé par un ministère"),
+        distinct=True,
+    )
 
-    value_labels = {"public_body": public_body_label}
+    value_labels = {"public_body": public_body_label, "ministry": public_body_label}
 
     sorts, sort_labels, default_sort = SORTS, SORT_LABELS, "name"
 

@@ -184,7 +184,7 @@ class ProposalCreateForm(SubmissionTokenMixin, ProposalForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.user.public_body_id is None:
+        if not self.user.public_body_given:
             message = _(
                 "Pour vous déclarer utilisateur ou référent, indiquez d’abord votre organisme "
                 "public dans votre profil."

@@ -11,6 +11,21 @@ from sill.enums import DeclarationKind, SoftwareStatus
 # Paths under /sill/ that are pages, not software.
 RESERVED_SLUGS = frozenset({"proposer", "propositions", "declarations", "instances"})
 
+
+def unlisted_public_body() -> models.CharField:
+    """The body the agent named because it is not in the list (their profile's
+    ``public_body_unlisted`` when they declared): for an editor to set ``public_body``."""
+    return models.CharField(
+        _("organisme non répertorié"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Indiqué par l’agent, son organisme n’étant pas dans la liste : choisissez le bon "
+            "organisme public ci-dessus."
+        ),
+    )
+
+
 PUBLISHED_DECLARATION = models.Q(declarations__moderation_status=ModerationStatus.PUBLISHED)
 
 
@@ -131,11 +146,21 @@ class SoftwareChildQuerySet(ModeratedQuerySet):
 class DeclarationQuerySet(SoftwareChildQuerySet):
     profile_order = ("kind",)
 
+    def counts_by_ministry(self):
+        """Rows {ministry_slug, n} of the ministries of the declaring bodies, most first."""
+        return (
+            self.order_by()
+            .filter(public_body__ministry__isnull=False)
+            .values(ministry_slug=models.F("public_body__ministry__slug"))
+            .annotate(n=models.Count("pk"))
+            .order_by("-n", "ministry_slug")
+        )
+
     def counts_by_public_body(self):
         """[{public_body (id, None when unknown), public_body__name, users, referents}] by
         body name."""
         return (
-            self.values("public_body", "public_body__name")
+            self.values("public_body", "public_body__name", "public_body__slug")
             .annotate(
                 users=models.Count("pk", filter=models.Q(kind=DeclarationKind.USER)),
                 referents=models.Count("pk", filter=models.Q(kind=DeclarationKind.REFERENT)),
@@ -169,6 +194,7 @@ class Declaration(Moderated):
 
     user = user_link(related_name="sill_declarations")
     public_body = optional_link("catalog.PublicBody", related_name="sill_declarations")
+    public_body_unlisted = unlisted_public_body()
     software = models.ForeignKey(Software, on_delete=models.CASCADE, related_name="declarations")
     kind = models.CharField(_("type"), max_length=16, choices=DeclarationKind.choices)
     version = models.CharField(_("version"), max_length=100, blank=True)
@@ -203,6 +229,7 @@ class Instance(Moderated):
     software = models.ForeignKey(Software, on_delete=models.CASCADE, related_name="instances")
     url = models.URLField(_("adresse"), max_length=500)
     public_body = optional_link("catalog.PublicBody", related_name="sill_instances")
+    public_body_unlisted = unlisted_public_body()
     audience = models.CharField(_("public visé"), max_length=300, blank=True)
     is_public = models.BooleanField(_("accessible au public"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -2,8 +2,8 @@
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
+from core.text import free_slug
 from moderation import services as moderation_services
 from moderation.models import initial_status
 from moderation.services import create_once
@@ -64,6 +64,14 @@ class AlreadyDeclared(Exception):
         self.declaration = declaration
 
 
+def public_body_of(user) -> dict:
+    """On whose behalf ``user`` declares: their public body, or the name they typed when it
+    is not in the list (an editor attaches the row to the right body)."""
+    if user.public_body_id:
+        return {"public_body_id": user.public_body_id, "public_body_unlisted": ""}
+    return {"public_body_id": None, "public_body_unlisted": user.public_body_unlisted}
+
+
 def declare(
     *,
     user,
@@ -75,7 +83,8 @@ def declare(
     service_url: str = "",
     is_expert: bool = False,
 ) -> tuple[Declaration, bool]:
-    """Record that ``user`` uses ``software`` or is a referent for it, for their public body.
+    """Record that ``user`` uses ``software`` or is a referent for it, for their public body
+    (see ``public_body_of``).
 
     Returns ``(declaration, created)``: the same form posted twice gives the first row back.
     Raises ``AlreadyDeclared`` when the agent already made a declaration of that kind.
@@ -87,7 +96,7 @@ def declare(
             author=user,
             software=software,
             kind=kind,
-            public_body_id=user.public_body_id,
+            **public_body_of(user),
             moderation_status=initial_status(user),
             version=version,
             use_case=use_case,
@@ -113,7 +122,7 @@ def add_instance(
         url=url,
         audience=audience,
         is_public=is_public,
-        public_body_id=user.public_body_id,
+        **public_body_of(user),
         moderation_status=initial_status(user),
     )
 
@@ -127,14 +136,13 @@ def update_declared(*, row, values: dict, by) -> None:
 
 def unique_slug(name: str) -> str:
     """A free slug for a new software: its name's, with -2, -3… when already taken."""
-    base = slugify(name)[:180].strip("-") or "logiciel"
-    taken = set(Software.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    taken |= RESERVED_SLUGS
-    slug, number = base, 1
-    while slug in taken:
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
+    return free_slug(
+        name,
+        taken_in=Software.objects.all(),
+        max_length=180,
+        fallback="logiciel",
+        reserved=RESERVED_SLUGS,
+    )
 
 
 @transaction.atomic

@@ -139,8 +139,9 @@ class SoftwareChildMixin(PublicAgentRequiredMixin):
         return super().editable_rows().select_related("software")
 
     def may_declare(self):
-        """A new row needs the agent's public body; editing their own row does not."""
-        return self.object is not None or bool(self.request.user.public_body_id)
+        """A new row needs the agent's public body (chosen from the list, or named when it is
+        not in it); editing their own row does not."""
+        return self.object is not None or self.request.user.public_body_given
 
     def get_context_data(self, **context):
         software = self.object.software if self.object else self.parent

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
-from django.utils.text import slugify
 
 from catalog.enums import NameSource
 from catalog.models import PublicBody
@@ -24,7 +23,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 TOP_ORGANIZATIONS = DATA / "top_organizations.yml"
 OSPOS = DATA / "fr-public-sector-ospo.yml"
 NAME_MAX_LENGTH = PublicBody._meta.get_field("name").max_length
-SLUG_BASE_LENGTH = 90
+OWNER_NAMES = 3
 RANK = {source: rank for rank, source in enumerate(["", *NameSource.values])}
 
 
@@ -46,26 +45,11 @@ def _clean(value) -> str:
     return clean_line(value, max_length=NAME_MAX_LENGTH)
 
 
-def unique_slug(name: str, *, pk=None) -> str | None:
-    """The address of a body named `name`: its slug, with -2, -3… when another body has it;
-    None for a body without a name (it has no page)."""
-    base = slugify(name)[:SLUG_BASE_LENGTH].strip("-")
-    if not name:
-        return None
-    base = base or "organisme"
-    others = PublicBody.objects.exclude(pk=pk)
-    slug, n = base, 1
-    while others.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
 def rename(body: PublicBody, name: str, source: str) -> list[str]:
     """Set `body`'s name, its origin and its slug (following the name); returns the fields
     to save."""
     body.name, body.name_source = name, source
-    body.slug = unique_slug(name, pk=body.pk)
+    body.slug = PublicBody.free_slug(name, pk=body.pk)
     return ["name", "name_source", "slug", "updated_at"]
 
 
@@ -132,9 +116,9 @@ def name_from_ospos(text: str) -> int:
 
 
 def name_from_owners() -> int:
-    """Bodies no list names are shown by their forge accounts' display names (or paths),
-    "Etalab, Etalab datalab", or the host of a forge they run whole, and follow them when
-    the accounts change."""
+    """Bodies no list names are shown by the host of a forge they run whole, else by their
+    forge accounts' display names (or paths), "Etalab, Etalab datalab", the first three and
+    an ellipsis, and follow them when the accounts change."""
     changed = 0
     with transaction.atomic():
         bodies = (
@@ -143,11 +127,13 @@ def name_from_owners() -> int:
             .prefetch_related("owners", "forges")
         )
         for body in bodies:
-            labels = sorted(
-                {(owner.name or owner.path).strip() for owner in body.owners.all()}
-                | {forge.host for forge in body.forges.all()}
+            # A forge it runs whole names it best (gitlab.inria.fr); else its accounts, the
+            # first few: a list of fifteen is not a name.
+            labels = sorted({forge.host for forge in body.forges.all()}) or sorted(
+                {(owner.name or owner.path).strip() for owner in body.owners.all()} - {""}
             )
-            name = _clean(", ".join(label for label in labels if label))
+            shown = ", ".join(labels[:OWNER_NAMES])
+            name = _clean(shown + ("…" if len(labels) > OWNER_NAMES else ""))
             source = NameSource.OWNERS if name else ""
             if (body.name, body.name_source) != (name, source):
                 body.save(update_fields=rename(body, name, source))

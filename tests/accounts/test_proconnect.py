@@ -164,6 +164,24 @@ def test_a_public_body_the_agent_chose_is_kept_one_from_the_siret_follows_it(cli
     assert (mover.public_body, mover.siret) == (new, "13002526500013")
 
 
+def test_a_body_the_agent_named_as_not_listed_is_not_replaced_by_the_siret(client, provider):
+    PublicBodyFactory(siren="130025265")
+    agent = UserFactory(
+        email="camille.dupont@numerique.gouv.fr",
+        public_body=None,
+        public_body_unlisted="Mairie de Trifouilly-les-Oies",
+    )
+
+    proconnect_login(client)
+
+    agent.refresh_from_db()
+    assert (agent.public_body, agent.public_body_unlisted, agent.siret) == (
+        None,
+        "Mairie de Trifouilly-les-Oies",
+        "13002526500013",
+    )
+
+
 def test_a_siret_shared_by_several_bodies_links_none(client, provider):
     PublicBodyFactory.create_batch(2, siren="130025265")
 

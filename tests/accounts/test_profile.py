@@ -152,7 +152,8 @@ def test_an_agent_edits_their_profile_but_not_their_address(client, agent):
     client.force_login(agent)
     form = text(client.get("/compte/modifier/"))
     assert 'name="email"' not in form and "camille.martin@culture.gouv.fr" in form
-    assert form.index("Cour des comptes") < form.index("Ministère de la Culture")  # by name
+    assert "Organisme actuel : <strong>Ministère de la Culture</strong>" in form
+    assert "Cour des comptes" not in form  # found by a search, never listed whole
 
     response = client.post(
         "/compte/modifier/",
@@ -199,12 +200,29 @@ def test_a_bad_profile_field_is_refused(client, agent, field, value, message):
     assert agent.first_name == "Camille" and agent.last_name == "Martin"
 
 
-def test_a_body_set_from_a_siret_without_a_name_stays_selectable(client):
+def test_a_body_set_from_a_siret_without_a_name_stays_the_agents_own(client):
     nameless = PublicBodyFactory(name="", pso_id="siren-110000000")
-    user = UserFactory(public_body=nameless, siret="11000000000001")
+    user = UserFactory(public_body=nameless, siret="11000000000001", first_name="Camille")
     client.force_login(user)
 
-    assert f'<option value="{nameless.pk}" selected>' in text(client.get("/compte/modifier/"))
+    form = text(client.get("/compte/modifier/"))
+    assert "Organisme actuel : <strong>Organisme non identifié</strong>" in form
+    assert f'value="{nameless.pk}" dsfr="dsfr" id="id_public_body_0" checked' in form
+    assert "siren-110000000" not in form  # never an identifier
+    response = client.post(
+        "/compte/modifier/", {"first_name": "Dominique", "public_body": nameless.pk}
+    )
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.first_name, user.public_body) == ("Dominique", nameless)
+    # Nobody else may choose it.
+    other = UserFactory(public_body=None)
+    client.force_login(other)
+    response = client.post("/compte/modifier/", {"public_body": nameless.pk})
+    assert "Sélectionnez un choix valide." in text(response)
+    other.refresh_from_db()
+    assert other.public_body is None
 
 
 def test_the_profile_form_sends_back_to_a_safe_next_page_only(client):

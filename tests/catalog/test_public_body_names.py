@@ -121,9 +121,10 @@ def test_no_page_shows_a_body_identifier_even_for_a_body_nobody_named(client):
         "/contributions/",
         f"/contributions/{contribution.pk}/",
         f"/contributions/?public_body={body.pk}",
-        f"/contributions/organismes/{body.pk}/",
         f"/sill/{declaration.software.slug}/",
     ]
+    # Without a name, no address: no page of its own.
+    assert client.get(f"/contributions/organismes/{body.pk}/").status_code == 404
 
     for url in urls:
         response = client.get(url)

@@ -55,7 +55,7 @@ def test_navigation_leads_to_real_pages_and_marks_the_current_one(client):
     home = html_of(client, "/")
     nav = re.search(r'<nav class="fr-nav".*?</nav>', home, re.S).group(0)
     urls = re.findall(r'href="([^"]+)"', nav)
-    assert urls == ["/depots/", "/sill/", "/contributions/", "/statistiques/"]
+    assert urls == ["/depots/", "/ministeres/", "/sill/", "/contributions/", "/statistiques/"]
 
     for url in urls:
         page = html_of(client, url)

@@ -61,7 +61,7 @@ def test_pending_contributions_stay_out_of_every_public_page(client, pending):
         "/contributions/",
         "/contributions/flux.atom",
         f"/contributions/projets/{published.project_key}/",
-        f"/contributions/organismes/{pending.public_body.pk}/",
+        f"/contributions/organismes/{pending.public_body.slug}/",
         "/sitemap-contributions.xml",
     ]
     for url in pages:
@@ -233,7 +233,7 @@ def test_the_project_page_groups_every_spelling_of_its_address(client):
     assert f'href="/depots/github.com/{repository.full_path}/"' in content
     assert f'href="/sill/{software.slug}/"' in content
     assert (
-        f'href="/contributions/organismes/{first_body.pk}/">Mairie de Lille</a> : 2 contributions'
+        f'href="/contributions/organismes/{first_body.slug}/">Mairie de Lille</a> : 2 contributions'
         in content
     )
     assert "<td>financement</td><td>1</td>" in content
@@ -252,7 +252,7 @@ def test_the_public_body_page_shows_what_it_gave_back(client):
     )
     ContributionFactory(project_name="Autre organisme")
 
-    response = client.get(f"/contributions/organismes/{body.pk}/")
+    response = client.get(f"/contributions/organismes/{body.slug}/")
 
     content = response.content.decode()
     assert "Contributions de Agence du numérique" in content
@@ -261,7 +261,7 @@ def test_the_public_body_page_shows_what_it_gave_back(client):
     assert "<td>événement</td><td>1</td>" in content
     assert 'href="/contributions/projets/alpha.example.org/"' in content
     empty = PublicBodyFactory()
-    assert client.get(f"/contributions/organismes/{empty.pk}/").status_code == 200
+    assert client.get(f"/contributions/organismes/{empty.slug}/").status_code == 200
     assert client.get("/contributions/organismes/999999/").status_code == 404
 
 
@@ -288,7 +288,7 @@ def test_query_count_does_not_grow(client, django_assert_num_queries, page, warm
     url = {
         "index": "/contributions/",
         "project": "/contributions/projets/github.com/upstream/commun/",
-        "public_body": f"/contributions/organismes/{body.pk}/",
+        "public_body": f"/contributions/organismes/{body.slug}/",
     }[page]
 
     def add(rows):

@@ -1,8 +1,10 @@
 import pytest
 from django.db import connection
+from django.db.models import Case, CharField, Value, When
+from django.db.models.functions import Upper
 from django.test.utils import CaptureQueriesContext
 
-from catalog.models import Repository
+from catalog.models import Owner, Repository
 from core.facets import summarize
 from core.filters import top_values
 from core.search import json_list_counts
@@ -35,17 +37,16 @@ def test_one_statement_gives_the_count_and_what_one_query_per_facet_gave(reposit
     assert len(queries) == 1
     assert summary.count == rows.count() == 3
     for facet, field in COLUMNS.items():
-        expected = [(value, n) for value, n, _label in top_values(rows, field, limit=8)]
-        assert summary.facets[facet] == expected
+        assert summary.facets[facet] == top_values(rows, field, limit=8)
     # Elements counted like json_list_counts does, the empty one left out as in the columns.
     assert json_list_counts(rows, "topics", 8) == [("api", 3), ("", 1), ("cli", 1)]
-    assert summary.facets["topic"] == [("api", 3), ("cli", 1)]
+    assert summary.facets["topic"] == [("api", 3, "api"), ("cli", 1, "cli")]
 
 
 def test_limit_keeps_the_most_frequent_then_by_value(repositories):
     summary = summarize(Repository.objects.all(), columns={"language": "language"}, limit=2)
 
-    assert summary.facets["language"] == [("Python", 2), ("Go", 1)]
+    assert summary.facets["language"] == [("Python", 2, "Python"), ("Go", 1, "Go")]
 
 
 def test_an_empty_result_set(repositories):
@@ -67,4 +68,35 @@ def test_a_related_facet_breaks_ties_by_name_not_by_key():
 
     summary = summarize(Repository.objects.all(), columns={"owner": "owner__path"}, limit=3)
 
-    assert summary.facets["owner"] == [("busy", 2), ("alpha", 1), ("mu", 1)]
+    assert summary.facets["owner"] == [("busy", 2, "busy"), ("alpha", 1, "alpha"), ("mu", 1, "mu")]
+
+
+def test_a_mapped_facet_sums_its_keys_counts_per_value_with_its_label():
+    """The ministry of an owner: several owners, one value, their rows added up."""
+    culture = [OwnerFactory(path="bnf"), OwnerFactory(path="cnc")]
+    RepositoryFactory(owner=culture[0])
+    RepositoryFactory(owner=culture[0])
+    RepositoryFactory(owner=culture[1])
+    RepositoryFactory(owner=OwnerFactory(path="dinum"))
+    RepositoryFactory(owner=OwnerFactory(path="unmapped"))
+    labels = {"bnf": "culture", "cnc": "culture", "dinum": "premier-ministre"}
+    mapping = Owner.objects.filter(path__in=labels).annotate(
+        value=Case(
+            *(When(path=path, then=Value(value)) for path, value in labels.items()),
+            output_field=CharField(),
+        ),
+        label=Upper("value"),
+    )
+
+    summary = summarize(
+        Repository.objects.all(),
+        columns={"owner": "owner__path"},
+        mapped={"ministry": ("owner", mapping.values_list("pk", "value", "label"))},
+    )
+
+    assert summary.count == 5
+    assert summary.facets["ministry"] == [
+        ("culture", 3, "CULTURE"),
+        ("premier-ministre", 1, "PREMIER-MINISTRE"),
+    ]
+    assert summary.facets["owner"][0] == ("bnf", 2, "bnf")

@@ -55,6 +55,10 @@ PAGES = {
     "contribution": "/contributions/{contribution}/",
     "contribution-project": "/contributions/projets/{project}/",
     "contribution-public-body": "/contributions/organismes/{body}/",
+    "ministries": "/ministeres/",
+    "ministry": "/ministeres/{body}/",
+    "public-body": "/organismes/{prefecture}/",
+    "repositories-by-ministry": "/depots/?ministry={body}",
 }
 # Pages behind login: {name: (path, who, send the form empty first)}. "agent" is a public agent
 # with a public body and a few declarations of each kind; "outsider" is logged in with an
@@ -107,7 +111,12 @@ def declarations(transactional_db, sill_software):
     """What agents declared: published rows for the public pages, and an agent's own rows
     of every kind, some pending, for their account page. Returns the users and path ids."""
     libreoffice, onlyoffice, gimp = sill_software
-    body = PublicBodyFactory(name="Ministère de l’Intérieur")
+    body = PublicBodyFactory(name="Ministère de l’Intérieur", is_ministry=True)
+    body.ministry = body
+    body.save()
+    prefecture = PublicBodyFactory(
+        name="Préfecture du Rhône", acronym="PREF69", parent=body, ministry=body
+    )
     agent = UserFactory(
         email="camille.martin@interieur.gouv.fr",
         first_name="Camille",
@@ -148,7 +157,8 @@ def declarations(transactional_db, sill_software):
             "contribution": published.pk,
             "own_contribution": own.pk,
             "project": "github.com/qgis/qgis",
-            "body": body.pk,
+            "body": body.slug,
+            "prefecture": prefecture.slug,
         },
     }
 

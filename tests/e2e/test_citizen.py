@@ -66,3 +66,39 @@ def test_citizen_searches_filters_sorts_opens_and_exports(page, url, catalogue, 
         rows = list(csv.DictReader(io.StringIO(stream.read())))
     assert len(rows) == count == 2
     screenshot(page)
+
+
+def test_citizen_finds_what_a_ministry_publishes(page, url, catalogue, screenshot):
+    """From the main navigation to a ministry, one of its bodies, then its repositories."""
+    from catalog.models import PublicBody
+
+    ign = PublicBody.objects.get(name="Institut national de l’information géographique")
+    ecology = PublicBody.objects.create(
+        name="Ministère de la Transition écologique", slug="transition-ecologique", is_ministry=True
+    )
+    PublicBody.objects.filter(pk=ecology.pk).update(ministry=ecology)
+    PublicBody.objects.filter(pk=ign.pk).update(parent=ecology, ministry=ecology, acronym="IGN")
+
+    page.goto(url("/"))
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Ministères"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ministères")
+    row = page.get_by_role("row", name=re.compile("Ministère de la Transition écologique"))
+    expect(row).to_contain_text("4")  # its four repositories
+    row.get_by_role("link").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Ministère de la Transition écologique"
+    )
+    page.get_by_role("link", name="Institut national de l’information géographique").first.click()
+    expect(page.get_by_text("IGN", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Ministère de la Transition écologique")).to_be_visible()
+    screenshot(page, "body")
+    page.get_by_role("link", name="Rechercher dans ses dépôts").click()
+
+    expect(page).to_have_url(re.compile(r"/depots/\?public_body="))
+    assert shown_count(page) == 4
+    facet = page.locator("section[aria-labelledby='facet-ministry']")
+    expect(facet).to_contain_text("Ministère de la Transition écologique")
+    screenshot(page, "repositories")
