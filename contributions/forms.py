@@ -28,7 +28,8 @@ class DeclarationForm(DsfrBaseForm, SubmissionTokenMixin):
         if not creating:  # an edit changes a row: nothing to deduplicate
             del self.fields["submission_token"]
         body = self.fields["public_body"]
-        body.queryset = PublicBody.objects.order_by("name", "pso_id")
+        # Bodies a person can recognise; never "Organisme non identifié".
+        body.queryset = PublicBody.objects.named().order_by("name", "pk")
         if user.public_body_id:
             body.initial = user.public_body_id
             body.help_text = _(
