@@ -15,7 +15,7 @@ from collections import Counter
 from django.db.models import Count, F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import npgettext
 from django.views.decorators.http import require_safe
 
 from catalog import listing_cache
@@ -29,23 +29,27 @@ MAX_BODIES = 200
 
 # The figures of a ministry or a body, in the order shown: (key, label for n, column title).
 FIGURES = (
-    ("bodies", lambda n: ngettext("organisme", "organismes", n), _("Organismes")),
+    ("bodies", lambda n: npgettext("chiffre", "organisme", "organismes", n), _("Organismes")),
     (
         "owners",
-        lambda n: ngettext("organisation sur les forges", "organisations sur les forges", n),
+        lambda n: npgettext(
+            "chiffre", "organisation sur les forges", "organisations sur les forges", n
+        ),
         _("Organisations"),
     ),
-    ("repositories", lambda n: ngettext("dépôt", "dépôts", n), _("Dépôts")),
+    ("repositories", lambda n: npgettext("chiffre", "dépôt", "dépôts", n), _("Dépôts")),
     (
         "contributions",
-        lambda n: ngettext(
-            "contribution aux logiciels libres", "contributions aux logiciels libres", n
+        lambda n: npgettext(
+            "chiffre", "contribution aux logiciels libres", "contributions aux logiciels libres", n
         ),
         _("Contributions"),
     ),
     (
         "declarations",
-        lambda n: ngettext("déclaration d’usage du SILL", "déclarations d’usage du SILL", n),
+        lambda n: npgettext(
+            "chiffre", "déclaration d’usage du SILL", "déclarations d’usage du SILL", n
+        ),
         _("Déclarations d’usage du SILL"),
     ),
 )
