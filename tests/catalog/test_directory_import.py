@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from catalog import tasks
 from catalog.enums import NameSource
 from catalog.models import PublicBody
+from catalog.services.counts import refresh_owner_counts
 from catalog.services.directory_import import (
     CYCLE,
     DANGLING,
@@ -24,7 +25,12 @@ from catalog.services.directory_import import (
     import_directory,
 )
 from catalog.services.public_bodies import TOP_ORGANIZATIONS, sync_ministries
-from tests.factories import DeclarationFactory, OwnerFactory, PublicBodyFactory
+from tests.factories import (
+    DeclarationFactory,
+    OwnerFactory,
+    PublicBodyFactory,
+    RepositoryFactory,
+)
 from tests.fakehttp import ServedFake, TrackingHTTPServer
 
 pytestmark = pytest.mark.django_db
@@ -109,15 +115,28 @@ def test_the_bodies_the_portal_knows_get_names_acronyms_and_ministries(ministrie
     assert (report.parents, report.ministries, report.sirens) == (4, 4, 3)
 
 
-def test_the_page_of_an_owner_of_etalab_then_names_it(client):
+def test_the_organisation_and_ministry_pages_then_show_the_body_and_its_ministry(
+    client, ministries
+):
     etalab = PublicBodyFactory(pso_id=ETALAB, name="")
     owner = OwnerFactory(public_body=etalab, path="org-x", name="")
+    RepositoryFactory(owner=owner, name="outil-etalab")
+    refresh_owner_counts()
     url = f"/organisations/{owner.forge.host}/org-x/"
     assert "Etalab" not in client.get(url).content.decode()
 
     import_directory(FIXTURE)
 
-    assert "Etalab" in client.get(url).content.decode()
+    html = client.get(url).content.decode()
+    assert '<a class="fr-tag" href="/organismes/etalab/">Etalab</a>' in html
+    assert '<a class="fr-tag" href="/ministeres/premier-ministre/">Premier ministre</a>' in html
+    ministry = client.get("/ministeres/premier-ministre/")
+    page = ministry.content.decode()
+    assert '<a href="/organismes/etalab/">Etalab</a>' in page
+    assert '<a href="/organismes/direction-interministerielle-du-numerique/">' in page
+    assert [r.name for r in ministry.context["repositories"]] == ["outil-etalab"]
+    body_page = client.get("/organismes/etalab/").content.decode()
+    assert "Direction interministérielle du numérique" in body_page
 
 
 def test_other_attachments_do_not_make_a_parent(ministries):
