@@ -4,9 +4,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.postgres.lookups import Unaccent
-from django.db.models import Case, Q, Value, When
-from django.db.models.functions import Lower
+from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -45,31 +43,6 @@ SEARCH_LIMIT = 20
 # The name of the profile form's "Rechercher" button: the page comes back with the bodies
 # found and everything typed so far, nothing saved.
 SEARCH_BUTTON = "search_public_body"
-
-
-def find_public_bodies(text: str, *, limit: int = SEARCH_LIMIT) -> list:
-    """Up to ``limit`` + 1 named bodies whose name or acronym holds every word of ``text``,
-    whatever the accents and the case: the acronym itself first, then the names that start
-    with it, then by name (accents aside: "École" among the E). Short words ("l’", "d’") are
-    ignored; nothing when no word is left.
-    """
-    needle = strip_accents(clean_query(text)).lower()
-    words = [word for word in re.findall(r"\w+", needle) if len(word) > 1]
-    if not words:
-        return []
-    needle = " ".join(needle.split())
-    rows = PublicBody.objects.named().annotate(
-        plain_name=Lower(Unaccent("name")), plain_acronym=Lower(Unaccent("acronym"))
-    )
-    for word in words:
-        rows = rows.filter(Q(plain_name__contains=word) | Q(plain_acronym__contains=word))
-    rank = Case(
-        When(plain_acronym=needle, then=Value(0)),
-        When(plain_name__startswith=needle, then=Value(1)),
-        default=Value(2),
-    )
-    rows = rows.annotate(rank=rank).select_related("ministry").order_by("rank", "plain_name", "pk")
-    return list(rows[: limit + 1])
 
 
 @dataclass(frozen=True)
@@ -185,7 +158,9 @@ class ProfileForm(DsfrBaseForm, forms.ModelForm):
         current = Q(pk=user.public_body_id) if user.public_body_id else Q()
         self.fields["public_body"].queryset = PublicBody.objects.filter(~Q(name="") | current)
         self.search = clean_query(search)
-        self.results = find_public_bodies(self.search) if self.search else []
+        self.results = (
+            list(PublicBody.objects.search(self.search)[: SEARCH_LIMIT + 1]) if self.search else []
+        )
         self.more_results = len(self.results) > SEARCH_LIMIT
         self.results = self.results[:SEARCH_LIMIT]
         self.fields["public_body"].widget.choices = self.body_choices()

@@ -1,8 +1,10 @@
+import re
 from urllib.parse import quote
 
+from django.contrib.postgres.lookups import Unaccent
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Case, F, Q, When
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Greatest, Lower, Upper
 from django.urls import reverse
@@ -14,8 +16,8 @@ from catalog.enums import HARVESTED_KINDS, ForgeKind, NameSource, OwnerKind, Run
 from catalog.scoring import checks_from_json
 from catalog.search import search
 from core.fields import optional_url, public_body_link
-from core.search import json_list_contains
-from core.text import free_slug
+from core.search import clean_query, json_list_contains
+from core.text import free_slug, strip_accents
 
 # The five criteria the editors check before a repository joins the Awesome selection.
 AWESOME_CRITERIA = (
@@ -136,9 +138,29 @@ class PublicBodyQuerySet(models.QuerySet):
     def ministries(self):
         return self.filter(is_ministry=True)
 
-    def matching(self, text: str):
-        """Bodies whose name or acronym contains `text` (cleaned), accents included."""
-        return self.filter(Q(name__icontains=text) | Q(acronym__icontains=text))
+    def search(self, text: str):
+        """Named bodies whose name or acronym holds every word of `text`, whatever the
+        accents and the case: the acronym itself first, then the names that start with it,
+        then by name (accents aside: "École" among the E). Short words ("l’", "d’") are
+        ignored; nothing when no word is left."""
+        needle = strip_accents(clean_query(text)).lower()
+        words = [word for word in re.findall(r"\w+", needle) if len(word) > 1]
+        if not words:
+            return self.none()
+        needle = " ".join(needle.split())
+        rows = self.named().annotate(
+            plain_name=Lower(Unaccent("name")), plain_acronym=Lower(Unaccent("acronym"))
+        )
+        for word in words:
+            rows = rows.filter(Q(plain_name__contains=word) | Q(plain_acronym__contains=word))
+        rank = Case(
+            When(plain_acronym=needle, then=Value(0)),
+            When(plain_name__startswith=needle, then=Value(1)),
+            default=Value(2),
+        )
+        return (
+            rows.annotate(rank=rank).select_related("ministry").order_by("rank", "plain_name", "pk")
+        )
 
 
 class RepositoryQuerySet(models.QuerySet):
