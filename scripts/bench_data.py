@@ -33,10 +33,11 @@ from django.utils import timezone
 
 from catalog import demo, licenses
 from catalog.enums import ForgeKind, OwnerKind
-from catalog.models import Forge, Owner, Repository
+from catalog.models import Forge, Owner, PublicBody, Repository
 from catalog.search import update_search_vectors
 from catalog.services.counts import refresh_owner_counts
 from catalog.services.harvest import score_values
+from catalog.services.public_bodies import TOP_ORGANIZATIONS, sync_ministries
 
 PREFIX = "bench:"
 BATCH = 5000
@@ -53,6 +54,9 @@ class BenchDataError(Exception):
     """The bench rows cannot be seeded as asked (the message says why, for the command)."""
 
 
+BENCH_BODIES = 300
+OWNERS_WITH_BODY = 0.8
+BODIES_WITH_MINISTRY = 0.85
 OWNER_KINDS = {ForgeKind.GITHUB: OwnerKind.ORGANIZATION, ForgeKind.GITLAB: OwnerKind.GROUP}
 # A description counts as French when it has more of these words than English ones.
 FRENCH_WORDS = frozenset(
@@ -408,6 +412,7 @@ def seed(
             clear_bench_rows(say)
         forges = get_forges({template.host for template, _ in plan}, dist.forge_kinds)
         owner_rows = create_owners(plan, forges, say)
+        attach_public_bodies(generator.rng, owner_rows, say)
         created = create_repositories(generator, plan, owner_rows, forges, started, say)
 
     step = time.perf_counter()
@@ -468,6 +473,32 @@ def create_owners(plan, forges, say) -> list[Owner]:
     owners = Owner.objects.bulk_create(owners, batch_size=BATCH)
     say(f"owners: {len(owners)} created ({time.perf_counter() - step:.1f} s)")
     return owners
+
+
+def attach_public_bodies(rng, owners, say) -> None:
+    """Most owners belong to a public body, most bodies to a ministry, as in the real
+    catalogue: the ministry and body facets and filters then cost what they will."""
+    step = time.perf_counter()
+    sync_ministries(TOP_ORGANIZATIONS.read_text(encoding="utf-8"))
+    ministries = list(PublicBody.objects.ministries())
+    PublicBody.objects.bulk_create(
+        [
+            PublicBody(
+                pso_id=f"{PREFIX}body-{n}",
+                name=f"Organisme public de test {n}",
+                slug=f"organisme-public-de-test-{n}",
+                ministry=rng.choice(ministries) if rng.random() < BODIES_WITH_MINISTRY else None,
+            )
+            for n in range(1, BENCH_BODIES + 1)
+        ],
+        ignore_conflicts=True,
+    )
+    bodies = list(PublicBody.objects.filter(pso_id__startswith=PREFIX)) + ministries
+    for owner in owners:
+        if rng.random() < OWNERS_WITH_BODY:
+            owner.public_body = rng.choice(bodies)
+    Owner.objects.bulk_update(owners, ["public_body"], batch_size=BATCH)
+    say(f"public bodies: {len(bodies)} attached to owners ({time.perf_counter() - step:.1f} s)")
 
 
 def create_repositories(generator, plan, owner_rows, forges, started, say) -> int:

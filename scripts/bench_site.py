@@ -244,6 +244,8 @@ def vocabulary(visible) -> dict:
     from django.db.models import Count
     from django.db.models.functions import Mod
 
+    from catalog.models import PublicBody
+
     words = Counter()
     # Every n-th repository: the same sample, hence the same searches, from run to run.
     step = max(1, visible.count() // 3000)
@@ -265,6 +267,9 @@ def vocabulary(visible) -> dict:
         "languages": top("language", 25),
         "licenses": [*top("license_spdx", 15), "free"],
         "owners": top("owner__path", 60),
+        "ministries": list(
+            PublicBody.objects.ministries().exclude(slug=None).values_list("slug", flat=True)
+        ),
     }
 
 
@@ -448,20 +453,23 @@ SORT_KEYS = ("score", "updated", "stars", "forks", "name", "created")
 
 def distinct_searches(vocab: dict, count: int, seed: int) -> list[str]:
     """`count` different /depots/ URLs as visitors write them: one to three words of the
-    catalogue, and in about a third of them a language, licence, owner, sort or page."""
+    catalogue, and in about a third of them a language, licence, owner, ministry, sort or
+    page."""
     rng = random.Random(seed)  # noqa: S311 - a reproducible draw, not a secret
     seen, paths = set(), []
     while len(paths) < count:
         words = rng.sample(vocab["words"], rng.choice((1, 1, 2, 2, 3)))
         params = [("q", " ".join(words))]
         if rng.random() < 0.35:
-            kind = rng.choice(("language", "license", "owner", "sort", "page", "two"))
+            kind = rng.choice(("language", "license", "owner", "ministry", "sort", "page", "two"))
             if kind in ("language", "two"):
                 params.append(("language", rng.choice(vocab["languages"])))
             if kind in ("license", "two"):
                 params.append(("license", rng.choice(vocab["licenses"])))
             if kind == "owner":
                 params.append(("owner", rng.choice(vocab["owners"])))
+            if kind == "ministry" and vocab["ministries"]:
+                params.append(("ministry", rng.choice(vocab["ministries"])))
             if kind == "sort":
                 params.append(("sort", rng.choice(SORT_KEYS)))
             if kind == "page":
