@@ -79,12 +79,11 @@ def public_body_label(value) -> str:
 
 class PublicBodyFilter(django_filters.CharFilter):
     """`?public_body=<slug>`, or with `ministry=True` `?ministry=<slug>` (the bodies of that
-    ministry), on the public body at `field_name`; with `owner` (the path to the row's owner,
-    "" for an owner itself), on the body of the owner or of its forge
-    (OwnerQuerySet.of_public_bodies). An unknown slug gives no row, not an error."""
+    ministry): the rows whose `field_name` is among `keys(bodies)` (by default, the bodies
+    themselves). An unknown slug gives no row, not an error."""
 
-    def __init__(self, *, ministry=False, owner=None, **options):
-        self.ministry, self.owner = ministry, owner
+    def __init__(self, *, ministry=False, keys=None, **options):
+        self.ministry, self.keys = ministry, keys
         super().__init__(max_length=100, **options)
 
     def filter(self, qs, value):
@@ -93,12 +92,13 @@ class PublicBodyFilter(django_filters.CharFilter):
         bodies = bodies_named_by(value)
         if self.ministry:
             bodies = PublicBody.objects.filter(ministry__in=bodies.ministries())
-        if self.owner is None:
-            rows = qs.filter(**{f"{self.field_name}__in": bodies})
-        else:
-            owners = Owner.objects.of_public_bodies(bodies).values("pk")
-            rows = qs.filter(**{f"{self.owner}__in" if self.owner else "pk__in": owners})
-        return rows.distinct() if self.distinct else rows
+        keys = self.keys(bodies) if self.keys else bodies
+        return qs.filter(**{f"{self.field_name}__in": keys})
+
+
+def owners_of(bodies):
+    """The owners of `bodies`, or of the forges they run whole (of_public_bodies)."""
+    return Owner.objects.of_public_bodies(bodies).values("pk")
 
 
 def license_label(value) -> str:
@@ -108,8 +108,10 @@ def license_label(value) -> str:
 class RepositoryFilter(SearchableFilterSet):
     forge = django_filters.CharFilter(field_name="forge__host", label=_("Forge"))
     owner = django_filters.CharFilter(method="filter_owner", label=_("Organisation"))
-    public_body = PublicBodyFilter(owner="owner", label=_("Organisme public"))
-    ministry = PublicBodyFilter(owner="owner", ministry=True, label=_("Ministère"))
+    public_body = PublicBodyFilter(field_name="owner", keys=owners_of, label=_("Organisme public"))
+    ministry = PublicBodyFilter(
+        field_name="owner", keys=owners_of, ministry=True, label=_("Ministère")
+    )
     language = django_filters.CharFilter(
         field_name="language", lookup_expr="iexact", label=_("Langage")
     )
@@ -197,8 +199,10 @@ class OwnerFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         field_name="forge__kind", choices=ForgeKind.choices, label=_("Type de forge")
     )
-    public_body = PublicBodyFilter(owner="", label=_("Organisme public"))
-    ministry = PublicBodyFilter(owner="", ministry=True, label=_("Ministère"))
+    public_body = PublicBodyFilter(field_name="pk", keys=owners_of, label=_("Organisme public"))
+    ministry = PublicBodyFilter(
+        field_name="pk", keys=owners_of, ministry=True, label=_("Ministère")
+    )
 
     value_labels = {"public_body": public_body_label, "ministry": public_body_label}
 

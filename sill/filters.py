@@ -8,7 +8,7 @@ from catalog.filters import PublicBodyFilter, public_body_label
 from core.filters import SearchableFilterSet, top_values, yes_no
 from core.search import json_list_contains
 from sill.enums import DeclarationKind, SoftwareStatus
-from sill.models import Software
+from sill.models import Declaration, Software
 
 SORTS = {
     "relevance": ("-rank", "name"),
@@ -26,6 +26,11 @@ SORT_LABELS = {
 }
 
 
+def declared_by(bodies):
+    """The software whose use these bodies declared, published declarations only."""
+    return Declaration.objects.published().filter(public_body__in=bodies).values("software")
+
+
 class SoftwareFilter(SearchableFilterSet):
     category = django_filters.CharFilter(field_name="category", label=_("Catégorie"))
     status = django_filters.ChoiceFilter(choices=SoftwareStatus.choices, label=_("Statut"))
@@ -39,14 +44,9 @@ class SoftwareFilter(SearchableFilterSet):
         widget=forms.Select(choices=[("", _("Indifférent")), ("true", _("Oui"))]),
     )
     platform = django_filters.CharFilter(method="filter_platform", label=_("Plateforme"))
-    public_body = PublicBodyFilter(
-        field_name="declarations__public_body", label=_("Utilisé par"), distinct=True
-    )
+    public_body = PublicBodyFilter(field_name="pk", keys=declared_by, label=_("Utilisé par"))
     ministry = PublicBodyFilter(
-        field_name="declarations__public_body",
-        ministry=True,
-        label=_("Utilisé par un ministère"),
-        distinct=True,
+        field_name="pk", keys=declared_by, ministry=True, label=_("Utilisé par un ministère")
     )
 
     value_labels = {"public_body": public_body_label, "ministry": public_body_label}
@@ -67,7 +67,14 @@ class SoftwareFilter(SearchableFilterSet):
 
 def facet_counts(queryset, *, limit: int = 10):
     labels = {"status": dict(SoftwareStatus.choices)}
-    return {
+    facets = {
         facet: top_values(queryset, facet, limit=limit, distinct=True, labels=labels.get(facet))
         for facet in ("category", "status", "license")
     }
+    # The ministries whose bodies declared using these software, published declarations.
+    declared = Declaration.objects.published().filter(software__in=queryset.values("pk"))
+    facets["ministry"] = [
+        (row["ministry_slug"], row["n"], row["ministry_name"])
+        for row in declared.counts_by_ministry(distinct_software=True)[:limit]
+    ]
+    return facets

@@ -146,14 +146,18 @@ class SoftwareChildQuerySet(ModeratedQuerySet):
 class DeclarationQuerySet(SoftwareChildQuerySet):
     profile_order = ("kind",)
 
-    def counts_by_ministry(self):
-        """Rows {ministry_slug, n} of the ministries of the declaring bodies, most first."""
+    def counts_by_ministry(self, *, distinct_software=False):
+        """Rows {ministry_slug, ministry_name, n} of the ministries of the declaring bodies,
+        most first; n counts declarations, or software with `distinct_software`."""
         return (
             self.order_by()
             .filter(public_body__ministry__isnull=False)
-            .values(ministry_slug=models.F("public_body__ministry__slug"))
-            .annotate(n=models.Count("pk"))
-            .order_by("-n", "ministry_slug")
+            .values(
+                ministry_slug=models.F("public_body__ministry__slug"),
+                ministry_name=models.F("public_body__ministry__name"),
+            )
+            .annotate(n=models.Count("software" if distinct_software else "pk", distinct=True))
+            .order_by("-n", "ministry_name")
         )
 
     def counts_by_public_body(self):

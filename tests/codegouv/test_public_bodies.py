@@ -182,3 +182,18 @@ def test_exports_carry_body_and_ministry_names_and_ids(client, culture):
     contributions = json.loads(content(client.get("/contributions/?format=json")))
     assert contributions[0]["public_body_id"] == "bnf"
     assert contributions[0]["ministry"] == "Ministère de la Culture"
+
+
+def test_the_sill_counts_only_published_declarations_for_a_ministry(client, culture):
+    bnf = PublicBody.objects.get(slug="bnf")
+    DeclarationFactory(
+        public_body=bnf, software=SoftwareFactory(name="Pending"), moderation_status="pending"
+    )
+
+    response = client.get("/sill/?ministry=culture")
+
+    assert [s.name for s in response.context["page_obj"].object_list] == ["LibreOffice"]
+    assert response.context["facets"]["ministry"] == [("culture", 1, "Ministère de la Culture")]
+    assert [s.name for s in client.get("/sill/?public_body=bnf").context["page_obj"]] == [
+        "LibreOffice"
+    ]
