@@ -236,14 +236,18 @@ FACET_COLUMNS = {
 def listing_summary(queryset, *, limit: int = 8) -> dict:
     """{"count", "facets": {facet: [(value, count, label)]}} of the current result set, in
     one statement (core.facets) rather than one query per facet."""
-    owners = Owner.objects.with_public_body()
     summary = summarize(
         queryset,
         columns=FACET_COLUMNS,
         lists={"topic": "topics"},
         mapped={
-            "ministry": ("owner", owners.values_list("pk", "ministry_slug", "ministry_name")),
-            "public_body": ("owner", owners.values_list("pk", "body_slug", "body_name")),
+            "owner": (
+                Owner.objects.with_public_body(),
+                {
+                    "ministry": ("ministry_slug", "ministry_name"),
+                    "public_body": ("body_slug", "body_name"),
+                },
+            )
         },
         limit=limit,
     )

@@ -30,12 +30,14 @@ RELATED_SQL = (
     "(SELECT %s, l.{label}::text, l.{label}::text, t.n FROM {grouped} t "
     "JOIN {table} l ON l.{pk} = t.k WHERE l.{label}::text <> '' ORDER BY 4 DESC, 2 LIMIT %s)"
 )
-# A facet whose value and label a mapping query gives per key (the ministry of an owner):
-# the keys' counts are summed per value.
+# Facets whose value and label a mapping query gives per key (the ministry of an owner):
+# the keys' counts joined once to the mapping, then summed per value of each facet.
+MAPPING_SQL = (
+    "{name} AS MATERIALIZED (SELECT t.n, x.* FROM {grouped} t JOIN ({mapping}) AS x ON x.k = t.k)"
+)
 MAPPED_SQL = (
-    "(SELECT %s, x.v::text, x.l::text, SUM(t.n)::bigint FROM {grouped} t "
-    "JOIN ({mapping}) AS x(k, v, l) ON x.k = t.k WHERE x.v::text <> '' "
-    "GROUP BY x.v, x.l ORDER BY 4 DESC, 3 LIMIT %s)"
+    "(SELECT %s, x.{value}::text, x.{label}::text, SUM(x.n)::bigint FROM {mapping} x "
+    "WHERE x.{value}::text <> '' GROUP BY 2, 3 ORDER BY 4 DESC, 3 LIMIT %s)"
 )
 # The filtered rows counted per key, once for every facet reading that key.
 GROUPED_SQL = (
@@ -47,7 +49,7 @@ LIST_SQL = (
     "CROSS JOIN LATERAL jsonb_array_elements_text(m.{column}::jsonb) AS e(value) "
     "WHERE e.value <> '' GROUP BY e.value ORDER BY 4 DESC, 2 LIMIT %s)"
 )
-SUMMARY_SQL = "WITH m AS MATERIALIZED ({rows}){grouped} {branches}"
+SUMMARY_SQL = "WITH m AS MATERIALIZED ({rows}){grouped}{mappings} {branches}"
 
 
 @dataclass
@@ -63,46 +65,61 @@ def summarize(
 ) -> Summary:
     """The number of rows of `queryset` and the `limit` most frequent non-empty values of
     each facet: `columns` maps a facet to a field path (``"forge__host"``), `lists` to a JSON
-    list field whose elements are counted (``"topics"``), `mapped` to (the field of a key,
-    a query of (key, value, label) rows): ``("owner", owners.values_list("pk", "ministry
-    slug", "ministry name"))``."""
+    list field whose elements are counted (``"topics"``), `mapped` a key field to (a query of
+    the related rows, {facet: (value field, label field)}): ``{"owner": (owners,
+    {"ministry": ("ministry_slug", "ministry_name")})}``."""
     lists, mapped = lists or {}, mapped or {}
-    names = {facet: f"f{i}" for i, facet in enumerate([*columns, *lists, *mapped])}
+    mapped_facets = {
+        facet: (key, fields) for key, (_rows, by) in mapped.items() for facet, fields in by.items()
+    }
+    names = {facet: f"f{i}" for i, facet in enumerate([*columns, *lists])}
     quote = connections[queryset.db].ops.quote_name
     related = {
         facet: link
         for facet, path in columns.items()
         if (link := _related_label(queryset.model, path, quote)) is not None
     }
-    keys = {facet: _attname(queryset.model, key) for facet, (key, _query) in mapped.items()}
-    paths = {**columns, **lists, **keys}
     selected = {
         names[facet]: F(related[facet][0] if facet in related else path)
-        for facet, path in paths.items()
+        for facet, path in {**columns, **lists}.items()
     }
+    # Facets on the same key (owner, public body, ministry) share one count per key.
+    grouped = {}  # key attribute -> (CTE name, column alias)
+    for facet in related:
+        grouped.setdefault(related[facet][0], (f"g{len(grouped)}", names[facet]))
+    for key in mapped:
+        attname = _attname(queryset.model, key)
+        if attname not in grouped:
+            alias = f"k{len(grouped)}"
+            selected[alias] = F(attname)
+            grouped[attname] = (f"g{len(grouped)}", alias)
     rows = queryset.order_by().values(**selected)
-    empty = Summary(count=0, facets={facet: [] for facet in names})
+    empty = Summary(count=0, facets={facet: [] for facet in [*names, *mapped_facets]})
     # Django compiles the filters, joins and search: every value stays a bound parameter.
     try:
         rows_sql, params = rows.query.sql_with_params()
+        mappings, mapping_params, columns_of = [], [], {}
+        for i, (key, (related_rows, by)) in enumerate(mapped.items()):
+            fields = {}
+            for j, (facet, (value, label)) in enumerate(by.items()):
+                fields |= {f"v{j}": F(value), f"l{j}": F(label)}
+                columns_of[facet] = (f"x{i}", f"v{j}", f"l{j}")
+            mapping = related_rows.order_by().values(k=F("pk"), **fields)
+            mapping_sql, more_params = mapping.query.sql_with_params()
+            group = grouped[_attname(queryset.model, key)][0]
+            mappings.append(MAPPING_SQL.format(name=f"x{i}", grouped=group, mapping=mapping_sql))
+            mapping_params += more_params
     except EmptyResultSet:  # a filter that can match nothing (an unknown id)
         return empty
-    # Facets on the same key (owner, public body, ministry) share one count per key.
-    grouped = {}
-    for facet in [*related, *mapped]:
-        grouped.setdefault(selected[names[facet]].name, (f"g{len(grouped)}", names[facet]))
     branches, branch_params = [COUNT_SQL], [COUNT]
-    for facet in names:
+    for facet in [*names, *mapped_facets]:
         if facet in related:
             _key, table, pk, label = related[facet]
-            group = grouped[selected[names[facet]].name][0]
+            group = grouped[related[facet][0]][0]
             template = RELATED_SQL.format(grouped=group, table=table, pk=pk, label=label)
-        elif facet in mapped:
-            mapping_sql, mapping_params = mapped[facet][1].query.sql_with_params()
-            group = grouped[selected[names[facet]].name][0]
-            branches.append(MAPPED_SQL.format(grouped=group, mapping=mapping_sql))
-            branch_params += [facet, *mapping_params, limit]
-            continue
+        elif facet in mapped_facets:
+            mapping, value, label = columns_of[facet]
+            template = MAPPED_SQL.format(mapping=mapping, value=value, label=label)
         else:
             template = (VALUES_SQL if facet in columns else LIST_SQL).format(column=names[facet])
         branches.append(template)
@@ -112,11 +129,12 @@ def summarize(
         grouped="".join(
             ", " + GROUPED_SQL.format(name=name, column=column) for name, column in grouped.values()
         ),
+        mappings="".join(", " + mapping for mapping in mappings),
         branches=" UNION ALL ".join(branches),
     )
     facets, count = empty.facets, 0
     with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, [*params, *branch_params])
+        cursor.execute(sql, [*params, *mapping_params, *branch_params])
         for facet, value, label, n in cursor.fetchall():
             if facet == COUNT:
                 count = n

@@ -91,7 +91,7 @@ def test_a_mapped_facet_sums_its_keys_counts_per_value_with_its_label():
     summary = summarize(
         Repository.objects.all(),
         columns={"owner": "owner__path"},
-        mapped={"ministry": ("owner", mapping.values_list("pk", "value", "label"))},
+        mapped={"owner": (mapping, {"ministry": ("value", "label")})},
     )
 
     assert summary.count == 5
