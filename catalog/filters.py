@@ -229,7 +229,6 @@ FACET_COLUMNS = {
     "forge": "forge__host",
     "language": "language",
     "license": "license_spdx",
-    "owner": "owner__path",
 }
 
 
@@ -243,7 +242,9 @@ def listing_summary(queryset, *, limit: int = 8) -> dict:
         mapped={
             "owner": (
                 Owner.objects.with_public_body(),
+                # One join of the counted owners for the three facets.
                 {
+                    "owner": ("path", "path"),
                     "ministry": ("ministry_slug", "ministry_name"),
                     "public_body": ("body_slug", "body_name"),
                 },
