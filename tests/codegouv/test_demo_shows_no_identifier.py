@@ -13,7 +13,7 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-SAMPLE = 25
+SAMPLE = 12
 
 
 def pages_of_the_demo():
@@ -80,7 +80,7 @@ def test_no_page_export_feed_or_form_of_the_demo_shows_a_body_identifier(client)
         response = client.get(url)
         assert response.status_code == 200, url
         assert not UUID.search(response.content.decode()), url
-    assert len(pages) > 150
+    assert len(pages) > 80
 
     client.logout()
     html = client.get("/depots/").content.decode()
