@@ -49,7 +49,7 @@ def formatted_json(value) -> str:
 
 @admin.register(PublicBody)
 class PublicBodyAdmin(admin.ModelAdmin):
-    list_display = ("name", "acronym", "ministry", "name_source", "pso_id")
+    list_display = ("name", "acronym", "ministry", "name_source", "slug")
     list_filter = ("name_source", "is_ministry")
     list_select_related = ("ministry",)
     search_fields = ("name", "acronym", "pso_id", "slug")

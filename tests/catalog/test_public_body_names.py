@@ -162,3 +162,12 @@ def test_slugs_follow_names_and_never_collide():
     )
     assert slugs == ["dinum", "dinum-2"]
     assert PublicBodyFactory(name="").slug is None
+
+
+def test_the_admin_lists_bodies_by_name_never_by_directory_id(admin_client):
+    PublicBodyFactory(pso_id=MINISTRY, name="Ministère de la Justice", is_ministry=True)
+
+    html = admin_client.get("/admin/catalog/publicbody/").content.decode()
+
+    assert "Ministère de la Justice" in html
+    assert not UUID.search(html)
