@@ -56,15 +56,16 @@ FIGURES = (
 
 
 def _figure_list(values: dict) -> list[dict]:
+    """The figures `values` has, in FIGURES' order, labelled."""
     return [
-        {
-            "key": key,
-            "label": label(values.get(key, 0)),
-            "title": title,
-            "value": values.get(key, 0),
-        }
+        {"key": key, "label": label(values[key]), "title": title, "value": values[key]}
         for key, label, title in FIGURES
+        if key in values
     ]
+
+
+# Every figure at 0: a ministry with nothing yet still fills its table row.
+NO_FIGURES = {key: 0 for key, _label, _title in FIGURES}
 
 
 def ministry_figures() -> dict[str, dict]:
@@ -106,11 +107,12 @@ def _compute_ministry_figures() -> dict[str, dict]:
     return {slug: dict(counts) for slug, counts in figures.items()}
 
 
-def figures_of(bodies) -> dict:
-    """The figures of a set of bodies (a queryset)."""
+def figures_of(bodies, *, count_bodies: bool) -> dict:
+    """The figures of a set of bodies (a queryset); "bodies" only when `count_bodies` (a
+    body's own page would read "1 organisme")."""
     owners = Owner.objects.listed().of_public_bodies(bodies)
-    return {
-        "bodies": bodies.named().count(),
+    figures = {"bodies": bodies.named().count()} if count_bodies else {}
+    return figures | {
         "owners": owners.count(),
         "repositories": Repository.objects.visible()
         .filter(is_archived=False, owner__in=owners.values("pk"))
@@ -124,11 +126,11 @@ def figures_of(bodies) -> dict:
 def ministry_list(request):
     figures = ministry_figures()
     ministries = [
-        {"body": ministry, "figures": _figure_list(figures.get(ministry.slug, {}))}
+        {"body": ministry, "figures": _figure_list(NO_FIGURES | figures.get(ministry.slug, {}))}
         for ministry in PublicBody.objects.ministries().named().order_by("name")
     ]
     # The ministries that publish most first; those with nothing yet at the end, by name.
-    ministries.sort(key=lambda row: -sum(f["value"] for f in row["figures"][1:]) == 0)
+    ministries.sort(key=lambda row: not any(f["value"] for f in row["figures"][1:]))
     return render(
         request,
         "public_bodies/ministry_list.html",
@@ -170,12 +172,7 @@ def _body_page(request, body, bodies, *, filter_name):
         {
             "body": body,
             "page_title": str(body),
-            # A body's page counts its own rows: "1 organisme" would say nothing.
-            "figures": [
-                figure
-                for figure in _figure_list(figures_of(bodies))
-                if body.is_ministry or figure["key"] != "bodies"
-            ],
+            "figures": _figure_list(figures_of(bodies, count_bodies=body.is_ministry)),
             "members": members[:MAX_BODIES],
             "member_count": members.count(),
             "owners": owners.select_related("forge").order_by("-repository_count", "path")[

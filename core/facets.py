@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connections
 from django.db.models import F
 
@@ -147,7 +147,7 @@ def _attname(model, name: str) -> str:
     """The column attribute of a field (``owner`` → ``owner_id``), the name otherwise."""
     try:
         return model._meta.get_field(name).attname
-    except Exception:  # a path across relations, or an annotation: used as given
+    except FieldDoesNotExist:  # a path across relations, or an annotation: used as given
         return name
 
 

@@ -33,13 +33,19 @@ def query_with(context, name, value=None):
 
     Unlike Django's {% querystring %}, the parameter name can be a variable.
     """
-    params = context["request"].GET.copy()
-    params.pop("page", None)
-    params.pop(name, None)
+    params = _query_without(context, name)
     if value is not None and value != "":
         params[name] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+def _query_without(context, name):
+    """A copy of the request's query without `name`, back to page 1."""
+    params = context["request"].GET.copy()
+    params.pop("page", None)
+    params.pop(name, None)
+    return params
 
 
 @register.simple_tag(takes_context=True)
@@ -47,10 +53,7 @@ def facet_links(context, name, values, current):
     """[{url, label, count, current}] of a facet's `values` ((value, count, label)): each
     link is query_with(name, value), the current value's removes it; the query string is
     copied once per facet, not once per value (a listing shows some fifty)."""
-    params = context["request"].GET.copy()
-    params.pop("page", None)
-    params.pop(name, None)
-    base = params.urlencode()
+    base = _query_without(context, name).urlencode()
     without = f"?{base}" if base else "?"
     prefix = f"?{base}&" if base else "?"
     current = "" if current is None else str(current)
