@@ -24,7 +24,7 @@ WITH_DATABASE = $(PY) scripts/with_database.py
 # Settings require DATABASE_URL; commands that read no database get one that answers nothing.
 NO_DATABASE = DATABASE_URL=postgres://no-database@127.0.0.1:1/none
 
-.PHONY: help install run dev worker beat test lint fmt bench bench-harvest hostile check-deploy messages lock clean
+.PHONY: help install run dev manage worker beat test lint fmt bench bench-harvest hostile check-deploy messages lock clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -61,6 +61,11 @@ dev: $(STAMP) ## Development server with DEBUG on and autoreload
 	$(WITH_DATABASE) $(SHELL) $(.SHELLFLAGS) '\
 		DJANGO_DEBUG=true $(PY) manage.py migrate --noinput; \
 		DJANGO_DEBUG=true exec $(PY) manage.py runserver 127.0.0.1:$(PORT)'
+
+# Any manage.py command with the quick start's settings and database, e.g.
+# make manage ARGS="createsuperuser"; shares the embedded PostgreSQL of a running make run.
+manage: $(STAMP) .secret_key ## Run manage.py $(ARGS) with the quick start's settings and database
+	$(WITH_DATABASE) $(SHELL) $(.SHELLFLAGS) '$(QUICKSTART_ENV) exec $(PY) manage.py $(ARGS)'
 
 worker: $(STAMP) ## Celery worker (needs REDIS_URL)
 	$(WITH_DATABASE) $(VENV)/bin/celery -A codegouv worker --loglevel=INFO \

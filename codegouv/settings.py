@@ -387,7 +387,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Celery: Redis as broker and result backend; without it, tasks run eagerly in-process.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# memory:// with a host name: kombu warns "No hostname was supplied" on every in-process task.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
