@@ -5,14 +5,18 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import is_public_agent
 from editorial.guides import linked_pages
+from editorial.models import guide_url
 
 # (label, url name) of the main navigation, in display order.
 MAIN_NAVIGATION = (
     (_("Codes sources"), "catalog:index"),
+    (_("Organisations"), "owners:index"),
     (_("Ministères"), "ministries"),
     (_("SILL"), "sill:index"),
     (_("Contributions"), "contributions:index"),
+    (_("Awesome"), "catalog:awesome"),
     (_("Statistiques"), "stats"),
+    (_("Données"), "data:index"),
 )
 # Shown to logged-in public agents only.
 AGENT_NAVIGATION = ((_("Codes à publier"), "unpublished:index"),)
@@ -26,13 +30,8 @@ def site(request):
     if user is not None and is_public_agent(user):
         links += [(label, reverse(url_name)) for label, url_name in AGENT_NAVIGATION]
     guides = linked_pages()
-    links += [
-        (title, reverse("guides:detail", args=[slug])) for title, slug in guides["navigation"]
-    ]
-    footer_guides = [
-        {"label": title, "url": reverse("guides:detail", args=[slug])}
-        for title, slug in guides["footer"]
-    ]
+    links += [(title, guide_url(slug)) for title, slug in guides["navigation"]]
+    footer_guides = [{"label": title, "url": guide_url(slug)} for title, slug in guides["footer"]]
     return _site_context(request.path_info, links, footer_guides)
 
 

@@ -10,6 +10,8 @@ from catalog.listing_cache import catalog_version
 from catalog.models import Forge, Owner, Repository
 from contributions.models import Contribution
 from core.cache import bump_version, current_version
+from editorial.guides import linked_pages
+from editorial.models import ABOUT_SLUG
 from sill.models import Software
 
 # The tiles "Ce que vous trouverez ici": (title, URL name, one sentence, DSFR pictogram).
@@ -22,6 +24,24 @@ SECTIONS = (
             "et leur potentiel de réutilisation."
         ),
         "digital/coding.svg",
+    ),
+    (
+        _("Organisations"),
+        "owners:index",
+        _(
+            "Les comptes et groupes des organismes publics sur les forges, avec ce que "
+            "chacun publie."
+        ),
+        "buildings/school.svg",
+    ),
+    (
+        _("Sélection Awesome"),
+        "catalog:awesome",
+        _(
+            "Les logiciels libres publics les plus aboutis : licence, documentation, "
+            "maintenance et usage par plusieurs administrations."
+        ),
+        "leisure/community.svg",
     ),
     (
         _("Ministères"),
@@ -55,6 +75,21 @@ SECTIONS = (
         "stats",
         _("Les chiffres des codes sources publics : forges, organisations, licences et langages."),
         "digital/data-visualization.svg",
+    ),
+    (
+        _("Données"),
+        "data:index",
+        _("Tout le catalogue en CSV et JSON, sous Licence Ouverte, et son dictionnaire."),
+        "document/document-download.svg",
+    ),
+    (
+        _("À propos"),
+        "about",
+        _(
+            "Ce qu’est ce portail, d’où viennent ses données et comment faire référencer "
+            "la forge ou l’organisation d’un organisme public."
+        ),
+        "digital/search.svg",
     ),
 )
 
@@ -95,8 +130,12 @@ def latest_repositories(limit: int = 6):
 
 
 def sections() -> list[dict]:
-    """The home page's tiles, with their addresses."""
+    """The home page's tiles, with their addresses. The about page's tile shows while the
+    editors keep that guide page linked from the navigation or the footer."""
+    linked = linked_pages()
+    about_linked = any(slug == ABOUT_SLUG for pages in linked.values() for _title, slug in pages)
     return [
         {"title": title, "url": reverse(name), "description": description, "pictogram": pictogram}
         for title, name, description, pictogram in SECTIONS
+        if name != "about" or about_linked
     ]

@@ -9,6 +9,7 @@ from catalog.feeds import OwnerFeed, RepositoryFeed
 from codegouv import public_bodies, views
 from codegouv.sitemaps import SITEMAPS
 from codegouv.statistics import statistics_page
+from editorial.views import about
 from moderation.admin import moderation_queue
 
 # French at the root, English under /en/: every page has a stable, shareable URL per language.
@@ -28,6 +29,7 @@ urlpatterns = i18n_patterns(
     path("organismes/<slug:slug>/", public_bodies.public_body_detail, name="public_body"),
     path("compte/", include("accounts.urls")),
     path("guides/", include("editorial.urls")),
+    path("a-propos/", about, name="about"),
     path("", include("codegouv.pages")),
     prefix_default_language=False,
 )
@@ -45,6 +47,7 @@ urlpatterns += [
     path("compte/proconnect/", include("accounts.urls_proconnect")),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "sitemap-<section>.xml",

@@ -1,10 +1,11 @@
 import logging
 
 from django.http import HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
@@ -38,6 +39,14 @@ def healthz(request):
 @require_GET
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def favicon(request):
+    """Browsers ask /favicon.ico whatever the page says: send them to the DSFR favicon
+    (temporarily: its hashed address changes with django-dsfr)."""
+    return redirect(static("dsfr/dist/favicon/favicon.ico"))
 
 
 # The DSFR error page of each status: what went wrong, one sentence, what to do next.

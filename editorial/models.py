@@ -60,6 +60,17 @@ class HighlightQuerySet(models.QuerySet):
         )
 
 
+# The about page is a guide page (seeded by a migration, editable) with its own address.
+ABOUT_SLUG = "a-propos"
+
+
+def guide_url(slug: str) -> str:
+    """A guide page's address from its slug alone (the navigation has no instances)."""
+    if slug == ABOUT_SLUG:
+        return reverse("about")
+    return reverse("guides:detail", args=[slug])
+
+
 class GuidePage(models.Model):
     """A page of prose written by the editors in Markdown (help, how-tos, about)."""
 
@@ -105,7 +116,7 @@ class GuidePage(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("guides:detail", args=[self.slug])
+        return guide_url(self.slug)
 
     @property
     def is_published(self):

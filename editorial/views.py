@@ -1,10 +1,11 @@
 """The public guide pages: the list and one page (staff may preview a draft)."""
 
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from editorial.models import GuidePage
+from editorial.models import ABOUT_SLUG, GuidePage
 
 
 def wants_preview(request):
@@ -22,6 +23,19 @@ def guide_list(request):
 
 @require_GET
 def guide_detail(request, slug):
+    if slug == ABOUT_SLUG:  # one address per page
+        query = request.GET.urlencode()
+        return redirect(reverse("about") + (f"?{query}" if query else ""), permanent=True)
+    return _guide_page(request, slug)
+
+
+@require_GET
+def about(request):
+    """/a-propos/: what the portal is, where its data comes from, how to get listed."""
+    return _guide_page(request, ABOUT_SLUG)
+
+
+def _guide_page(request, slug):
     pages = GuidePage.objects.all() if wants_preview(request) else GuidePage.objects.published()
     page = get_object_or_404(pages, slug=slug)
     return render(

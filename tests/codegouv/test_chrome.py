@@ -55,7 +55,17 @@ def test_navigation_leads_to_real_pages_and_marks_the_current_one(client):
     home = html_of(client, "/")
     nav = re.search(r'<nav class="fr-nav".*?</nav>', home, re.S).group(0)
     urls = re.findall(r'href="([^"]+)"', nav)
-    assert urls == ["/depots/", "/ministeres/", "/sill/", "/contributions/", "/statistiques/"]
+    assert urls == [
+        "/depots/",
+        "/organisations/",
+        "/ministeres/",
+        "/sill/",
+        "/contributions/",
+        "/depots/awesome/",
+        "/statistiques/",
+        "/donnees/",
+        "/a-propos/",  # the about guide page, seeded by a migration
+    ]
 
     for url in urls:
         page = html_of(client, url)
@@ -127,3 +137,12 @@ def test_agents_find_the_code_to_publish_in_the_navigation(client):
         r'<a class="fr-nav__link" href="/depots/a-publier/" aria-current="page">', html
     )
     assert re.search(r'<a class="fr-nav__link" href="/depots/">', html)
+
+
+def test_favicon_ico_answers_the_dsfr_favicon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert re.fullmatch(r"/static/dsfr/dist/favicon/favicon\.[0-9a-f]+\.ico", response["Location"])
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200
+    assert b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file

@@ -60,3 +60,12 @@ def test_the_counters_follow_contributions_and_software_at_once(client):
     html = client.get("/").content.decode()
     assert counter(html, "contributions aux logiciels libres") == "1"
     assert counter(html, r"logiciels recommandés \(SILL\)") == "1"
+
+
+def test_home_tiles_lead_to_every_section_including_organisations_awesome_data_and_about(client):
+    html = client.get("/").content.decode()
+    tiles = re.findall(r'<h3 class="fr-tile__title"><a href="([^"]+)">', html)
+    for url in ("/organisations/", "/depots/awesome/", "/donnees/", "/a-propos/"):
+        assert url in tiles
+    for url in tiles:
+        assert client.get(url).status_code == 200, url
