@@ -52,10 +52,10 @@ OWNER_SORT_LABELS = {
 }
 
 
-LICENSE_GROUPS = {"free": _("Licence libre"), "none": _("Sans licence reconnue")}
+LICENSE_GROUPS = {"free": _("Licence libre"), "none": _("Non renseignée")}
 ARCHIVED_CHOICES = (
-    ("include", _("Inclure les dépôts archivés")),
-    ("only", _("Seulement archivés")),
+    ("include", _("Affichés avec les autres")),
+    ("only", _("Seulement les archivés")),
 )
 
 
@@ -121,7 +121,10 @@ class RepositoryFilter(SearchableFilterSet):
     contributing = yes_no(_("Avec un guide de contribution"), method="filter_contributing")
     fork = yes_no(_("Copies (forks)"), field_name="is_fork")
     archived = django_filters.ChoiceFilter(
-        method="filter_archived", choices=ARCHIVED_CHOICES, label=_("Dépôts archivés")
+        method="filter_archived",
+        choices=ARCHIVED_CHOICES,
+        empty_label=_("Masqués"),
+        label=_("Dépôts archivés"),
     )
     active = yes_no(_("Actifs dans les 12 derniers mois"), method="filter_active")
     awesome = yes_no(_("Sélection Awesome"), method="filter_awesome")
@@ -232,7 +235,30 @@ FACET_COLUMNS = {
 }
 
 
-def listing_summary(queryset, *, limit: int = 8) -> dict:
+# Filters the listing offers as selects of their facet's values (bounded ones), or through
+# facet links and the organisation and body pages only (owner, public body): not as text
+# boxes in the form, nor the search box again.
+FACETED_FILTERS = frozenset(
+    {"q", "license", "language", "forge", "topic", "ministry", "public_body", "owner"}
+)
+# The facets' values offered by the filter selects (the sidebar links show the first few).
+FACET_LIMIT = 20
+# Licences are few (SPDX ids): all of them are counted, so that the free ones add up.
+LICENSE_LIMIT = 500
+
+
+def license_facet(values) -> list[tuple[str, int, str]]:
+    """The licence facet as visitors read it: "Licence libre" (every free licence) and
+    "Non renseignée" (no licence recognised) first, then each licence by frequency."""
+    free = sum(count for value, count, _label in values if value in FREE_LICENSES)
+    unknown = sum(count for value, count, _label in values if value == NOASSERTION)
+    groups = [("free", free), ("none", unknown)]
+    return [(key, count, str(LICENSE_GROUPS[key])) for key, count in groups if count] + [
+        row for row in values if row[0] != NOASSERTION
+    ][:FACET_LIMIT]
+
+
+def listing_summary(queryset, *, limit: int = FACET_LIMIT) -> dict:
     """{"count", "facets": {facet: [(value, count, label)]}} of the current result set, in
     one statement (core.facets) rather than one query per facet."""
     summary = summarize(
@@ -251,5 +277,7 @@ def listing_summary(queryset, *, limit: int = 8) -> dict:
             )
         },
         limit=limit,
+        limits={"license": LICENSE_LIMIT},
     )
-    return {"count": summary.count, "facets": summary.facets}
+    facets = summary.facets | {"license": license_facet(summary.facets["license"])}
+    return {"count": summary.count, "facets": facets}

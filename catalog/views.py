@@ -25,7 +25,7 @@ def repository_listing(request, *, base=None, scope="", template, extra=None):
     def summarized(rows):
         # The skeleton asks for the count, then for the facets: one statement, one cache read.
         if not summary:
-            key = listing_cache.key_for("summary", request.GET, scope, version=version)
+            key = listing_cache.key_for("facets", request.GET, scope, version=version)
             summary.update(listing_cache.cached(key, lambda: filters.listing_summary(rows)))
         return summary
 
@@ -43,13 +43,14 @@ def repository_listing(request, *, base=None, scope="", template, extra=None):
         # The rendered sidebar and results depend on the parameters, the language and the
         # catalogue version only: rendering them costs more than every query of the page.
         "fragment_key": listing_cache.key_for(
-            f"html:{get_language()}", request.GET, scope, every_param=True, version=version
+            f"sidebar-results:{get_language()}",
+            request.GET,
+            scope,
+            every_param=True,
+            version=version,
         ),
-        # The form of every filter depends on the filters alone: distinct searches with the
-        # same filters (most have none) share it, and it is a quarter of the page's rendering.
-        "filters_key": listing_cache.key_for(
-            f"form:{get_language()}", request.GET, scope, leave_out={"q"}, version=version
-        ),
+        # Filters offered as selects of the facets' values; the form shows the others.
+        "faceted_filters": filters.FACETED_FILTERS,
         **(extra or {}),
     }
     return listing.response(request, queryset, context=context)

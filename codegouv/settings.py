@@ -134,7 +134,7 @@ TEMPLATES = [
     },
 ]
 # django-dsfr renders form fields with its own templates.
-FORM_RENDERER = "dsfr.forms.DsfrDjangoTemplates"
+FORM_RENDERER = "core.forms.FormRenderer"
 
 DATABASES = {"default": config.get_database("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = config.get_int("DJANGO_CONN_MAX_AGE", default=60)

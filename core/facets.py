@@ -61,12 +61,13 @@ class Summary:
 
 
 def summarize(
-    queryset, *, columns: dict[str, str], lists=None, mapped=None, limit: int = 8
+    queryset, *, columns: dict[str, str], lists=None, mapped=None, limit: int = 8, limits=None
 ) -> Summary:
     """The number of rows of `queryset` and the `limit` most frequent non-empty values of
-    each facet: `columns` maps a facet to a field path (``"forge__host"``), `lists` to a JSON
-    list field whose elements are counted (``"topics"``), `mapped` a key field to (a query of
-    the related rows, {facet: (value field, label field)}): ``{"owner": (owners,
+    each facet (`limits` may give a facet its own): `columns` maps a facet to a field path
+    (``"forge__host"``), `lists` to a JSON list field whose elements are counted
+    (``"topics"``), `mapped` a key field to (a query of the related rows, {facet: (value
+    field, label field)}): ``{"owner": (owners,
     {"ministry": ("ministry_slug", "ministry_name")})}``."""
     lists, mapped = lists or {}, mapped or {}
     mapped_facets = {
@@ -123,7 +124,7 @@ def summarize(
         else:
             template = (VALUES_SQL if facet in columns else LIST_SQL).format(column=names[facet])
         branches.append(template)
-        branch_params += [facet, limit]
+        branch_params += [facet, (limits or {}).get(facet, limit)]
     sql = SUMMARY_SQL.format(
         rows=rows_sql,
         grouped="".join(

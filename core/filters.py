@@ -11,7 +11,16 @@ from dsfr.forms import DsfrBaseForm
 
 
 class FilterForm(DsfrBaseForm):
-    """Every filter is optional: no "(Optionnel)" after each label."""
+    """Every filter is optional: no "(Optionnel)" after each label. django-dsfr's field
+    markup reads that choice from the settings alone, so each field gets our own
+    (components/filter_field.html)."""
+
+    field_template = "components/filter_field.html"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.template_name = self.field_template
 
     def get_context(self):
         context = super().get_context()

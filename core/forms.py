@@ -2,8 +2,13 @@
 submission token that makes a form posted twice create one row."""
 
 import uuid
+from pathlib import Path
 
+import dsfr.forms
 from django import forms
+from django.conf import settings
+from django.utils.functional import cached_property
+from dsfr.forms import DsfrDjangoTemplates
 
 from core.validators import WEB_URL
 
@@ -38,3 +43,23 @@ class SubmissionTokenMixin(forms.Form):
         # Without dashes: a page never shows what reads as an identifier (issue #15).
         kwargs.setdefault("initial", {}).setdefault("submission_token", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
+
+
+class FormRenderer(DsfrDjangoTemplates):
+    """django-dsfr's form templates, after the project's templates/ folder, so that a form
+    may render a field with one of our components (FORM_RENDERER)."""
+
+    @cached_property
+    def engine(self):
+        return self.backend(
+            {
+                "APP_DIRS": True,
+                "DIRS": [
+                    *settings.TEMPLATES[0]["DIRS"],
+                    Path(dsfr.forms.__file__).resolve().parent / self.backend.app_dirname,
+                    Path(forms.__path__[0]).resolve() / "templates",
+                ],
+                "NAME": "djangoforms",
+                "OPTIONS": {},
+            }
+        )

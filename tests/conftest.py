@@ -1,3 +1,4 @@
+import importlib
 import os
 
 import pytest
@@ -65,3 +66,16 @@ def eager_celery(request):
 def fast_password_hashing(settings):
     """Tests create many users: a deliberately slow hasher would only slow them down."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def about_page(db):
+    """The about page its migration seeds: a test that ran with transactional_db before this
+    one emptied the tables, data migrations included, so seed it again (idempotent)."""
+    from django.apps import apps
+
+    from editorial.models import ABOUT_SLUG, GuidePage
+
+    seed = importlib.import_module("editorial.migrations.0003_about_page")
+    seed.create_about_page(apps, None)
+    return GuidePage.objects.get(slug=ABOUT_SLUG)

@@ -66,3 +66,18 @@ def facet_links(context, name, values, current):
         }
         for value, count, label in values
     ]
+
+
+@register.simple_tag
+def facet_options(values, current):
+    """[{value, label, count, selected}] of a filter select: a facet's `values` ((value,
+    count, label)), and the value in use when it is not among them (a shared link to a rare
+    value keeps showing what filters the page)."""
+    current = "" if current is None else str(current)
+    options = [
+        {"value": value, "label": label, "count": count, "selected": str(value) == current}
+        for value, count, label in values
+    ]
+    if current and not any(option["selected"] for option in options):
+        options.append({"value": current, "label": current, "count": None, "selected": True})
+    return options

@@ -51,7 +51,7 @@ def test_skip_links_lead_to_elements_of_the_page(client):
         assert f'id="{target}"' in html
 
 
-def test_navigation_leads_to_real_pages_and_marks_the_current_one(client):
+def test_navigation_leads_to_real_pages_and_marks_the_current_one(client, about_page):
     home = html_of(client, "/")
     nav = re.search(r'<nav class="fr-nav".*?</nav>', home, re.S).group(0)
     urls = re.findall(r'href="([^"]+)"', nav)

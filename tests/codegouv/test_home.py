@@ -62,7 +62,9 @@ def test_the_counters_follow_contributions_and_software_at_once(client):
     assert counter(html, r"logiciels recommandés \(SILL\)") == "1"
 
 
-def test_home_tiles_lead_to_every_section_including_organisations_awesome_data_and_about(client):
+def test_home_tiles_lead_to_every_section_including_organisations_awesome_data_and_about(
+    client, about_page
+):
     html = client.get("/").content.decode()
     tiles = re.findall(r'<h3 class="fr-tile__title"><a href="([^"]+)">', html)
     for url in ("/organisations/", "/depots/awesome/", "/donnees/", "/a-propos/"):

@@ -1,4 +1,5 @@
-"""The about page: a guide page seeded by a migration, editable, at /a-propos/."""
+"""The about page: a guide page seeded by a migration (the about_page fixture runs it again
+after tests that emptied the tables), editable, at /a-propos/."""
 
 import re
 
@@ -7,10 +8,10 @@ from django.core.cache import cache
 
 from editorial.models import ABOUT_SLUG, GuidePage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("about_page")]
 
 
-def test_a_fresh_database_has_the_about_page_in_the_navigation(client):
+def test_the_about_page_says_how_to_get_listed_and_is_in_the_navigation(client):
     response = client.get("/a-propos/")
     assert response.status_code == 200
     html = response.content.decode()
