@@ -96,6 +96,12 @@ class SoftwareQuerySet(ModeratedQuerySet):
         )
 
 
+def https_logo(*urls) -> str:
+    """The first of `urls` that may be shown as an image: https only (an http image is
+    mixed content, which the CSP's img-src refuses too); "" when none."""
+    return next((url for url in urls if isinstance(url, str) and url.startswith("https://")), "")
+
+
 class Software(Moderated):
     """A free software in the SILL (an agent's proposal is pending until an editor publishes it)."""
 
@@ -165,11 +171,8 @@ class Software(Moderated):
     @property
     def logo_src(self) -> str:
         """The logo to show as an image: the SILL's own, else Wikidata's when the row comes
-        from for_list(); https only (no mixed content; the CSP's img-src), "" when none."""
-        for url in (self.logo_url, getattr(self, "wikidata_logo", None)):
-            if url and url.startswith("https://"):
-                return url
-        return ""
+        from for_list() (see https_logo)."""
+        return https_logo(self.logo_url, getattr(self, "wikidata_logo", None))
 
 
 class SoftwareChildQuerySet(ModeratedQuerySet):

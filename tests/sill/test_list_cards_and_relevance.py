@@ -34,6 +34,12 @@ def declare(software, *, users=0, referents=0, pending=0):
         DeclarationFactory(software=software, pending=True)
 
 
+def wikidata_logo(software, url):
+    ExternalValue.objects.create(
+        software=software, source="wikidata", field="logo", value=url, fetched_at=timezone.now()
+    )
+
+
 @pytest.fixture
 def office():
     """The newcomer's case: an extension that says "bureautique" in its function and its
@@ -106,13 +112,7 @@ def test_cards_show_https_logos_as_decorative_images_and_nothing_else(client):
     SoftwareFactory(name="Logo en clair", slug="clair", logo_url="http://example.org/logo.png")
     SoftwareFactory(name="Sans logo", slug="sans", logo_url="")
     from_wikidata = SoftwareFactory(name="Logo Wikidata", slug="wikidata")
-    ExternalValue.objects.create(
-        software=from_wikidata,
-        source="wikidata",
-        field="logo",
-        value="https://commons.wikimedia.org/wiki/Special:FilePath/Logo.svg",
-        fetched_at=timezone.now(),
-    )
+    wikidata_logo(from_wikidata, "https://commons.wikimedia.org/wiki/Special:FilePath/Logo.svg")
 
     html = client.get("/sill/").content.decode()
 
@@ -136,13 +136,7 @@ def test_the_list_reads_counts_and_logos_in_a_bounded_number_of_queries(
         for i in range(n):
             software = SoftwareFactory(function="Suite bureautique")
             declare(software, users=2, referents=1)
-            ExternalValue.objects.create(
-                software=software,
-                source="wikidata",
-                field="logo",
-                value=f"https://example.org/{i}.png",
-                fetched_at=timezone.now(),
-            )
+            wikidata_logo(software, f"https://example.org/{i}.png")
         update_search_vectors()
 
     add(5)
@@ -162,3 +156,17 @@ def test_exports_accept_every_sort(client, office, params, fmt):
 
     assert response.status_code == 200
     assert "LibreOffice" in b"".join(response.streaming_content).decode()
+
+
+def test_the_software_page_shows_its_logo_beside_its_name(client):
+    own = SoftwareFactory(name="Avec logo", slug="avec", logo_url="https://example.org/a.png")
+    fetched = SoftwareFactory(name="Logo Wikidata", slug="wikidata")
+    wikidata_logo(fetched, "https://example.org/w.png")
+    plain = SoftwareFactory(name="En clair", slug="clair", logo_url="http://example.org/c.png")
+
+    def page(software):
+        return client.get(software.get_absolute_url()).content.decode()
+
+    assert 'class="codegouv-title-logo__img" src="https://example.org/a.png" alt=""' in page(own)
+    assert 'src="https://example.org/w.png"' in page(fetched)
+    assert "codegouv-title-logo__img" not in page(plain)
