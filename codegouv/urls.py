@@ -23,6 +23,7 @@ urlpatterns = i18n_patterns(
     path("donnees/", include("catalog.urls_data")),
     path("sill/", include("sill.urls")),
     path("contributions/", include("contributions.urls")),
+    path("recherche/", views.search, name="search"),
     path("statistiques/", statistics_page, name="stats"),
     path("ministeres/", public_bodies.ministry_list, name="ministries"),
     path("ministeres/<slug:slug>/", public_bodies.ministry_detail, name="ministry"),

@@ -11,6 +11,8 @@ from django.views.generic import TemplateView
 
 from codegouv import health, home
 from codegouv.context_processors import bare_site
+from codegouv.search import search_everything
+from core.search import clean_query
 from editorial.highlights import active_highlights
 
 logger = logging.getLogger(__name__)
@@ -27,6 +29,17 @@ class HomeView(TemplateView):
             highlights=active_highlights(),
             **kwargs,
         )
+
+
+@require_GET
+def search(request):
+    """/recherche/?q=…: the first repositories, SILL software and organisations found."""
+    text = clean_query(request.GET.get("q", ""))
+    return render(
+        request,
+        "pages/search.html",
+        {"page_title": _("Rechercher"), "query": text, "groups": search_everything(text)},
+    )
 
 
 @never_cache

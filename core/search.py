@@ -4,9 +4,12 @@ search of repositories, with its stored vectors, lives in catalog.search."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.contrib.postgres.lookups import Unaccent
+from django.contrib.postgres.search import SearchVectorExact, SearchVectorField
 from django.db import connection
-from django.db.models import Q, TextField
+from django.db.models import F, Func, Q, TextField
 from django.db.models.functions import Cast, Lower
 
 from core.text import clean_line, strip_accents
@@ -15,8 +18,13 @@ MAX_QUERY_LENGTH = 200
 
 
 def clean_query(text: str) -> str:
-    """A search on one line, bounded; control characters mean nothing in a search."""
-    return clean_line(text, max_length=MAX_QUERY_LENGTH)
+    """A search on one line, bounded; control characters mean nothing in a search, nor do
+    the invisible format characters (a right-to-left override would reverse the text
+    around the search shown back, a zero-width space would split a word)."""
+    text = clean_line(text, max_length=MAX_QUERY_LENGTH)
+    if any(unicodedata.category(char) == "Cf" for char in text):
+        text = clean_line("".join(c for c in text if unicodedata.category(c) != "Cf"))
+    return text
 
 
 def substring_search(queryset, text: str, fields):
@@ -32,6 +40,20 @@ def substring_search(queryset, text: str, fields):
     for name in haystack:
         condition |= Q(**{f"{name}__contains": needle})
     return queryset.annotate(**haystack).filter(condition)
+
+
+def matched_in(vector: str, query, weights: str) -> SearchVectorExact:
+    """A condition (for ``When``/``filter``): the stored tsvector ``vector`` matches
+    ``query`` with the words of the given ``weights`` alone ("ab": the A and B parts)."""
+    if not weights.isalpha() or not set(weights) <= set("abcd"):
+        raise ValueError(f"weights are letters among a, b, c, d: {weights!r}")
+    part = Func(
+        F(vector),
+        function="ts_filter",
+        template=f"%(function)s(%(expressions)s, '{{{','.join(weights)}}}')",
+        output_field=SearchVectorField(),
+    )
+    return SearchVectorExact(part, query)
 
 
 def json_list_contains(field: str, value: str) -> Q:

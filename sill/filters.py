@@ -8,14 +8,18 @@ from catalog.filters import PublicBodyFilter, public_body_label
 from core.filters import SearchableFilterSet, top_values, yes_no
 from core.search import json_list_contains
 from sill.enums import DeclarationKind, SoftwareStatus
-from sill.models import Declaration, Software
+from sill.models import Declaration, Software, published_declarations
 
+# Expressions rather than for_list()'s annotations: the exports sort with them too.
+USERS = published_declarations(DeclarationKind.USER).desc()
+REFERENTS = published_declarations(DeclarationKind.REFERENT).desc()
 SORTS = {
-    "relevance": ("-rank", "name"),
+    # Where the words are found first, then the most used (see SoftwareQuerySet.search).
+    "relevance": ("-found_in", USERS, "-rank", "name"),
     "name": ("name",),
     "recent": ("-added_at", "name"),
-    "users": ("-user_count", "name"),
-    "referents": ("-referent_count", "name"),
+    "users": (USERS, "name"),
+    "referents": (REFERENTS, "name"),
 }
 SORT_LABELS = {
     "relevance": _("Pertinence"),

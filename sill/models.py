@@ -1,10 +1,11 @@
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import optional_link, optional_url, user_link
-from core.search import clean_query
+from core.search import clean_query, matched_in
 from moderation.models import Moderated, ModeratedQuerySet, ModerationStatus
 from sill.enums import DeclarationKind, SoftwareStatus
 
@@ -26,7 +27,22 @@ def unlisted_public_body() -> models.CharField:
     )
 
 
-PUBLISHED_DECLARATION = models.Q(declarations__moderation_status=ModerationStatus.PUBLISHED)
+def published_declarations(kind: str) -> models.Expression:
+    """The number of published declarations of `kind` of each software: a subquery, so
+    that a sort may use it on any SoftwareQuerySet (an export's too) without GROUP BY."""
+    counted = (
+        Declaration.objects.published()
+        .filter(software=models.OuterRef("pk"), kind=kind)
+        .order_by()
+        .values("software")
+        .annotate(n=models.Count("pk"))
+        .values("n")
+    )
+    return Coalesce(models.Subquery(counted, output_field=models.IntegerField()), 0)
+
+
+# ExternalValue.source of the values fetched from Wikidata (sill.wikidata.SOURCE).
+WIKIDATA = "wikidata"
 
 
 class SoftwareQuerySet(ModeratedQuerySet):
@@ -39,28 +55,51 @@ class SoftwareQuerySet(ModeratedQuerySet):
         return super().declared_by(user).defer("search_vector").order_by("-added_at", "-pk")
 
     def for_list(self):
-        """With the number of published users and referents, for listings and sorts."""
+        """With the number of published users and referents, for listings and sorts, and
+        the logo fetched from Wikidata (`wikidata_logo`, for `logo_src`)."""
+        wikidata_logo = ExternalValue.objects.filter(
+            software=models.OuterRef("pk"), source=WIKIDATA, field="logo"
+        ).values(
+            # The JSON value is a string: its text, without the quotes.
+            text=models.Func(
+                models.F("value"),
+                template="(%(expressions)s #>> '{}')",
+                output_field=models.TextField(),
+            )
+        )[:1]
         return self.annotate(
-            user_count=models.Count(
-                "declarations",
-                filter=models.Q(declarations__kind=DeclarationKind.USER) & PUBLISHED_DECLARATION,
-            ),
-            referent_count=models.Count(
-                "declarations",
-                filter=models.Q(declarations__kind=DeclarationKind.REFERENT)
-                & PUBLISHED_DECLARATION,
-            ),
+            wikidata_logo=models.Subquery(wikidata_logo, output_field=models.TextField()),
+            user_count=published_declarations(DeclarationKind.USER),
+            referent_count=published_declarations(DeclarationKind.REFERENT),
         ).defer("search_vector")
 
     def search(self, text):
-        """Full text, as the repositories (French stemming, accents ignored), ranked."""
+        """Full text, as the repositories (French stemming, accents ignored), annotated
+        for the relevance sort (sill.filters.SORTS): `found_in`, where every word was found
+        — 3 the name, 2 the name, function and category, 1 anywhere (the descriptions and
+        keywords too) — and `rank`, PostgreSQL's ts_rank.
+
+        `found_in` comes before the number of users, and ts_rank after it: ts_rank counts
+        occurrences, so an extension that says "bureautique" twice would come before the
+        office suite that says it once but that many more agents use."""
         text = clean_query(text)
         if not text:
             return self
         query = SearchQuery(text, config="codegouv_fr", search_type="websearch")
         return self.filter(search_vector=query).annotate(
-            rank=SearchRank(models.F("search_vector"), query)
+            found_in=models.Case(
+                models.When(matched_in("search_vector", query, "a"), then=models.Value(3)),
+                models.When(matched_in("search_vector", query, "ab"), then=models.Value(2)),
+                default=models.Value(1),
+            ),
+            rank=SearchRank(models.F("search_vector"), query),
         )
+
+
+def https_logo(*urls) -> str:
+    """The first of `urls` that may be shown as an image: https only (an http image is
+    mixed content, which the CSP's img-src refuses too); "" when none."""
+    return next((url for url in urls if isinstance(url, str) and url.startswith("https://")), "")
 
 
 class Software(Moderated):
@@ -128,6 +167,12 @@ class Software(Moderated):
 
     def get_absolute_url(self):
         return reverse("sill:detail", args=[self.slug])
+
+    @property
+    def logo_src(self) -> str:
+        """The logo to show as an image: the SILL's own, else Wikidata's when the row comes
+        from for_list() (see https_logo)."""
+        return https_logo(self.logo_url, getattr(self, "wikidata_logo", None))
 
 
 class SoftwareChildQuerySet(ModeratedQuerySet):

@@ -22,7 +22,7 @@ from sill.forms import (
     ProposalCreateForm,
     ProposalForm,
 )
-from sill.models import Declaration, Instance, Software
+from sill.models import Declaration, Instance, Software, https_logo
 from sill.wikidata import effective_value
 
 # The French path segment of /sill/<slug>/declarer/<kind>/ for each kind of declaration.
@@ -101,6 +101,7 @@ def software_detail(request, slug):
         "sill/software_detail.html",
         {
             "software": software,
+            "logo_src": https_logo(effective_value(software, "logo", external)[0]),
             "provenance": provenance,
             "agents": list(published.agents()) if can_declare else [],
             "declarations_by_body": list(published.counts_by_public_body()),

@@ -16,7 +16,7 @@ def test_home_shows_counters_latest_repositories_and_a_search_box(client):
 
     html = client.get("/").content.decode()
 
-    assert '<form method="get" action="/depots/" role="search">' in html
+    assert '<form method="get" action="/recherche/" role="search">' in html
     assert '<p class="fr-h2 fr-mb-0">4</p><p>dépôts de code source</p>' in html
     assert '<p class="fr-h2 fr-mb-0">4</p><p>organisations</p>' in html
     assert "tout-neuf" in html and "disparu" not in html

@@ -31,6 +31,8 @@ from tests.factories import (
 
 PAGES = {
     "home": "/",
+    "search": "/recherche/?q=libreoffice",
+    "search-empty": "/recherche/",
     "repositories": "/depots/",
     "repositories-no-result": "/depots/?q=introuvable-zzz",
     "repositories-filtered": "/depots/?q=carte&language=JavaScript&license=MIT",

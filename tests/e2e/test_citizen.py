@@ -21,8 +21,15 @@ def shown_count(page):
 def test_citizen_searches_filters_sorts_opens_and_exports(page, url, catalogue, screenshot):
     page.goto(url("/"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("codes sources")
-    page.get_by_label("Rechercher un code source public").fill("carte")
-    page.get_by_label("Rechercher un code source public").press("Enter")
+    search = page.get_by_label("Rechercher un code source, un logiciel du SILL ou une organisation")
+    search.fill("carte")
+    search.press("Enter")
+
+    # The search of the whole portal: repositories, SILL software, organisations.
+    expect(page).to_have_url(re.compile(r"/recherche/\?q=carte"))
+    expect(page.get_by_role("heading", level=2, name="Dépôts de code source (6)")).to_be_visible()
+    expect(page.get_by_text("Aucun logiciel du SILL ne correspond.")).to_be_visible()
+    page.get_by_role("link", name="Voir les 6 dépôts").click()
 
     expect(page).to_have_url(re.compile(r"/depots/\?q=carte"))
     everything = shown_count(page)

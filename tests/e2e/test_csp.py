@@ -95,6 +95,7 @@ PUBLIC_PAGES = [
     "/organisations/github.com/ignf/",
     "/sill/",
     "/sill/libreoffice/",
+    "/recherche/?q=libreoffice",
     "/contributions/",
     "/statistiques/",
     "/donnees/",
