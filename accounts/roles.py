@@ -1,5 +1,7 @@
 """The Éditeur role: DINUM's free-software unit running the portal from the admin."""
 
+from django.apps import apps as global_apps
+
 EDITOR_GROUP = "Éditeur"
 
 # (app label, model, actions). Editors curate content and supervise harvests; they do not
@@ -58,7 +60,9 @@ def sync_editor_group(apps, schema_editor=None, *, keep_others=False):
         group.permissions.set(permissions)
 
 
-def sync_editor_group_after_migrate(sender, *, apps, **kwargs):
+def sync_editor_group_after_migrate(sender, *, apps=global_apps, **kwargs):
     """post_migrate: once every app's tables exist (the editorial models included, whose
-    migrations may run after the ones that built the group), the group lacks nothing."""
+    migrations may run after the ones that built the group), the group lacks nothing.
+
+    ``migrate`` sends its migrations' apps; ``flush`` (between browser tests) sends none."""
     sync_editor_group(apps, keep_others=True)
