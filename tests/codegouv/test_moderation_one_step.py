@@ -174,3 +174,39 @@ def test_the_admin_is_titled_after_the_site_and_leads_back_to_it(client, editor,
     assert f"<title>Tableau de bord | Administration de {settings.SITE_NAME}</title>" in index
     assert f"retour au portail {settings.SITE_NAME}" in index
     assert 'class="codegouv-brand__marianne" href="/"' in index
+
+
+def test_evidence_links_are_edited_one_per_line_in_the_admin(client, editor):
+    contribution = ContributionFactory(
+        project_url="https://github.com/qgis/QGIS",
+        evidence_urls=[
+            "https://github.com/qgis/QGIS/pull/1",
+            "https://github.com/qgis/QGIS/pull/2",
+        ],
+    )
+    url = f"/admin/contributions/contribution/{contribution.pk}/change/"
+    page = client.get(url)
+    form = page.context["adminform"].form
+    assert (
+        ">\nhttps://github.com/qgis/QGIS/pull/1\nhttps://github.com/qgis/QGIS/pull/2</textarea>"
+        in page.content.decode()
+    )
+    assert '["https://' not in page.content.decode()  # never the raw JSON
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name not in {"started_on", "ended_on"}
+    }
+    data["started_on"] = contribution.started_on.strftime("%d/%m/%Y")
+    data["author"] = contribution.author_id
+    data["public_body"] = contribution.public_body_id
+
+    wrong = client.post(url, {**data, "evidence_urls": "https://a.example/1\njavascript:alert(1)"})
+    assert wrong.status_code == 200
+    assert "Ligne 2" in wrong.content.decode()
+
+    saved = client.post(
+        url, {**data, "evidence_urls": " https://a.example/1 \n\nhttps://b.example/2"}
+    )
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+    assert _reloaded(contribution).evidence_urls == ["https://a.example/1", "https://b.example/2"]
