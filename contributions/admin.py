@@ -1,13 +1,35 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from contributions import services
+from contributions.forms import MAX_EVIDENCE_LINKS, evidence_links
 from contributions.models import Contribution, UnpublishedCode
 from moderation.admin import ModerationAdminMixin
 
 
+class ContributionAdminForm(forms.ModelForm):
+    """The evidence links one per line, as agents type them, never as raw JSON (the admin
+    adds the model and its fields)."""
+
+    evidence_urls = forms.CharField(
+        label=_("Preuves (liens)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("Une adresse par ligne, %(max)s au plus.") % {"max": MAX_EVIDENCE_LINKS},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["evidence_urls"] = "\n".join(self.initial.get("evidence_urls") or [])
+
+    def clean_evidence_urls(self):
+        return evidence_links(self.cleaned_data["evidence_urls"])
+
+
 @admin.register(Contribution)
 class ContributionAdmin(ModerationAdminMixin, admin.ModelAdmin):
+    form = ContributionAdminForm
     list_display = (
         "project_name",
         "kind",

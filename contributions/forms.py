@@ -81,6 +81,43 @@ def date_field(label, *, required, help_text):
     )
 
 
+def evidence_links(text):
+    """The evidence links typed one per line: http(s) addresses, without duplicates, at most
+    MAX_EVIDENCE_LINKS; a ValidationError names each wrong line."""
+    lines = [line.strip() for line in (text or "").splitlines()]
+    urls, errors = [], []
+    for number, line in enumerate(lines, start=1):
+        if not line:
+            continue
+        if len(line) > URL_MAX_LENGTH:
+            errors.append(
+                _("Ligne %(line)s : l’adresse dépasse %(max)s caractères.")
+                % {"line": number, "max": URL_MAX_LENGTH}
+            )
+            continue
+        try:
+            WEB_URL(line)
+        except ValidationError:
+            errors.append(
+                _(
+                    "Ligne %(line)s : « %(value)s » n’est pas une adresse web commençant "
+                    "par http:// ou https://."
+                )
+                % {"line": number, "value": line[:80]}
+            )
+            continue
+        if line not in urls:
+            urls.append(line)
+    if errors:
+        raise ValidationError(errors)
+    if len(urls) > MAX_EVIDENCE_LINKS:
+        raise ValidationError(
+            _("Indiquez %(max)s liens au plus (vous en avez saisi %(count)s).")
+            % {"max": MAX_EVIDENCE_LINKS, "count": len(urls)}
+        )
+    return urls
+
+
 class ContributionForm(DeclarationForm):
     project_name = forms.CharField(
         label=_("Nom du projet"),
@@ -151,38 +188,7 @@ class ContributionForm(DeclarationForm):
         super().__init__(*args, creating=instance is None, **kwargs)
 
     def clean_evidence(self):
-        lines = [line.strip() for line in self.cleaned_data["evidence"].splitlines()]
-        urls, errors = [], []
-        for number, line in enumerate(lines, start=1):
-            if not line:
-                continue
-            if len(line) > URL_MAX_LENGTH:
-                errors.append(
-                    _("Ligne %(line)s : l’adresse dépasse %(max)s caractères.")
-                    % {"line": number, "max": URL_MAX_LENGTH}
-                )
-                continue
-            try:
-                WEB_URL(line)
-            except ValidationError:
-                errors.append(
-                    _(
-                        "Ligne %(line)s : « %(value)s » n’est pas une adresse web commençant "
-                        "par http:// ou https://."
-                    )
-                    % {"line": number, "value": line[:80]}
-                )
-                continue
-            if line not in urls:
-                urls.append(line)
-        if errors:
-            raise ValidationError(errors)
-        if len(urls) > MAX_EVIDENCE_LINKS:
-            raise ValidationError(
-                _("Indiquez %(max)s liens au plus (vous en avez saisi %(count)s).")
-                % {"max": MAX_EVIDENCE_LINKS, "count": len(urls)}
-            )
-        return urls
+        return evidence_links(self.cleaned_data["evidence"])
 
     def clean_started_on(self):
         started_on = self.cleaned_data["started_on"]

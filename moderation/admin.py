@@ -1,24 +1,42 @@
 """Moderation in the admin: publish, reject with a reason (mailed to the author), hide.
 
-Editors decide through changelist actions on each moderated model, and find everything that
-waits in one queue page (/admin/moderation/), linked from the admin index.
+Editors find everything that waits in one queue page (/admin/moderation/), linked from the
+admin index, and publish or refuse each item there or on its own admin page in one step (a
+POST to ``<pk>/publier/`` or ``<pk>/refuser/``); changelist actions decide many at once.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from moderation import services
 from moderation.models import MODERATE_PERMISSION, ModerationStatus
 from moderation.registry import moderated_models
 
 QUEUE_LIMIT = 50
+# The statuses each decision applies to.
+PUBLISHABLE = {ModerationStatus.PENDING, ModerationStatus.HIDDEN, ModerationStatus.REJECTED}
+REJECTABLE = {ModerationStatus.PENDING}
+HIDEABLE = {ModerationStatus.PUBLISHED}
+
+# The admin is titled after the site; "Voir le site" leads back to the portal.
+admin.site.site_header = settings.SITE_NAME
+admin.site.site_title = format_lazy(_("Administration de {site}"), site=settings.SITE_NAME)
+admin.site.index_title = _("Tableau de bord")
+admin.site.site_url = "/"
 
 
 class RejectForm(forms.Form):
@@ -26,6 +44,7 @@ class RejectForm(forms.Form):
         label=_("Motif du refus (envoyé à l’auteur)"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        error_messages={"required": _("Indiquez le motif du refus : il est envoyé à l’auteur.")},
     )
 
 
@@ -37,9 +56,46 @@ class ModerationAdminMixin:
 
     moderation_fields = ("moderation_status", "moderated_by", "moderated_at", "moderation_reason")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # The change form with the moderation panel (Publier, Refuser) above the fields.
+    change_form_template = "admin/moderation/change_form.html"
 
     def has_moderate_permission(self, request):
         return request.user.has_perm(MODERATE_PERMISSION)
+
+    def may_decide(self, request, obj=None):
+        """Moderators who may also change this kind of row publish or refuse it."""
+        return self.has_moderate_permission(request) and self.has_change_permission(request, obj)
+
+    def get_urls(self):
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}"
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/publier/", view(self.publish_view), name=f"{name}_publish"),
+            path("<path:object_id>/refuser/", view(self.reject_view), name=f"{name}_reject"),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and self.may_decide(request, obj):
+            context["decision"] = decision_of(obj, key="object")
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _decidable(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.may_decide(request, obj):
+            raise PermissionDenied
+        return obj
+
+    @method_decorator(require_POST)
+    def publish_view(self, request, object_id):
+        return _publish(self, request, object_id)
+
+    @method_decorator(require_POST)
+    def reject_view(self, request, object_id):
+        return _reject(self, request, object_id)
 
     def get_list_filter(self, request):
         return ("moderation_status", *super().get_list_filter(request))
@@ -67,15 +123,112 @@ def with_labels(queryset):
 def _decide_each(modeladmin, request, queryset, *, allowed, decide, log):
     done = skipped = 0
     for obj in with_labels(queryset):
-        if obj.moderation_status not in allowed:
+        if _decide_one(modeladmin, request, obj, allowed=allowed, decide=decide, log=log):
+            done += 1
+        else:
             skipped += 1
-            continue
-        # One decision and its log entry together, whatever happens to the next row.
-        with transaction.atomic():
-            decide(obj)
-            modeladmin.log_change(request, obj, log)
-        done += 1
     return done, skipped
+
+
+def _decide_one(modeladmin, request, obj, *, allowed, decide, log):
+    """Decide on ``obj`` if its status allows it; False (and nothing done) otherwise."""
+    if obj.moderation_status not in allowed:
+        return False
+    # One decision and its log entry together, whatever happens to the next row.
+    with transaction.atomic():
+        decide(obj)
+        modeladmin.log_change(request, obj, log)
+    return True
+
+
+def decision_of(obj, *, key):
+    """What the one-step decision forms need for ``obj``: their addresses and which apply.
+
+    ``key`` tells the forms of one page apart (their fields' ids)."""
+    opts = obj._meta
+    name = f"admin:{opts.app_label}_{opts.model_name}"
+    return {
+        "key": key,
+        "status": obj.get_moderation_status_display(),
+        "publish_url": reverse(f"{name}_publish", args=[obj.pk]),
+        "reject_url": reverse(f"{name}_reject", args=[obj.pk]),
+        "can_publish": obj.moderation_status in PUBLISHABLE,
+        "can_reject": obj.moderation_status in REJECTABLE,
+    }
+
+
+def _publish(modeladmin, request, object_id):
+    obj = modeladmin._decidable(request, object_id)
+    done = _decide_one(
+        modeladmin,
+        request,
+        obj,
+        allowed=PUBLISHABLE,
+        decide=lambda obj: services.publish(obj, by=request.user),
+        log="Publié",
+    )
+    _report_one(modeladmin, request, obj, done, gettext("« %(object)s » est publié."))
+    return _back(request, obj)
+
+
+def _reject(modeladmin, request, object_id):
+    obj = modeladmin._decidable(request, object_id)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        # The reason is missing: the same decision again, with the error under the field.
+        return TemplateResponse(
+            request,
+            "admin/moderation/reject.html",
+            {
+                **modeladmin.admin_site.each_context(request),
+                "title": gettext("Refuser « %(object)s »") % {"object": obj},
+                "opts": obj._meta,
+                "original": obj,
+                "form": form,
+                "decision": decision_of(obj, key="retry"),
+                "next": _next_url(request, obj),
+            },
+        )
+    reason = form.cleaned_data["reason"]
+    done = _decide_one(
+        modeladmin,
+        request,
+        obj,
+        allowed=REJECTABLE,
+        decide=lambda obj: services.reject(obj, by=request.user, reason=reason),
+        log=f"Refusé : {reason}",
+    )
+    _report_one(
+        modeladmin, request, obj, done, gettext("« %(object)s » est refusé ; l’auteur est prévenu.")
+    )
+    return _back(request, obj)
+
+
+def _report_one(modeladmin, request, obj, done, message):
+    if done:
+        modeladmin.message_user(request, message % {"object": obj}, messages.SUCCESS)
+    else:
+        modeladmin.message_user(
+            request,
+            gettext("« %(object)s » est %(status)s : son état ne permet pas cette décision.")
+            % {"object": obj, "status": obj.get_moderation_status_display()},
+            messages.WARNING,
+        )
+
+
+def _next_url(request, obj):
+    """Where the decision came from (the queue or the object's page), if it is ours."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+def _back(request, obj):
+    return HttpResponseRedirect(_next_url(request, obj))
 
 
 def _report(modeladmin, request, done, skipped, message):
@@ -100,7 +253,7 @@ def publish_selected(modeladmin, request, queryset):
         modeladmin,
         request,
         queryset,
-        allowed={ModerationStatus.PENDING, ModerationStatus.HIDDEN, ModerationStatus.REJECTED},
+        allowed=PUBLISHABLE,
         decide=lambda obj: services.publish(obj, by=request.user),
         log="Publié",
     )
@@ -117,7 +270,7 @@ def reject_selected(modeladmin, request, queryset):
             modeladmin,
             request,
             queryset,
-            allowed={ModerationStatus.PENDING},
+            allowed=REJECTABLE,
             decide=lambda obj: services.reject(obj, by=request.user, reason=reason),
             log=f"Refusé : {reason}",
         )
@@ -142,7 +295,7 @@ def hide_selected(modeladmin, request, queryset):
         modeladmin,
         request,
         queryset,
-        allowed={ModerationStatus.PUBLISHED},
+        allowed=HIDEABLE,
         decide=lambda obj: services.hide(obj, by=request.user),
         log="Masqué",
     )
@@ -173,28 +326,40 @@ def action_form_page(modeladmin, request, queryset, form, *, action, title, intr
     )
 
 
-def pending_groups(limit=QUEUE_LIMIT):
-    """Per moderated model: its label, pending count, oldest pending rows and changelist link."""
+def pending_groups(request, limit=QUEUE_LIMIT):
+    """Per moderated model: its label, pending count, oldest pending rows (with what an editor
+    reads before deciding, and the decision forms when they may decide) and changelist link."""
     groups = []
     for model in moderated_models():
         pending = model.objects.pending()
         opts = model._meta
         changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        model_admin = admin.site._registry.get(model)
+        may_decide = model_admin is not None and model_admin.may_decide(request)
         rows = list(with_labels(pending).order_by("pk")[:limit])
         groups.append(
             {
                 "label": opts.verbose_name_plural,
+                "id": f"queue-{opts.app_label}-{opts.model_name}",
                 "count": pending.count() if len(rows) == limit else len(rows),
                 "rows": [
                     {
                         "object": row,
                         "author": row.author,
+                        "declared_at": declared_at(row),
+                        "summary": summary_of(row),
+                        "preview_url": preview_url(row),
                         # On whose behalf: the body, or the name the agent typed when theirs
                         # is not in the list (for the editor to attach the right one).
                         "public_body": getattr(row, "public_body", None),
                         "public_body_unlisted": getattr(row, "public_body_unlisted", ""),
                         "url": reverse(
                             f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk]
+                        ),
+                        "decision": (
+                            decision_of(row, key=f"{opts.model_name}-{row.pk}")
+                            if may_decide
+                            else None
                         ),
                     }
                     for row in rows
@@ -203,6 +368,32 @@ def pending_groups(limit=QUEUE_LIMIT):
             }
         )
     return groups
+
+
+def declared_at(row):
+    """When the row was declared: its first field set on creation."""
+    for field in row._meta.concrete_fields:
+        if getattr(field, "auto_now_add", False):
+            return getattr(row, field.attname)
+    return None
+
+
+def summary_of(row):
+    """What the agent wrote: the row's first non-empty text field (a use case, a description)."""
+    for field in row._meta.concrete_fields:
+        if isinstance(field, models.TextField) and field.name != "moderation_reason":
+            value = getattr(row, field.attname)
+            if value:
+                return value
+    return ""
+
+
+def preview_url(row):
+    """The portal page that shows the row (a declaration shows on its software's page)."""
+    if hasattr(row, "get_absolute_url"):
+        return row.get_absolute_url()
+    software = getattr(row, "software", None)
+    return software.get_absolute_url() if software is not None else ""
 
 
 def pending_total():
@@ -219,6 +410,6 @@ def moderation_queue(request):
         {
             **admin.site.each_context(request),
             "title": _("File de modération"),
-            "groups": pending_groups(),
+            "groups": pending_groups(request),
         },
     )

@@ -70,7 +70,7 @@ def test_a_rejection_asks_for_a_reason_and_mails_it_to_the_author(
     form = _action(client, url, "reject_selected", [software])
     assert "Motif du refus" in form.content.decode()
     empty = _action(client, url, "reject_selected", [software], apply="1", reason="  ")
-    assert "Ce champ est obligatoire" in empty.content.decode()
+    assert "Indiquez le motif du refus" in empty.content.decode()
     software.refresh_from_db()
     assert software.moderation_status == ModerationStatus.PENDING
 

@@ -155,20 +155,18 @@ def test_agent_declares_an_editor_publishes_the_public_sees(
         expect(editor_page).to_have_url(url("/admin/moderation/"))
         queue = editor_page.locator("#content")
         expect(queue.get_by_role("heading", level=1)).to_have_text("File de modération")
-        waiting = queue.locator(
-            ".module", has=editor_page.locator("caption", has_text="Contributions")
-        )
-        expect(waiting.locator("caption")).to_contain_text("— 1")
-        expect(waiting).to_contain_text("QGIS — traduction")
-        expect(waiting).to_contain_text(AGENT_EMAIL)
+        waiting = queue.get_by_role("region", name="Contributions — 1")
+        item = waiting.get_by_role("listitem").filter(has_text="QGIS — traduction")
+        expect(item).to_contain_text(AGENT_EMAIL)
+        expect(item).to_contain_text("Traduction de **toute l’interface**")
         screenshot(editor_page, "moderation-queue")
 
-        waiting.locator("caption a").click()
-        expect(editor_page).to_have_url(re.compile(r"/admin/contributions/contribution/\?"))
-        editor_page.get_by_role("row").filter(has_text="QGIS").get_by_role("checkbox").check()
-        editor_page.locator("select[name=action]").select_option(label="Publier")
-        editor_page.locator("#changelist-form button[name=index]").click()
-        expect(editor_page.locator(".messagelist")).to_contain_text("Publié(s) : 1.")
+        # One step: the item's "Publier" button.
+        item.get_by_role("button", name="Publier").click()
+        expect(editor_page).to_have_url(url("/admin/moderation/"))
+        expect(editor_page.locator(".messagelist")).to_contain_text(
+            "« QGIS — traduction » est publié."
+        )
         screenshot(editor_page, "published")
     finally:
         editor_context.close()
