@@ -9,6 +9,7 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
+from catalog.exports import repository_rows
 from catalog.models import Forge, Owner, Repository
 from catalog.scoring import score_fields
 from catalog.services.harvest import harvest_owner
@@ -175,3 +176,19 @@ def test_the_data_migration_marks_never_listed_root_files_unknown_and_rescores()
     assert listed_empty.root_files == []
     assert {c.code: c.state for c in listed_empty.explained_checks()}["readme"] == "failed"
     assert listed_empty.score_checkable == 100
+
+
+def test_exports_leave_unknown_root_files_empty_not_false():
+    RepositoryFactory(name="inconnu", **scored(root_files=None))
+    RepositoryFactory(name="liste", **scored(root_files=["LICENSE"]))
+
+    rows = {
+        row["name"]: row
+        for row in repository_rows(Repository.objects.visible(), base_url="http://testserver")
+    }
+
+    unknown, listed = rows["inconnu"], rows["liste"]
+    assert unknown["has_readme"] is unknown["has_contributing"] is unknown["has_publiccode"] is None
+    assert (unknown["score"], unknown["score_checkable"]) == (100, 60)
+    assert listed["has_readme"] is listed["has_publiccode"] is False
+    assert (listed["score"], listed["score_checkable"]) == (60, 100)
