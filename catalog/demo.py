@@ -27,6 +27,7 @@ from core.text import clean_text, safe_url
 DUMP = Path(__file__).resolve().parent / "data" / "repositories-2021.csv.gz"
 PLATFORMS = {"github": ForgeKind.GITHUB, "gitlab": ForgeKind.GITLAB}
 BATCH = 1000
+DATE_COLUMNS = ("creation_date", "last_update", "last_modification")
 
 
 def _date(value: str):
@@ -87,6 +88,12 @@ def load(*, stdout) -> None:
     )
     owners = {(o.forge.host, o.path.lower()): o for o in Owner.objects.select_related("forge")}
 
+    # The dump's own date: its newest activity. Activity in the last 12 months cannot be
+    # told from data older than that.
+    dumped_at = max(
+        filter(None, (_date(row.get(key)) for *_, row in parsed for key in DATE_COLUMNS)),
+        default=None,
+    )
     repositories = []
     for host, kind, path, url, row in parsed:
         license_spdx = licenses.normalize_license(row.get("license"))
@@ -115,6 +122,7 @@ def load(*, stdout) -> None:
             now,
             license_listed=kind == ForgeKind.GITHUB,
             fork_known=_bool(row.get("is_fork")) is not None,
+            observed_at=dumped_at,
         )
         repositories.append(
             Repository(

@@ -67,7 +67,9 @@ EVIDENCE: dict[str, str] = {
     "description": gettext_noop("La description du dépôt donnée par la forge."),
     "recent_activity": gettext_noop(
         "La date du dernier envoi ou de la dernière mise à jour donnée par la forge, "
-        "comparée à la date du calcul. Non vérifié quand la forge ne donne aucune date."
+        "comparée à la date du calcul. Non vérifié quand la forge ne donne aucune date, ou "
+        "quand les données datent de plus de 12 mois sans activité récente (le catalogue "
+        "de 2021)."
     ),
     "not_archived": gettext_noop("L’indication « archivé » donnée par la forge."),
     "not_fork": gettext_noop(
@@ -108,6 +110,9 @@ class RepositoryFacts:
     is_fork: bool | None
     stars: int
     forks: int
+    # When the source saw the repository (None: now); a source older than the activity
+    # window cannot tell whether there was activity in it.
+    observed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -150,12 +155,20 @@ def score_of(checks) -> Score:
     return Score(value=value, points=points, checkable=checkable, checks=checks)
 
 
-def _is_recent(last_activity_at: datetime | None, now: datetime) -> bool | None:
+def _is_recent(
+    last_activity_at: datetime | None, now: datetime, observed_at: datetime | None
+) -> bool | None:
+    """Activity within the window; None when no date is known, or when the source saw the
+    repository too long ago to know about the window (an old dump)."""
     if last_activity_at is None:
         return None
     if now.tzinfo is None or last_activity_at.tzinfo is None:
         raise ValueError("score_repository needs timezone-aware datetimes")
-    return now - last_activity_at <= RECENT_ACTIVITY
+    if now - last_activity_at <= RECENT_ACTIVITY:
+        return True
+    if observed_at is not None and now - observed_at > RECENT_ACTIVITY:
+        return None
+    return False
 
 
 def _negate(value: bool | None) -> bool | None:
@@ -171,7 +184,7 @@ def score_repository(facts: RepositoryFacts, *, now: datetime) -> Score:
         "contributing": facts.has_contributing,
         "publiccode": facts.has_valid_publiccode,
         "description": facts.has_description,
-        "recent_activity": _is_recent(facts.last_activity_at, now),
+        "recent_activity": _is_recent(facts.last_activity_at, now, facts.observed_at),
         "not_archived": _negate(facts.is_archived),
         "not_fork": _negate(facts.is_fork),
         "community": (facts.stars or 0) + (facts.forks or 0) >= COMMUNITY_THRESHOLD,
@@ -188,13 +201,16 @@ def score_repository(facts: RepositoryFacts, *, now: datetime) -> Score:
     )
 
 
-def score_fields(values: dict, now: datetime, *, license_listed: bool, fork_known=True) -> dict:
+def score_fields(
+    values: dict, now: datetime, *, license_listed: bool, fork_known=True, observed_at=None
+) -> dict:
     """`score`, `score_checkable` and `score_checks` of a repository row's values.
 
     ``values["root_files"]`` is None when the root files were never listed: README,
     CONTRIBUTING and publiccode.yml are then not checked, nor is the licence unless the
     forge reported one (`license_listed`: its listing reports licences, so an empty one
-    means none was found). `fork_known` is False when the source never said.
+    means none was found). `fork_known` is False when the source never said;
+    `observed_at` is when the source saw the repository (None: now, a harvest).
     """
     root_files = values.get("root_files")
     listed = root_files is not None
@@ -214,6 +230,7 @@ def score_fields(values: dict, now: datetime, *, license_listed: bool, fork_know
         is_fork=values["is_fork"] if fork_known else None,
         stars=values["stars"],
         forks=values["forks"],
+        observed_at=observed_at,
     )
     score = score_repository(facts, now=now)
     return {

@@ -140,10 +140,11 @@ def _inspect(client: ForgeClient, repo: RepoInfo, values: dict, progress: Progre
         values.update(root_files=None, inspected_activity_at=None)
 
 
-def score_values(values: dict, now: datetime, *, license_listed: bool, fork_known=True) -> None:
+def score_values(values: dict, now: datetime, **known) -> None:
     """Set `score`, `score_checkable` and `score_checks` from a row's values (listing and
-    inspection; ``root_files`` None when never listed): see catalog.scoring.score_fields."""
-    values.update(score_fields(values, now, license_listed=license_listed, fork_known=fork_known))
+    inspection; ``root_files`` None when never listed); `known` says what the source could
+    tell: see catalog.scoring.score_fields."""
+    values.update(score_fields(values, now, **known))
 
 
 class Harvester:

@@ -27,7 +27,9 @@ def test_load_demo_loads_the_accounts_list_and_the_2021_dump_and_can_run_again(c
     states = {c.code: c.state for c in repo.explained_checks()}
     assert states["readme"] == states["contributing"] == states["publiccode"] == "unchecked"
     assert states["free_license"] == "passed"
-    assert repo.root_files is None and repo.score_checkable == 60
+    # Nor can a 2021 dump tell whether there was activity in the last 12 months.
+    assert states["recent_activity"] == "unchecked"
+    assert repo.root_files is None and repo.score_checkable == 50
     # GitHub's listing reports licences (empty: none found); the dump's GitLab rows have
     # neither licence nor fork flag.
     github_none = Repository.objects.filter(forge__kind="github", license_reported="").first()

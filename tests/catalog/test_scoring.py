@@ -272,3 +272,13 @@ def test_licence_is_checked_when_the_forge_could_tell(values, license_listed, st
 
 def test_an_unknown_fork_flag_is_not_checked():
     assert field_states(row(), license_listed=True, fork_known=False)[0]["not_fork"] == "unchecked"
+
+
+@pytest.mark.parametrize(
+    ("observed_days_ago", "state"),
+    [(None, "failed"), (30, "failed"), (365, "failed"), (366, "unchecked"), (1800, "unchecked")],
+)
+def test_a_source_older_than_the_activity_window_cannot_tell(observed_days_ago, state):
+    observed_at = None if observed_days_ago is None else NOW - timedelta(days=observed_days_ago)
+    facts = replace(PERFECT, last_activity_at=NOW - timedelta(days=2000), observed_at=observed_at)
+    assert states(score_repository(facts, now=NOW).checks)["recent_activity"] == state
