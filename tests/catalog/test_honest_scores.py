@@ -134,6 +134,26 @@ def test_the_sort_never_ranks_a_repository_down_for_what_could_not_be_checked(cl
     assert "Potentiel de réutilisation 100/100 (sur 60 points vérifiables)" in cards
 
 
+def test_a_harvest_that_lists_the_root_files_checks_them():
+    server = FakeForge("gitlab").start()
+    try:
+        server.add_repo("dinum", "app", files={"CONTRIBUTING.md": "x"})
+        forge = Forge.objects.create(host="gitlab.test", kind="gitlab", api_url=server.api_url)
+        owner = Owner.objects.create(forge=forge, path="dinum")
+
+        harvest_owner(owner_id=owner.pk)
+    finally:
+        server.stop()
+
+    repository = Repository.objects.get(full_path="dinum/app")
+    states = {c.code: c.state for c in repository.explained_checks()}
+    assert states["readme"] == states["publiccode"] == "failed"
+    assert states["contributing"] == "passed"
+    # No LICENSE file and GitLab's listing says nothing of licences: known to have none.
+    assert states["free_license"] == "failed"
+    assert repository.score_checkable == 100
+
+
 def test_a_failed_inspection_leaves_the_root_files_unknown(settings):
     settings.HARVEST_READ_TIMEOUT = 1
     settings.HARVEST_MAX_RETRIES = 0
