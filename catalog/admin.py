@@ -203,6 +203,7 @@ class RepositoryAdmin(admin.ModelAdmin):
         "forge",
         "license_spdx",
         "score",
+        "score_checkable",
         "stars",
         "awesome_checked_at",
         "gone_since",

@@ -27,6 +27,7 @@ from core.text import clean_text, safe_url
 DUMP = Path(__file__).resolve().parent / "data" / "repositories-2021.csv.gz"
 PLATFORMS = {"github": ForgeKind.GITHUB, "gitlab": ForgeKind.GITLAB}
 BATCH = 1000
+DATE_COLUMNS = ("creation_date", "last_update", "last_modification")
 
 
 def _date(value: str):
@@ -87,8 +88,14 @@ def load(*, stdout) -> None:
     )
     owners = {(o.forge.host, o.path.lower()): o for o in Owner.objects.select_related("forge")}
 
+    # The dump's own date: its newest activity. Activity in the last 12 months cannot be
+    # told from data older than that.
+    dumped_at = max(
+        filter(None, (_date(row.get(key)) for *_, row in parsed for key in DATE_COLUMNS)),
+        default=None,
+    )
     repositories = []
-    for host, _kind, path, url, row in parsed:
+    for host, kind, path, url, row in parsed:
         license_spdx = licenses.normalize_license(row.get("license"))
         values = {
             "description": (row.get("description") or "").strip(),
@@ -100,8 +107,23 @@ def load(*, stdout) -> None:
             "is_fork": bool(_bool(row.get("is_fork"))),
             "is_archived": bool(_bool(row.get("is_archived"))),
         }
-        values.update(license_spdx=license_spdx, root_files=[], publiccode_valid=False)
-        score_values(values, now)
+        # The dump never listed root files (README, CONTRIBUTING, publiccode.yml): unknown,
+        # so those checks are "not checked". Its GitHub rows come from GitHub's listing,
+        # which reports licences (empty: none found); its GitLab rows have no licence nor
+        # fork flag at all.
+        values.update(
+            license_spdx=license_spdx,
+            license_reported=(row.get("license") or "").strip(),
+            root_files=None,
+            publiccode_valid=False,
+        )
+        score_values(
+            values,
+            now,
+            license_listed=kind == ForgeKind.GITHUB,
+            fork_known=_bool(row.get("is_fork")) is not None,
+            observed_at=dumped_at,
+        )
         repositories.append(
             Repository(
                 forge=forges[host],
@@ -112,7 +134,6 @@ def load(*, stdout) -> None:
                 web_url=url,
                 homepage=safe_url(row.get("homepage"), max_length=1000),
                 open_issues=_int(row.get("open_issues_count")),
-                license_reported=(row.get("license") or "").strip(),
                 language=(row.get("language") or "").strip(),
                 topics=[t.strip() for t in (row.get("topics") or "").split(",") if t.strip()],
                 swh_exists=_bool(row.get("software_heritage_exists")),
@@ -136,7 +157,10 @@ def load(*, stdout) -> None:
         "swh_exists",
         "swh_url",
         "score",
+        "score_checkable",
         "score_checks",
+        "root_files",
+        "publiccode_valid",
         "description",
         "created_at",
         "updated_at",

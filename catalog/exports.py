@@ -100,14 +100,43 @@ REPOSITORY_COLUMNS = [
     Column("license_reported", "string", _("Licence telle que la forge la déclare.")),
     Column("language", "string", _("Langage de programmation principal.")),
     Column("topics", "array", _("Thématiques (topics) du dépôt.")),
-    Column("has_readme", "boolean", _("Un fichier README est présent à la racine.")),
+    Column(
+        "has_readme",
+        "boolean",
+        _(
+            "Un fichier README est présent à la racine ; vide quand les fichiers à la racine "
+            "n’ont pas été listés."
+        ),
+    ),
     Column(
         "has_contributing",
         "boolean",
-        _("Un guide de contribution (CONTRIBUTING) est présent à la racine."),
+        _(
+            "Un guide de contribution (CONTRIBUTING) est présent à la racine ; vide quand les "
+            "fichiers à la racine n’ont pas été listés."
+        ),
     ),
-    Column("has_publiccode", "boolean", _("Un fichier publiccode.yml valide est présent.")),
-    Column("score", "integer", _("Potentiel de réutilisation, de 0 à 100.")),
+    Column(
+        "has_publiccode",
+        "boolean",
+        _(
+            "Un fichier publiccode.yml valide est présent ; vide quand les fichiers à la "
+            "racine n’ont pas été listés."
+        ),
+    ),
+    Column(
+        "score",
+        "integer",
+        _(
+            "Potentiel de réutilisation, de 0 à 100, calculé sur les seuls critères qui ont "
+            "pu être vérifiés."
+        ),
+    ),
+    Column(
+        "score_checkable",
+        "integer",
+        _("Points (sur 100) des critères qui ont pu être vérifiés pour calculer le score."),
+    ),
     Column(
         "software_heritage_url",
         "url",
@@ -195,6 +224,7 @@ REPOSITORY_FIELDS = (
     "root_files",
     "publiccode_valid",
     "score",
+    "score_checkable",
     "first_seen_at",
 )
 
@@ -214,7 +244,9 @@ def repository_rows(queryset, *, base_url: str) -> Iterator[dict]:
 def _repository_rows(queryset, base_url: str, page) -> Iterator[dict]:
     rows = queryset.with_public_body().values(*REPOSITORY_FIELDS)
     for row in rows.iterator(chunk_size=CHUNK_SIZE):
-        root_files = row["root_files"] or []
+        # None: the root files were never listed, so nothing is known about them.
+        root_files = row["root_files"]
+        listed = root_files is not None
         yield {
             "url": row["web_url"],
             "forge": row["forge__host"],
@@ -238,10 +270,11 @@ def _repository_rows(queryset, base_url: str, page) -> Iterator[dict]:
             "license_reported": row["license_reported"],
             "language": row["language"],
             "topics": list(row["topics"] or []),
-            "has_readme": "README" in root_files,
-            "has_contributing": "CONTRIBUTING" in root_files,
-            "has_publiccode": row["publiccode_valid"],
+            "has_readme": "README" in root_files if listed else None,
+            "has_contributing": "CONTRIBUTING" in root_files if listed else None,
+            "has_publiccode": row["publiccode_valid"] if listed else None,
             "score": row["score"],
+            "score_checkable": row["score_checkable"],
             "software_heritage_url": software_heritage_url(row["web_url"]),
             "first_seen_at": _iso(row["first_seen_at"]),
             "page": base_url + page(row["forge__host"], row["full_path"]),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.enums import ForgeKind
 from catalog.licenses import FREE_LICENSES, NOASSERTION
-from catalog.models import Owner, PublicBody, Repository
+from catalog.models import SCORE_ORDER, Owner, PublicBody, Repository
 from core.facets import summarize
 from core.filters import FilterForm, SearchableFilterSet, yes_no
 from core.listing import bind_filters
@@ -22,7 +22,7 @@ ACTIVE_DAYS = 365
 
 SORTS = {
     "relevance": ("-rank", "-score", "full_path"),
-    "score": ("-score", "-stars", "full_path"),
+    "score": SCORE_ORDER,
     "updated": ("-updated_at", "full_path"),
     "stars": ("-stars", "full_path"),
     "forks": ("-forks", "full_path"),

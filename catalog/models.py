@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalog.enums import HARVESTED_KINDS, ForgeKind, NameSource, OwnerKind, RunStatus
-from catalog.scoring import checks_from_json
+from catalog.scoring import MAX_SCORE, checks_from_json, score_of
 from catalog.search import search
 from core.fields import optional_url, public_body_link
 from core.search import clean_query, json_list_contains
@@ -44,6 +44,10 @@ SOFTWARE_HERITAGE_BROWSE = "https://archive.softwareheritage.org/browse/origin/?
 def software_heritage_url(web_url: str) -> str:
     """The page of a repository's origin in the Software Heritage archive."""
     return SOFTWARE_HERITAGE_BROWSE + quote(web_url, safe="")
+
+
+# The "Potentiel de réutilisation" order (RepositoryQuerySet.by_score, the listing's sort).
+SCORE_ORDER = ("-score", "-score_checkable", "-stars", "full_path")
 
 
 def listing_index(name: str, *order):
@@ -210,6 +214,11 @@ class RepositoryQuerySet(models.QuerySet):
             "forge__conditional_state",
         )
 
+    def by_score(self):
+        """Best reuse potential first: the score over the checked criteria, then the points
+        that could be checked (more evidence first), then stars (see catalog.scoring)."""
+        return self.order_by(*SCORE_ORDER)
+
     def newest_first(self):
         # A harvest run stamps all its new rows alike: the id breaks ties, on the index.
         return self.order_by("-first_seen_at", "-pk")
@@ -220,7 +229,7 @@ class RepositoryQuerySet(models.QuerySet):
         related = Q(publiccode__name__iexact=name)
         if source_repository_id:
             related |= Q(pk=source_repository_id)
-        return self.filter(related).order_by("-score")
+        return self.filter(related).by_score()
 
     def similar_to(self, repository):
         """Same owner, or same language and a shared topic; best score first."""
@@ -233,10 +242,7 @@ class RepositoryQuerySet(models.QuerySet):
         elif repository.topics:
             related |= shared_topic
         return (
-            self.filter(related, is_archived=False)
-            .exclude(pk=repository.pk)
-            .for_list()
-            .order_by("-score", "-stars", "full_path")
+            self.filter(related, is_archived=False).exclude(pk=repository.pk).for_list().by_score()
         )
 
 
@@ -466,7 +472,9 @@ class Repository(models.Model):
     language = models.CharField(_("langage principal"), max_length=100, blank=True)
     languages = models.JSONField(_("langages"), null=True, blank=True)
     topics = models.JSONField(_("thématiques"), default=list, blank=True)
-    root_files = models.JSONField(_("fichiers à la racine"), default=list, blank=True)
+    # The canonical names found at the root (catalog.forges.base.ROOT_FILE_PATTERNS);
+    # None when the root was never listed (a dump, a failed inspection): unknown, not empty.
+    root_files = models.JSONField(_("fichiers à la racine"), null=True, blank=True, default=None)
     publiccode = models.JSONField(_("publiccode.yml"), null=True, blank=True)
     publiccode_errors = models.JSONField(default=list, blank=True)
     publiccode_valid = models.BooleanField(_("publiccode.yml valide"), default=False)
@@ -476,7 +484,10 @@ class Repository(models.Model):
     inspected_activity_at = models.DateTimeField(null=True, blank=True)
     swh_exists = models.BooleanField(_("archivé par Software Heritage"), null=True, blank=True)
     swh_url = models.URLField(max_length=1000, blank=True)
+    # Out of 100 over the checked criteria only; score_checkable says how many of the 100
+    # points could be checked (see catalog.scoring).
     score = models.PositiveSmallIntegerField(_("potentiel de réutilisation"), default=0)
+    score_checkable = models.PositiveSmallIntegerField(_("points vérifiables"), default=100)
     score_checks = models.JSONField(default=list, blank=True)
     # PostgreSQL full-text vector (name > topics > description > owner), kept up to date by
     # catalog.search.update_search_vectors after each write.
@@ -526,9 +537,10 @@ class Repository(models.Model):
                 Upper(Cast(KeyTextTransform("name", "publiccode"), models.TextField())),
                 name="catalog_repo_publiccode_name",
             ),
-            # The default listing: visible, not archived, best score first.
+            # The default listing: visible, not archived, best score first (by_score).
             models.Index(
                 F("score").desc(),
+                F("score_checkable").desc(),
                 F("stars").desc(),
                 "full_path",
                 name="catalog_repo_listing_score",
@@ -587,6 +599,15 @@ class Repository(models.Model):
             return checks_from_json(self.score_checks or [])
         except ValueError:
             return []
+
+    @property
+    def score_is_partial(self):
+        """Some criteria could not be checked: the score is over fewer than 100 points."""
+        return self.score_checkable < MAX_SCORE
+
+    def explained_score(self):
+        """The stored checks with their points earned and checkable (catalog.scoring.Score)."""
+        return score_of(self.explained_checks())
 
     def language_shares(self):
         """[(language, percent)] of the breakdown, largest first."""

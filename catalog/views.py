@@ -2,8 +2,9 @@
 
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
-from catalog import exports, filters, listing_cache
+from catalog import exports, filters, listing_cache, scoring
 from catalog.models import Forge, Owner, PublicBody, Repository
 from core.listing import Listing
 
@@ -62,10 +63,21 @@ def repository_list(request):
 
 def awesome_list(request):
     """The Awesome selection: every repository the editors checked, best score first."""
-    repositories = (
-        Repository.objects.visible().awesome().for_list().order_by("-score", "-stars", "full_path")
-    )
+    repositories = Repository.objects.visible().awesome().for_list().by_score()
     return render(request, "catalog/awesome.html", {"repositories": repositories})
+
+
+def score_method(request):
+    """/depots/score/: how the reuse potential is computed, criterion by criterion."""
+    return render(
+        request,
+        "catalog/score.html",
+        {
+            "page_title": _("Comment le potentiel de réutilisation est calculé"),
+            "criteria": scoring.criteria(),
+            "max_score": scoring.MAX_SCORE,
+        },
+    )
 
 
 def repository_detail(request, host, full_path):
@@ -82,7 +94,7 @@ def repository_detail(request, host, full_path):
         "catalog/repository_detail.html",
         {
             "repository": repository,
-            "checks": repository.explained_checks(),
+            "score": repository.explained_score(),
             "similar": similar_repositories(repository),
             "languages": repository.language_shares(),
         },

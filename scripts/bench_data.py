@@ -355,7 +355,7 @@ class Generator:
             "root_files": sorted(root_files),
             "publiccode_valid": publiccode_valid,
         }
-        score_values(values, self.now)
+        score_values(values, self.now, license_listed=True)  # the root files are listed
         return Repository(
             forge=forge,
             owner=owner,

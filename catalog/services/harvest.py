@@ -27,7 +27,7 @@ from catalog.forges import build_client
 from catalog.forges.base import ForgeClient, OwnerInfo, RepoInfo, detect_root_files
 from catalog.metadata import parse_codemeta, parse_publiccode
 from catalog.models import Forge, HarvestRun, Owner, Repository
-from catalog.scoring import RepositoryFacts, checks_to_json, score_repository
+from catalog.scoring import score_fields
 from catalog.search import update_search_vectors
 from catalog.services.counts import refresh_owner_counts
 from core.http import ForgeError, RateLimited
@@ -67,6 +67,7 @@ LISTING_FIELDS = [
     "last_seen_at",
     "gone_since",
     "score",
+    "score_checkable",
     "score_checks",
 ]
 INSPECTION_FIELDS = [
@@ -133,31 +134,17 @@ def _inspect(client: ForgeClient, repo: RepoInfo, values: dict, progress: Progre
     except RateLimited:
         raise
     except ForgeError as exc:
-        # The listing stays right; inspection is tried again at the next run.
+        # The listing stays right; inspection is tried again at the next run. Until then
+        # the root files are unknown: their checks are "not checked", never "absent".
         progress.errors.append(str(exc))
-        values["inspected_activity_at"] = None
+        values.update(root_files=None, inspected_activity_at=None)
 
 
-def score_values(values: dict, now: datetime) -> None:
-    """Set `score` and `score_checks` from a row's values (listing and inspection)."""
-    spdx = values["license_spdx"]
-    facts = RepositoryFacts(
-        license_spdx=spdx,
-        license_is_free=licenses.is_free_license(spdx),
-        has_readme="README" in values["root_files"],
-        has_contributing="CONTRIBUTING" in values["root_files"],
-        has_valid_publiccode=values["publiccode_valid"],
-        has_description=bool(values["description"]),
-        last_activity_at=max(
-            filter(None, [values["pushed_at"], values["updated_at"]]), default=None
-        ),
-        is_archived=values["is_archived"],
-        is_fork=values["is_fork"],
-        stars=values["stars"],
-        forks=values["forks"],
-    )
-    score, checks = score_repository(facts, now=now)
-    values["score"], values["score_checks"] = score, checks_to_json(checks)
+def score_values(values: dict, now: datetime, **known) -> None:
+    """Set `score`, `score_checkable` and `score_checks` from a row's values (listing and
+    inspection; ``root_files`` None when never listed); `known` says what the source could
+    tell: see catalog.scoring.score_fields."""
+    values.update(score_fields(values, now, **known))
 
 
 class Harvester:
@@ -211,7 +198,7 @@ class Harvester:
                 if self.client.license_needs_request:
                     values["license_reported"] = row["license_reported"]
             values["license_spdx"] = licenses.normalize_license(values["license_reported"])
-            score_values(values, self.now)
+            score_values(values, self.now, license_listed=not self.client.license_needs_request)
             rows.append(
                 Repository(
                     forge=self.forge,

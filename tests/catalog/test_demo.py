@@ -23,6 +23,23 @@ def test_load_demo_loads_the_accounts_list_and_the_2021_dump_and_can_run_again(c
     assert repo.owner.path == "opendatateam"
     assert repo.swh_exists is True
     assert repo.created_at.year == 2018
+    # The dump never listed root files: README & co. are not checked, never "absent".
+    states = {c.code: c.state for c in repo.explained_checks()}
+    assert states["readme"] == states["contributing"] == states["publiccode"] == "unchecked"
+    assert states["free_license"] == "passed"
+    # Nor can a 2021 dump tell whether there was activity in the last 12 months.
+    assert states["recent_activity"] == "unchecked"
+    assert repo.root_files is None and repo.score_checkable == 50
+    # GitHub's listing reports licences (empty: none found); the dump's GitLab rows have
+    # neither licence nor fork flag.
+    github_none = Repository.objects.filter(forge__kind="github", license_reported="").first()
+    assert {c.code: c.state for c in github_none.explained_checks()}["free_license"] == "failed"
+    gitlab = Repository.objects.filter(forge__kind="gitlab").first()
+    gitlab_states = {c.code: c.state for c in gitlab.explained_checks()}
+    assert gitlab_states["free_license"] == gitlab_states["not_fork"] == "unchecked"
+    assert not Repository.objects.filter(
+        score_checks__contains=[{"code": "readme", "checked": True}]
+    ).exists()
 
     # GitLab subgroups become owners addressed by their full path.
     assert Owner.objects.filter(forge__host="gitlab.inria.fr", path__contains="/").exists()

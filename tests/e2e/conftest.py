@@ -139,6 +139,7 @@ def catalogue(transactional_db):
     """A small realistic catalogue: two forges, three organisations, a dozen repositories."""
     from django.utils import timezone
 
+    from catalog.scoring import score_fields
     from catalog.search import update_search_vectors
     from catalog.services.counts import refresh_owner_counts
 
@@ -161,17 +162,33 @@ def catalogue(transactional_db):
         (inria, "scikit-carte", "Apprentissage sur carte auto-organisée", "Python", "", 8),
         (inria, "pharo", "Un environnement Smalltalk", "Smalltalk", "MIT", 15),
     ]
+
+    def scored(owner, description, spdx, stars):
+        # Every check state on the pages: GitLab's root files never listed (not checked),
+        # GitHub's listed with a README but no CONTRIBUTING nor publiccode.yml (absent).
+        values = {
+            "license_spdx": spdx or "NOASSERTION",
+            "license_reported": spdx,
+            "root_files": None if owner is inria else ["LICENSE", "README"],
+            "publiccode_valid": False,
+            "description": description,
+            "pushed_at": now,
+            "updated_at": None,
+            "is_archived": False,
+            "is_fork": False,
+            "stars": stars,
+            "forks": 0,
+        }
+        return {**values, **score_fields(values, now, license_listed=owner is not inria)}
+
     repositories = [
         RepositoryFactory(
             owner=owner,
             name=name,
-            description=description,
             language=language,
-            license_spdx=spdx,
-            stars=stars,
             topics=["cartographie"] if "arte" in name else [],
-            pushed_at=now,
             created_at=now,
+            **scored(owner, description, spdx, stars),
         )
         for owner, name, description, language, spdx, stars in rows
     ]

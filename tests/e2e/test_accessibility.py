@@ -38,6 +38,7 @@ PAGES = {
     "repositories-filtered": "/depots/?q=carte&language=JavaScript&license=MIT",
     "repository": "/depots/github.com/ignf/carte-interactive/",
     "awesome": "/depots/awesome/",
+    "score-method": "/depots/score/",
     "owners": "/organisations/",
     "owner": "/organisations/github.com/ignf/",
     "statistics": "/statistiques/",
