@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
 from catalog import exports, filters, listing_cache
+from catalog.awesome import card_details
 from catalog.models import Forge, Owner, PublicBody, Repository
 from core.listing import Listing
 
@@ -62,9 +63,13 @@ def repository_list(request):
 def awesome_list(request):
     """The Awesome selection: every repository the editors checked, best score first."""
     repositories = (
-        Repository.objects.visible().awesome().for_list().order_by("-score", "-stars", "full_path")
+        Repository.objects.visible()
+        .awesome()
+        .for_awesome()
+        .order_by("-score", "-stars", "full_path")
     )
-    return render(request, "catalog/awesome.html", {"repositories": repositories})
+    cards = [{"repository": repository, **card_details(repository)} for repository in repositories]
+    return render(request, "catalog/awesome.html", {"cards": cards})
 
 
 def repository_detail(request, host, full_path):

@@ -19,6 +19,7 @@ class StaticViewSitemap(Sitemap):
         return [
             "home",
             "catalog:index",
+            "catalog:awesome",
             "owners:index",
             "data:index",
             "data:dictionary",
