@@ -5,7 +5,11 @@ sponsored by a public body and used by several administrations. These are the ed
 fields: the harvest never writes them.
 
 `import_awesome` reads the list code.gouv.fr published (awesome-codegouvfr.yml in the
-codegouvfr-data repository): a mapping of repository URLs to `added`, `default_branch`…
+codegouvfr-data repository): a mapping of repository URLs to `added`, `default_branch` and
+sometimes `latestTestedInstallationDate`, of which only the URLs are kept.
+
+That list says nothing of a project's logo, users or funders: `card_details` takes them
+from the repository's own publiccode.yml (as harvested), as code.gouv.fr did.
 """
 
 from __future__ import annotations
@@ -15,21 +19,28 @@ from datetime import date
 from functools import reduce
 from operator import or_
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import yaml
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from catalog.enums import ForgeKind
 from catalog.listing_cache import bump_catalog_version
+from catalog.metadata import pick_language
 from catalog.models import AWESOME_CRITERIA, Repository
 from core import sources
+from core.text import clean_line, clean_text, safe_url
 
 SOURCE = Path(__file__).resolve().parent / "data" / "awesome-codegouvfr.yml"
 MAX_BYTES = 5 * 1024 * 1024
 IMPORT_NOTE = "Sélection Awesome de code.gouv.fr"
 CHECK_FIELDS = (*AWESOME_CRITERIA, "awesome_checked_at")
+# What a card shows of a publiccode.yml at most.
+LONG_DESCRIPTION_CHARS = 600
+MAX_NAMES = 12
+NAME_LENGTH = 200
 
 
 def missing_criteria(criteria: dict) -> str:
@@ -165,3 +176,69 @@ def unmark_awesome(queryset) -> int:
     if count:
         bump_catalog_version()
     return count
+
+
+# --- The cards of the Awesome page ------------------------------------------------------
+
+# Where a forge serves a file of a repository as is, by forge kind: a logo's address.
+RAW_FILE_URLS = {
+    ForgeKind.GITHUB: "https://raw.githubusercontent.com/{path}/{branch}/{file}",
+    ForgeKind.GITLAB: "https://{host}/{path}/-/raw/{branch}/{file}",
+    ForgeKind.GITEA: "https://{host}/{path}/raw/branch/{branch}/{file}",
+    ForgeKind.FORGEJO: "https://{host}/{path}/raw/branch/{branch}/{file}",
+    ForgeKind.GOGS: "https://{host}/{path}/raw/{branch}/{file}",
+}
+
+
+def logo_url(repository: Repository, logo) -> str:
+    """The https address of a publiccode.yml `logo`: an absolute URL, or a path in the
+    repository served raw by its forge; "" when there is none or it cannot be trusted."""
+    if not isinstance(logo, str) or not logo.strip():
+        return ""
+    logo = clean_line(logo, max_length=1000)
+    if "://" in logo:
+        url = safe_url(logo)
+        return url if url.lower().startswith("https://") else ""
+    file = logo.removeprefix("./").lstrip("/")
+    template = RAW_FILE_URLS.get(repository.forge.kind)
+    if not file or ":" in file or ".." in file.split("/") or template is None:
+        return ""
+    return template.format(
+        host=repository.forge.host,
+        path=repository.full_path,
+        branch=quote(repository.default_branch or "HEAD"),
+        file=quote(file),
+    )
+
+
+def _names(value) -> list[dict]:
+    """[{"name", "url"}…] from a list of names or of {name, uri} (publiccode.yml 0.4's
+    fundedBy); blanks and duplicates dropped, at most MAX_NAMES."""
+    names, seen = [], set()
+    for item in value if isinstance(value, list) else []:
+        entry = item if isinstance(item, dict) else {"name": item}
+        if not isinstance(entry.get("name"), str | int):
+            continue
+        name = clean_line(entry["name"], max_length=NAME_LENGTH)
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            names.append({"name": name, "url": safe_url(entry.get("uri") or "")})
+    return names[:MAX_NAMES]
+
+
+def card_details(repository: Repository) -> dict:
+    """What an Awesome card shows beyond a listing's: the logo, the long description, the
+    public bodies that use the software and those that fund it, from the repository's
+    publiccode.yml (the French description first). Empty values when it has none."""
+    data = repository.publiccode if isinstance(repository.publiccode, dict) else {}
+    descriptions = data.get("description")
+    description = pick_language(descriptions) if isinstance(descriptions, dict) else None
+    long_description = (description or {}).get("longDescription")
+    return {
+        "logo": logo_url(repository, data.get("logo")),
+        "long_description": clean_text(long_description, max_length=LONG_DESCRIPTION_CHARS * 2)
+        if isinstance(long_description, str)
+        else "",
+        "used_by": _names(data.get("usedBy")),
+        "funded_by": _names(data.get("fundedBy")),
+    }

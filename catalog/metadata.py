@@ -419,7 +419,7 @@ def _check_localisation(localisation, errors: list[str]) -> None:
         errors.append("localisation.availableLanguages: must be a list of language codes.")
 
 
-def _pick_language(descriptions: dict) -> dict | None:
+def pick_language(descriptions: dict) -> dict | None:
     """French description if any, else English, else the first one."""
     candidates = {k: v for k, v in descriptions.items() if isinstance(v, dict)}
     for wanted in ("fr", "en"):
@@ -431,7 +431,7 @@ def _pick_language(descriptions: dict) -> dict | None:
 
 def _publiccode_summary(data: dict, license_norm: str | None) -> dict:
     descriptions = data.get("description")
-    desc = _pick_language(descriptions) if isinstance(descriptions, dict) else None
+    desc = pick_language(descriptions) if isinstance(descriptions, dict) else None
     legal = data.get("legal") if isinstance(data.get("legal"), dict) else {}
     localisation = data.get("localisation")
     languages = localisation.get("availableLanguages") if isinstance(localisation, dict) else None

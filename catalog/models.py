@@ -167,6 +167,21 @@ class PublicBodyQuerySet(models.QuerySet):
         )
 
 
+# The columns a listing of repositories never shows (for_list defers publiccode too).
+LIST_DEFERRED = (
+    "raw",
+    "codemeta",
+    "score_checks",
+    "search_vector",
+    "languages",
+    "publiccode_errors",
+    "codemeta_errors",
+    "owner__raw",
+    "owner__conditional_state",
+    "forge__conditional_state",
+)
+
+
 class RepositoryQuerySet(models.QuerySet):
     def visible(self):
         """What the public sees: never the repositories the forge no longer lists."""
@@ -186,18 +201,13 @@ class RepositoryQuerySet(models.QuerySet):
     def for_list(self):
         """What a listing shows, with forge and owner, without the heavy JSON columns."""
         return self.select_related("forge", "owner", "owner__public_body").defer(
-            "raw",
-            "publiccode",
-            "codemeta",
-            "score_checks",
-            "search_vector",
-            "languages",
-            "publiccode_errors",
-            "codemeta_errors",
-            "owner__raw",
-            "owner__conditional_state",
-            "forge__conditional_state",
+            "publiccode", *LIST_DEFERRED
         )
+
+    def for_awesome(self):
+        """The Awesome page's cards: a listing's columns and the publiccode.yml, which gives
+        the logo, the long description, the users and the funders (catalog.awesome)."""
+        return self.select_related("forge", "owner", "owner__public_body").defer(*LIST_DEFERRED)
 
     def with_public_body(self):
         """Annotated like OwnerQuerySet.with_public_body, for each repository's owner."""

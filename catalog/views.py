@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from catalog import exports, filters, listing_cache, scoring
+from catalog.awesome import card_details
 from catalog.models import Forge, Owner, PublicBody, Repository
 from core.listing import Listing
 
@@ -63,8 +64,9 @@ def repository_list(request):
 
 def awesome_list(request):
     """The Awesome selection: every repository the editors checked, best score first."""
-    repositories = Repository.objects.visible().awesome().for_list().by_score()
-    return render(request, "catalog/awesome.html", {"repositories": repositories})
+    repositories = Repository.objects.visible().awesome().for_awesome().by_score()
+    cards = [{"repository": repository, **card_details(repository)} for repository in repositories]
+    return render(request, "catalog/awesome.html", {"cards": cards})
 
 
 def score_method(request):

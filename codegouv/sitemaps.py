@@ -20,6 +20,7 @@ class StaticViewSitemap(Sitemap):
             "home",
             "catalog:index",
             "catalog:score",
+            "catalog:awesome",
             "owners:index",
             "data:index",
             "data:dictionary",

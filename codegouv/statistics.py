@@ -7,21 +7,26 @@
 - `refresh()` recomputes them: the `refresh_statistics` task (codegouv.tasks), which
   `schedule_statistics_refresh()` enqueues a minute after a harvest run or a SILL import
   ends, however many end meanwhile.
-- `statistics_page()` turns the data into labels, percentages and bar geometry for the
-  template, which only displays them.
+- `statistics_page()` turns the data into labels, percentages, bar geometry and links to
+  the listings filtered on each bar's value, for the template, which only displays them.
+  The unknown values and the sum of the smaller ones are told apart in a sentence, never
+  drawn as bars: the bars scale to the largest real value.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -218,16 +223,17 @@ def _percent(count: int, total: int) -> float:
     return round(count * 100 / total, 1) if total else 0.0
 
 
-def bar_chart(items: list[tuple[str, int]], *, total: int) -> dict:
-    """Rows and height for components/bar_chart.html, from (label, count) pairs.
+def bar_chart(items: list[tuple], *, total: int) -> dict:
+    """Rows and height for components/bar_chart.html, from (label, count, url) triples.
 
     `percent` is the share of `total`; `bar` the bar's length in % of the chart's width,
-    the largest count filling it. Geometry is formatted here so that the template never
-    localises it ("12,5" is not an SVG length).
+    the largest count filling it; `url` the listing filtered on the row's value (or None).
+    Geometry is formatted here so that the template never localises it ("12,5" is not an
+    SVG length).
     """
-    largest = max((count for _label, count in items), default=0)
+    largest = max((count for _label, count, _url in items), default=0)
     rows = []
-    for index, (label, count) in enumerate(items):
+    for index, (label, count, url) in enumerate(items):
         top = index * ROW_HEIGHT
         bar = count * 100 / largest if largest else 0
         short = label if len(label) <= SVG_LABEL_LENGTH else label[: SVG_LABEL_LENGTH - 1] + "…"
@@ -235,6 +241,7 @@ def bar_chart(items: list[tuple[str, int]], *, total: int) -> dict:
             {
                 "label": label,
                 "short_label": short,
+                "url": url,
                 "value": count,
                 "percent": _percent(count, total),
                 "bar": f"{max(bar, 0.5) if count else 0:.2f}",
@@ -245,30 +252,55 @@ def bar_chart(items: list[tuple[str, int]], *, total: int) -> dict:
     return {"rows": rows, "height": str(len(rows) * ROW_HEIGHT)}
 
 
-def _with_other(ranked: dict, *, other: str, unknown: str = "") -> list[tuple[str, int]]:
-    """The top values, then the others summed up, then the unknown ones."""
-    items = [(str(entry["key"]), entry["count"]) for entry in ranked["top"]]
-    if ranked["other"]:
-        items.append((other, ranked["other"]))
-    if ranked["unknown"]:
-        items.append((unknown, ranked["unknown"]))
-    return items
+def filtered(url_name: str, **params) -> str:
+    """The address of the listing `url_name` filtered on `params`."""
+    return f"{reverse(url_name)}?{urlencode(params)}"
+
+
+def repositories_where(**params) -> str:
+    """The repository listing showing exactly the repositories the page counts: archived
+    ones included (the listing hides them by default, the figures count them)."""
+    return filtered("catalog:index", **params, archived="include")
+
+
+def software_where(**params) -> str:
+    return filtered("sill:index", **params)
+
+
+def _top(ranked: dict, *, link=None) -> list[tuple]:
+    """The largest known values, each with the listing filtered on it (`link(key)`)."""
+    return [
+        (str(entry["key"]), entry["count"], link(entry["key"]) if link else None)
+        for entry in ranked["top"]
+    ]
+
+
+def _apart(count: int, total: int, sentence: str, url: str | None = None) -> list[dict]:
+    """A share kept out of a chart (values unknown, or the sum of the smaller ones), told in
+    a sentence so that it never dwarfs the bars: `sentence` has %(share)s and %(count)s."""
+    if not count:
+        return []
+    share = _("%(percent)s\u00a0%%") % {"percent": number_format(_percent(count, total), 1)}
+    text = sentence % {"share": share, "count": number_format(count, force_grouping=True)}
+    return [{"text": text, "url": url}]
 
 
 def _charts(statistics: dict) -> list[dict]:
     total = statistics["totals"]["repositories"]
-    years = [(str(row["key"]), row["count"]) for row in statistics["years"]["rows"]]
-    if statistics["years"]["unknown"]:
-        years.append((_("Date inconnue"), statistics["years"]["unknown"]))
+    languages, licenses, forges = (
+        statistics["languages"],
+        statistics["licenses"],
+        statistics["forges"],
+    )
+    years = [(str(row["key"]), row["count"], None) for row in statistics["years"]["rows"]]
     activity_labels = {
         "month": _("Moins d’un mois"),
         "year": _("De 1 à 12 mois"),
         "three_years": _("De 1 à 3 ans"),
         "older": _("Plus de 3 ans"),
-        "unknown": _("Inconnue"),
     }
     activity = [
-        (activity_labels[bucket], statistics["activity"][bucket]) for bucket in ACTIVITY_BUCKETS
+        (label, statistics["activity"][bucket], None) for bucket, label in activity_labels.items()
     ]
     charts = [
         {
@@ -277,21 +309,38 @@ def _charts(statistics: dict) -> list[dict]:
             "intro": _("Le langage principal de chaque dépôt, tel que la forge le détecte."),
             "title": _("Répartition des dépôts par langage principal"),
             "category": _("Langage"),
-            "items": _with_other(
-                statistics["languages"], other=_("Autres langages"), unknown=_("Non renseigné")
+            "items": _top(languages, link=lambda key: repositories_where(language=key)),
+            "apart": _apart(
+                languages["unknown"],
+                total,
+                _("%(share)s des dépôts (%(count)s) n’ont pas de langage renseigné."),
+            )
+            + _apart(
+                languages["other"],
+                total,
+                _("%(share)s des dépôts (%(count)s) ont un autre langage que ceux du graphique."),
             ),
         },
         {
             "id": "stats-licenses",
             "heading": _("Licences"),
-            "intro": _(
-                "La licence déclarée par chaque dépôt, sous son identifiant SPDX. « Non "
-                "renseignée » regroupe les dépôts sans licence reconnue."
-            ),
+            "intro": _("La licence déclarée par chaque dépôt, sous son identifiant SPDX."),
             "title": _("Répartition des dépôts par licence"),
             "category": _("Licence (identifiant SPDX)"),
-            "items": _with_other(
-                statistics["licenses"], other=_("Autres licences"), unknown=_("Non renseignée")
+            "items": _top(licenses, link=lambda key: repositories_where(license=key)),
+            "apart": _apart(
+                licenses["unknown"],
+                total,
+                _("%(share)s des dépôts (%(count)s) n’ont pas de licence reconnue."),
+                repositories_where(license="none"),
+            )
+            + _apart(
+                licenses["other"],
+                total,
+                _(
+                    "%(share)s des dépôts (%(count)s) ont une autre licence que celles du "
+                    "graphique."
+                ),
             ),
         },
         {
@@ -300,7 +349,12 @@ def _charts(statistics: dict) -> list[dict]:
             "intro": _("Les forges sur lesquelles les dépôts sont publiés."),
             "title": _("Répartition des dépôts par forge"),
             "category": _("Forge"),
-            "items": _with_other(statistics["forges"], other=_("Autres forges")),
+            "items": _top(forges, link=lambda key: repositories_where(forge=key)),
+            "apart": _apart(
+                forges["other"],
+                total,
+                _("%(share)s des dépôts (%(count)s) sont publiés sur d’autres forges."),
+            ),
         },
         {
             "id": "stats-years",
@@ -309,6 +363,11 @@ def _charts(statistics: dict) -> list[dict]:
             "title": _("Répartition des dépôts par année de création"),
             "category": _("Année"),
             "items": years,
+            "apart": _apart(
+                statistics["years"]["unknown"],
+                total,
+                _("%(share)s des dépôts (%(count)s) n’ont pas de date de création connue."),
+            ),
         },
         {
             "id": "stats-activity",
@@ -320,19 +379,35 @@ def _charts(statistics: dict) -> list[dict]:
             "title": _("Répartition des dépôts par ancienneté de la dernière activité"),
             "category": _("Dernière activité"),
             "items": activity,
+            "apart": _apart(
+                statistics["activity"]["unknown"],
+                total,
+                _("%(share)s des dépôts (%(count)s) n’ont pas de date d’activité connue."),
+            ),
         },
     ]
     sill = statistics["sill"]
     if sill["total"]:
-        charts += [
+        sill_charts = [
             {
                 "id": "stats-sill-categories",
                 "heading": _("SILL : catégories"),
                 "intro": _("Les logiciels du socle interministériel par catégorie."),
                 "title": _("Répartition des logiciels du SILL par catégorie"),
                 "category": _("Catégorie"),
-                "items": _with_other(
-                    sill["categories"], other=_("Autres catégories"), unknown=_("Non renseignée")
+                "items": _top(sill["categories"], link=lambda key: software_where(category=key)),
+                "apart": _apart(
+                    sill["categories"]["unknown"],
+                    sill["total"],
+                    _("%(share)s des logiciels (%(count)s) n’ont pas de catégorie renseignée."),
+                )
+                + _apart(
+                    sill["categories"]["other"],
+                    sill["total"],
+                    _(
+                        "%(share)s des logiciels (%(count)s) sont dans une autre catégorie que "
+                        "celles du graphique."
+                    ),
                 ),
                 "total": sill["total"],
             },
@@ -342,8 +417,19 @@ def _charts(statistics: dict) -> list[dict]:
                 "intro": _("Les licences des logiciels du socle interministériel."),
                 "title": _("Répartition des logiciels du SILL par licence"),
                 "category": _("Licence"),
-                "items": _with_other(
-                    sill["licenses"], other=_("Autres licences"), unknown=_("Non renseignée")
+                "items": _top(sill["licenses"], link=lambda key: software_where(license=key)),
+                "apart": _apart(
+                    sill["licenses"]["unknown"],
+                    sill["total"],
+                    _("%(share)s des logiciels (%(count)s) n’ont pas de licence renseignée."),
+                )
+                + _apart(
+                    sill["licenses"]["other"],
+                    sill["total"],
+                    _(
+                        "%(share)s des logiciels (%(count)s) ont une autre licence que celles "
+                        "du graphique."
+                    ),
                 ),
                 "total": sill["total"],
             },
@@ -354,15 +440,30 @@ def _charts(statistics: dict) -> list[dict]:
                 "title": _("Répartition des logiciels du SILL par statut"),
                 "category": _("Statut"),
                 "items": [
-                    (str(label), sill["statuses"].get(value, 0))
+                    (str(label), sill["statuses"].get(value, 0), software_where(status=value))
                     for value, label in SoftwareStatus.choices
                 ],
                 "total": sill["total"],
             },
         ]
+        for chart in sill_charts:
+            chart["unit"] = _("Logiciels")
+        charts += sill_charts
     for chart in charts:
+        chart.setdefault("unit", _("Dépôts"))
         chart.update(bar_chart(chart.pop("items"), total=chart.pop("total", total)))
     return charts
+
+
+def _sections(charts: list[dict]) -> list[dict]:
+    """The side menu's entries: the page's sections, in order."""
+    entries = [
+        (_("En chiffres"), "stats-totals"),
+        *((chart["heading"], f"{chart['id']}-heading") for chart in charts),
+        (_("Organisations"), "stats-owners-heading"),
+    ]
+    # The keys django-dsfr's sidemenu reads: no entry is the current page.
+    return [{"label": label, "link": f"#{target}", "is_active": False} for label, target in entries]
 
 
 def _figures(totals: dict) -> list[dict]:
@@ -395,13 +496,15 @@ def statistics_page(request):
     if cache.has_key(body_key):
         # The template's cached body needs nothing else: skip preparing the charts.
         return render(request, "catalog/statistics.html", {"computed_at": computed_at})
+    charts = _charts(statistics)
     return render(
         request,
         "catalog/statistics.html",
         {
             "computed_at": computed_at,
             "figures": _figures(statistics["totals"]),
-            "charts": _charts(statistics),
+            "charts": charts,
+            "sections": _sections(charts),
             "top_owners": [
                 {**owner, "url": f"https://{owner['host']}/{owner['path']}"}
                 for owner in statistics["top_owners"]

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog.awesome import IMPORT_NOTE, import_awesome, mark_awesome, read_source
+from catalog.awesome import IMPORT_NOTE, import_awesome, logo_url, mark_awesome, read_source
 from catalog.models import AWESOME_CRITERIA, Forge, Owner, Repository
 from catalog.services.harvest import harvest_owner
 from tests.factories import OwnerFactory, RepositoryFactory
@@ -260,3 +260,105 @@ def test_the_harvest_never_resets_the_editors_check(fake_github, settings):
     assert repository.description == "après"
     assert repository.is_awesome
     assert (repository.awesome_checked_at, repository.awesome_note) == (CHECKED_ON, "Vu en comité")
+
+
+# --- The cards: logo, long description, users and funders from publiccode.yml ------------
+
+PUBLICCODE = {
+    "publiccodeYmlVersion": "0.4",
+    "name": "Choisi",
+    "logo": "./docs/logo choisi.svg",
+    "description": {
+        "en": {"shortDescription": "Chosen", "longDescription": "An English description."},
+        "fr": {"shortDescription": "Choisi", "longDescription": "Une longue description."},
+    },
+    "usedBy": ["Ville d’Exemple", "DINUM", "dinum", ""],
+    "fundedBy": [
+        {"name": "Ministère de l’Exemple", "uri": "https://www.example.gouv.fr/"},
+        {"name": "Fonds piégé", "uri": "javascript:alert(1)"},
+        "Région Exemple",
+    ],
+}
+
+
+def card_of(html, full_path):
+    """From the card's title to the next card (or the link after the last one)."""
+    rest = html.split(f">{full_path}</a>")[1]
+    return rest.split('class="fr-mb-2w codegouv-card"')[0].split("?awesome=true")[0]
+
+
+def test_an_awesome_card_shows_logo_long_description_users_and_funders(client):
+    owner = OwnerFactory(path="dinum")
+    awesome(owner=owner, name="choisi", publiccode=PUBLICCODE, default_branch="main")
+
+    html = client.get("/depots/awesome/").content.decode()
+
+    card = card_of(html, "dinum/choisi")
+    assert "fr-card--horizontal" in html.split(">dinum/choisi</a>")[0].rsplit("codegouv-card", 1)[1]
+    assert (
+        'src="https://raw.githubusercontent.com/dinum/choisi/main/docs/logo%20choisi.svg"' in card
+    )
+    assert "Une longue description." in card  # French first
+    assert "An English description." not in card
+    assert re.search(r"<dt>Utilisé par</dt>\s*<dd>Ville d’Exemple, DINUM</dd>", card)
+    assert re.search(
+        r'<dt>Financé par</dt>\s*<dd><a href="https://www.example.gouv.fr/" rel="noopener">'
+        r"Ministère de l’Exemple</a>, Fonds piégé, Région Exemple</dd>",
+        card,
+    )
+    assert "javascript:" not in html
+
+
+def test_an_awesome_card_without_publiccode_is_a_plain_card(client):
+    owner = OwnerFactory(path="dinum")
+    awesome(owner=owner, name="choisi")
+    awesome(owner=owner, name="bizarre", publiccode={"logo": 12, "usedBy": "DINUM"})
+
+    html = client.get("/depots/awesome/").content.decode()
+
+    for full_path in ("dinum/choisi", "dinum/bizarre"):
+        card = card_of(html, full_path)
+        assert "<img" not in card and "fr-card--horizontal" not in card
+        assert "Utilisé par" not in card and "Financé par" not in card
+        assert ">Awesome</span>" in card
+
+
+@pytest.mark.parametrize(
+    ("kind", "host", "logo", "expected"),
+    [
+        (
+            "github",
+            "github.com",
+            "https://cdn.example.fr/logo.png",
+            "https://cdn.example.fr/logo.png",
+        ),
+        ("github", "github.com", "http://cdn.example.fr/logo.png", ""),  # blocked as mixed content
+        ("github", "github.com", "javascript:alert(1)//x.png", ""),
+        ("github", "github.com", "../../secret.png", ""),
+        (
+            "github",
+            "github.com",
+            "/logo.png",
+            "https://raw.githubusercontent.com/dinum/app/HEAD/logo.png",
+        ),
+        (
+            "gitlab",
+            "gitlab.example.fr",
+            "img/logo.png",
+            "https://gitlab.example.fr/dinum/app/-/raw/HEAD/img/logo.png",
+        ),
+        ("sourcehut", "git.sr.ht", "logo.png", ""),
+    ],
+)
+def test_a_logo_is_an_https_address_or_a_file_the_forge_serves(kind, host, logo, expected):
+    forge = Forge.objects.create(host=host, kind=kind, api_url=f"https://{host}/api")
+    repository = RepositoryFactory(owner=OwnerFactory(forge=forge, path="dinum"), name="app")
+
+    assert logo_url(repository, logo) == expected
+
+
+def test_the_awesome_page_is_in_the_sitemap(client):
+    body = client.get("/sitemap-static.xml").content.decode()
+
+    assert "<loc>http://testserver/depots/awesome/</loc>" in body
+    assert 'hreflang="en" href="http://testserver/en/depots/awesome/"' in body

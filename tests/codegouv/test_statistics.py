@@ -9,6 +9,8 @@ from django.utils import timezone
 from catalog.models import Forge, Owner, Repository
 from codegouv import statistics, tasks
 from core.signals import catalogue_changed
+from sill.enums import SoftwareStatus
+from tests.factories import SoftwareFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -283,9 +285,10 @@ def test_the_page_shows_the_figures_as_charts_and_tables(client, catalogue):
     assert "<h1>Statistiques</h1>" in html
     assert "<title>Statistiques — " in html
     assert 'aria-current="page">Statistiques</a>' in html
-    # One chart per distribution, each an accessible image followed by its data table.
+    # One chart per distribution, each a named group (its labels are links) followed by
+    # its data table.
     charts = re.findall(
-        r'<svg class="codegouv-bar-chart" role="img" aria-labelledby="([^"]+)"', html
+        r'<svg class="codegouv-bar-chart" role="group" aria-labelledby="([^"]+)"', html
     )
     assert charts == [
         "stats-languages-title",
@@ -299,7 +302,7 @@ def test_the_page_shows_the_figures_as_charts_and_tables(client, catalogue):
     assert html.count("<caption>") == 6  # five charts and the organisations
     assert "<script" not in html.split('id="content"')[1].split("</main>")[0]
     # Labels and figures, French formatting.
-    assert "Non renseignée" in html  # NOASSERTION
+    assert "20,0\u00a0% des dépôts (1) n’ont pas de licence reconnue." in html  # NOASSERTION
     assert "60,0\u00a0%" in html  # free licences: 3 of 5
     assert "Moins d’un mois" in html
     assert "Ville d’Exemple" in html and 'href="https://git.example.fr/ville"' in html
@@ -320,7 +323,7 @@ def test_the_page_exists_in_english(client, catalogue):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="en"' in html
-    assert 'role="img"' in html
+    assert 'role="group"' in html
     assert "60.0" in html
 
 
@@ -340,3 +343,153 @@ def test_a_harvest_or_sill_import_ending_asks_for_a_refresh(django_capture_on_co
     ):
         catalogue_changed.send(sender=Repository)
     apply_async.assert_called_once_with((), countdown=60)
+
+
+# --- Scale, links, side menu -----------------------------------------------------------
+
+
+def chart_rows(html, chart_id):
+    """(label, link, bar width, value text) of each bar of one chart, in order."""
+    svg = html.split(f'aria-labelledby="{chart_id}-title"')[1].split("</svg>")[0]
+    return [
+        (label, url.replace("&amp;", "&") if url else None, width, value)
+        for url, label, value, width in re.findall(
+            r'<g>\s*(?:<a class="codegouv-bar-chart__link" href="([^"]+)">)?'
+            r'<text class="codegouv-bar-chart__label"[^>]*>([^<]*)</text>(?:</a>)?\s*'
+            r'<text class="codegouv-bar-chart__value"[^>]*>([^<]*)</text>\s*'
+            r'<rect class="codegouv-bar-chart__track"[^>]*></rect>\s*'
+            r'<rect class="codegouv-bar-chart__bar"[^>]*width="([^"]+)%"',
+            svg,
+        )
+    ]
+
+
+def listed_count(client, url):
+    html = client.get(url).content.decode()
+    return int(re.search(r'id="result-count">\s*([\d\s\u00a0\u202f]+)', html)[1].replace(" ", ""))
+
+
+def test_unknown_values_are_told_apart_and_bars_scale_to_the_largest_real_value(client, catalogue):
+    owner = Owner.objects.get(path="etalab")
+    for index in range(6):  # Far more repositories without a language than with Python.
+        make_repo(owner, f"sans-langage-{index}")
+
+    html = client.get("/statistiques/").content.decode()
+
+    rows = chart_rows(html, "stats-languages")
+    assert [(label, width) for label, _url, width, _value in rows] == [
+        ("Python", "100.00"),
+        ("JavaScript", "33.33"),
+    ]
+    assert "Non renseigné" not in html
+    assert "63,6\u00a0% des dépôts (7) n’ont pas de langage renseigné." in html  # 7 of 11
+
+
+def test_the_other_values_are_summed_up_in_a_sentence_not_a_bar(client):
+    make_many(40)  # 20 languages: the top 15 are drawn, the 5 others summed up.
+
+    html = client.get("/statistiques/").content.decode()
+
+    assert len(chart_rows(html, "stats-languages")) == 15
+    assert "25,0\u00a0% des dépôts (10) ont un autre langage que ceux du graphique." in html
+    assert "Autres langages" not in html
+
+
+def test_big_numbers_are_in_french_format(client):
+    forge = make_forge()
+    owner = make_owner(forge, "nombreux")
+    Repository.objects.bulk_create(
+        Repository(
+            forge=forge,
+            owner=owner,
+            remote_id=f"nombreux/r{index}",
+            full_path=f"nombreux/r{index}",
+            name=f"r{index}",
+            web_url=f"https://{forge.host}/nombreux/r{index}",
+            language="Go" if index < 1234 else "",
+        )
+        for index in range(1300)
+    )
+
+    html = client.get("/statistiques/").content.decode()
+
+    assert '<p class="fr-tile__title">1\u00a0300</p>' in html
+    assert chart_rows(html, "stats-languages")[0][3] == "1\u00a0234 (94,9\u00a0%)"
+    assert "5,1\u00a0% des dépôts (66) n’ont pas de langage renseigné." in html
+
+
+@pytest.mark.parametrize("chart_id", ["stats-languages", "stats-licenses", "stats-forges"])
+def test_each_bar_links_to_the_listing_showing_its_count(client, catalogue, chart_id):
+    rows = chart_rows(client.get("/statistiques/").content.decode(), chart_id)
+
+    assert rows
+    for _label, url, _width, value in rows:
+        assert url.startswith("/depots/?")
+        assert listed_count(client, url) == int(value.split(" ")[0]), url
+
+
+def test_the_bar_links_use_the_listing_filters(client, catalogue):
+    html = client.get("/statistiques/").content.decode()
+
+    links = {
+        label: url
+        for chart in ("stats-languages", "stats-licenses", "stats-forges")
+        for label, url, _width, _value in chart_rows(html, chart)
+    }
+    assert links["Python"] == "/depots/?language=Python&archived=include"
+    assert links["EUPL-1.2"] == "/depots/?license=EUPL-1.2&archived=include"
+    assert links["git.example.fr"] == "/depots/?forge=git.example.fr&archived=include"
+    # The repositories without a licence: the sentence links to them.
+    assert 'href="/depots/?license=none&amp;archived=include">Voir ces dépôts</a>' in html
+    assert listed_count(client, "/depots/?license=none&archived=include") == 1
+
+
+def test_the_sill_charts_count_software_and_link_to_the_filtered_sill(client, catalogue):
+    SoftwareFactory.create_batch(3, category="Bureautique", license="MPL-2.0")
+    SoftwareFactory(category="Messagerie", license="GPL-3.0-or-later")
+    SoftwareFactory(category="", license="MPL-2.0", status=SoftwareStatus.OBSERVATION)
+    SoftwareFactory(category="Bureautique", proposed=True)  # not published: not counted
+
+    html = client.get("/statistiques/").content.decode()
+
+    for chart in ("stats-sill-categories", "stats-sill-licenses", "stats-sill-statuses"):
+        rows = chart_rows(html, chart)
+        assert rows, chart
+        for _label, url, _width, value in rows:
+            assert url.startswith("/sill/?")
+            assert listed_count(client, url) == int(value.split(" ")[0]), url
+        table = html.split(f'id="{chart}-data"')[1].split("</table>")[0]
+        assert '<th scope="col" class="fr-cell--right">Logiciels</th>' in table
+        assert "Dépôts" not in table
+    assert "20,0\u00a0% des logiciels (1) n’ont pas de catégorie renseignée." in html
+    # The repositories' tables still count repositories.
+    assert (
+        '<th scope="col" class="fr-cell--right">Dépôts</th>'
+        in html.split('id="stats-languages-data"')[1].split("</table>")[0]
+    )
+
+
+def test_a_side_menu_leads_to_every_section(client, catalogue):
+    SoftwareFactory()
+
+    html = client.get("/statistiques/").content.decode()
+
+    nav = re.search(r'<nav[^>]*class="(fr-sidemenu[^"]*)"[^>]*>(.*?)</nav>', html, re.S)
+    classes, menu = nav.groups()
+    assert "fr-sidemenu--sticky-full-height" in classes.split()
+    assert 'aria-controls="fr-sidemenu-stats-wrapper"' in menu  # the mobile toggle
+    targets = re.findall(r'href="#([^"]+)"', menu)
+    assert targets == [
+        "stats-totals",
+        "stats-languages-heading",
+        "stats-licenses-heading",
+        "stats-forges-heading",
+        "stats-years-heading",
+        "stats-activity-heading",
+        "stats-sill-categories-heading",
+        "stats-sill-licenses-heading",
+        "stats-sill-statuses-heading",
+        "stats-owners-heading",
+    ]
+    for target in targets:
+        assert re.search(rf'<h2 id="{target}">', html), target
