@@ -16,20 +16,21 @@ import logging
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import quote
 
 from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Owner, Repository, software_heritage_url
 from core import throttle
-from core.listing import EXPORT_FORMATS
+from core.listing import EXPORT_FORMATS, export_filename
 from core.urls import reverser
 
 logger = logging.getLogger(__name__)
@@ -353,13 +354,22 @@ def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
 
 
 def _attachment(response, filename: str):
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    """Saved as `filename`: the plain parameter for every client, `filename*` (RFC 6266)
+    for those that prefer it; the names we make are ASCII, quoted anyway."""
+    plain = filename.encode("ascii", "replace").decode().replace("\\", "_").replace('"', "_")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
+    )
     return response
+
+
+# A UTF-8 byte-order mark first: spreadsheet software then reads the accents right.
+BOM = "\ufeff"
 
 
 def csv_response(rows: Iterable[dict], columns, *, filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        csv_chunks(rows, columns), content_type="text/csv; charset=utf-8"
+        chain([BOM], csv_chunks(rows, columns)), content_type="text/csv; charset=utf-8"
     )
     return _attachment(response, filename)
 
@@ -375,8 +385,9 @@ EXPORT_SEMAPHORE = "exports"
 EXPORT_RETRY_AFTER = 30
 
 
-def export_response(queryset, *, fmt: str, request, kind: str = "repositories"):
-    """The `?format=csv|json` download of a listing's queryset (repositories or owners)."""
+def export_response(queryset, *, fmt: str, request, kind: str = "repositories", filters=()):
+    """The `?format=csv|json` download of a listing's queryset (repositories or owners);
+    `filters` name the file (core.listing.export_filename)."""
     if kind == "repositories":
         rows, columns, stem = repository_rows, REPOSITORY_COLUMNS, "depots"
     elif kind == "owners":
@@ -384,11 +395,12 @@ def export_response(queryset, *, fmt: str, request, kind: str = "repositories"):
     else:
         raise ValueError(f"unknown export kind {kind!r}")
     data = rows(queryset, base_url=base_url_of(request))
-    return download_response(request, data, columns, fmt=fmt, stem=stem)
+    return download_response(request, data, columns, fmt=fmt, stem=stem, filters=filters)
 
 
-def download_response(request, rows: Iterable[dict], columns, *, fmt: str, stem: str):
-    """`rows` streamed as `stem`.csv or `stem`.json: the `?format=` download of a listing.
+def download_response(request, rows: Iterable[dict], columns, *, fmt: str, stem: str, filters=()):
+    """`rows` streamed as CSV or JSON: the `?format=` download of a listing, named after
+    `stem`, its `filters` and the day (``depots-langage-python-2026-12-05.csv``).
 
     At most settings.EXPORT_MAX_CONCURRENT downloads stream at once across every worker;
     beyond, a 429 page points to the daily dumps. The slot is freed when the download ends
@@ -400,10 +412,11 @@ def download_response(request, rows: Iterable[dict], columns, *, fmt: str, stem:
     if slot is None:
         return too_many_downloads(request)
     try:
+        filename = export_filename(stem, filters, fmt)
         if fmt == "csv":
-            response = csv_response(rows, columns, filename=f"{stem}.csv")
+            response = csv_response(rows, columns, filename=filename)
         else:
-            response = json_response(rows, filename=f"{stem}.json")
+            response = json_response(rows, filename=filename)
     except BaseException:
         slot.release()
         raise
