@@ -8,13 +8,13 @@ from catalog.models import Forge, Owner, PublicBody, Repository
 from core.listing import Listing
 
 
-def export_repositories(queryset, fmt, request, *, filters=()):
-    return exports.export_response(queryset, fmt=fmt, request=request, filters=filters)
+def export_repositories(queryset, fmt, request, *, name_parts=()):
+    return exports.export_response(queryset, fmt=fmt, request=request, name_parts=name_parts)
 
 
-def export_owners(queryset, fmt, request, *, filters=()):
+def export_owners(queryset, fmt, request, *, name_parts=()):
     return exports.export_response(
-        queryset.for_list(), fmt=fmt, request=request, kind="owners", filters=filters
+        queryset.for_list(), fmt=fmt, request=request, kind="owners", name_parts=name_parts
     )
 
 

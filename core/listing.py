@@ -162,8 +162,9 @@ class Listing:
 
     The FilterSet names its sorts: ``sorts`` ({key: order}), ``sort_labels`` ({key: label},
     what the visitor may choose) and ``default_sort``. ``export(queryset, fmt, request,
-    filters=…)`` answers ``?format=csv|json`` with the filtered rows in the page's order
-    (`filters`: the search and filters in use, for the file's name: export_filename);
+    name_parts=…)`` answers ``?format=csv|json`` with the filtered rows in the page's
+    order (`name_parts`: the search and filters in use, for the file's name:
+    export_filename);
     ``facets(queryset)`` and ``count(queryset)`` may read a cache. Rows are shown with the
     QuerySet's ``for_list()``.
     """
@@ -189,8 +190,8 @@ class Listing:
         )
         fmt = request.GET.get("format")
         if self.export is not None and fmt in EXPORT_FORMATS:
-            filters = export_filters(filterset, query)
-            return self.export(rows.order_by(*order), fmt, request, filters=filters)
+            name_parts = export_filters(filterset, query)
+            return self.export(rows.order_by(*order), fmt, request, name_parts=name_parts)
         total = self.count(rows) if self.count else None
         if self.page_by_ids:
             page, per_page = paginate(request, rows.order_by(*order), count=total)
