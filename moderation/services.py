@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.pagecache import pages_changed
 from moderation.models import ModerationStatus, status_after_edit
 
 logger = logging.getLogger(__name__)
@@ -91,6 +92,8 @@ def _decide(obj, *, status, by, reason):
     obj.save(
         update_fields=["moderation_status", "moderated_by", "moderated_at", "moderation_reason"]
     )
+    # What anonymous visitors see changed (home counters, listings): no page from before.
+    pages_changed()
 
 
 def _notify(obj, *, template):
