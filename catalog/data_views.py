@@ -1,39 +1,42 @@
-"""The open-data pages: what is published, the data dictionary, the dump downloads."""
+"""The open-data pages: every data set and its files, the data dictionary, the downloads."""
 
 from __future__ import annotations
 
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from catalog.exports import (
-    DUMP_FILES,
     METADATA_FILE,
-    OWNER_COLUMNS,
-    OWNER_DUMPS,
-    REPOSITORY_COLUMNS,
-    REPOSITORY_DUMPS,
     TYPE_LABELS,
+    dump_files,
     dumps_directory,
     read_metadata,
+    registered_dumps,
 )
 
+FORMATS = {".csv.gz": "CSV", ".json.gz": "JSON", ".yml": "YAML"}
 
-def _dump_files(directory, metadata):
-    """The dumps listed in metadata.json that are on disk, with their size and row count."""
-    described = metadata.get("files") or {}
+
+def file_format(name: str) -> str:
+    return next((label for end, label in FORMATS.items() if name.endswith(end)), "")
+
+
+def _files(dump, directory, described):
+    """The files of `dump` that metadata.json lists and that are on disk."""
     files = []
-    for name in DUMP_FILES:
+    for name in dump.files:
         path = directory / name
-        if name == METADATA_FILE or name not in described or not path.is_file():
+        if name not in described or not path.is_file():
             continue
         files.append(
             {
                 "name": name,
-                "format": "CSV" if ".csv" in name else "JSON",
-                "subject": "repositories" if name in REPOSITORY_DUMPS else "organisations",
+                "format": file_format(name),
+                "compressed": name.endswith(".gz"),
                 "rows": described[name].get("rows"),
                 "size": path.stat().st_size,
             }
@@ -44,13 +47,29 @@ def _dump_files(directory, metadata):
 @require_GET
 def data_page(request):
     directory = dumps_directory()
-    metadata = read_metadata(directory)
-    files = _dump_files(directory, metadata) if metadata else []
-    generated_at = parse_datetime(metadata.get("generated_at") or "") if metadata else None
+    metadata = read_metadata(directory) or {}
+    described = metadata.get("files") or {}
+    datasets = [
+        {
+            "key": dump.key,
+            "title": dump.title,
+            "description": dump.description,
+            "files": _files(dump, directory, described),
+            "has_columns": dump.columns is not None,
+            "listing_url": reverse(dump.listing) if dump.listing else "",
+        }
+        for dump in registered_dumps()
+    ]
+    generated_at = parse_datetime(metadata.get("generated_at") or "")
     return render(
         request,
         "catalog/data.html",
-        {"files": files, "generated_at": generated_at, "metadata_file": METADATA_FILE},
+        {
+            "datasets": datasets,
+            "generated": any(dataset["files"] for dataset in datasets),
+            "generated_at": generated_at,
+            "metadata_file": METADATA_FILE,
+        },
     )
 
 
@@ -70,19 +89,14 @@ def _columns(columns):
 def data_dictionary(request):
     tables = [
         {
-            "anchor": "depots",
-            "title": _("Dépôts"),
-            "files": ", ".join(REPOSITORY_DUMPS),
-            "caption": _("Colonnes des dépôts"),
-            "columns": _columns(REPOSITORY_COLUMNS),
-        },
-        {
-            "anchor": "organisations",
-            "title": _("Organisations"),
-            "files": ", ".join(OWNER_DUMPS),
-            "caption": _("Colonnes des organisations"),
-            "columns": _columns(OWNER_COLUMNS),
-        },
+            "anchor": dump.key,
+            "title": dump.title,
+            "files": ", ".join(dump.files),
+            "caption": _("Colonnes : %(title)s") % {"title": dump.title},
+            "columns": _columns(dump.columns),
+        }
+        for dump in registered_dumps()
+        if dump.columns is not None
     ]
     return render(
         request,
@@ -94,7 +108,7 @@ def data_dictionary(request):
 @require_GET
 def download(request, name):
     # Only the known file names: never a path built from the URL.
-    if name not in DUMP_FILES:
+    if name not in dump_files():
         raise Http404
     path = dumps_directory() / name
     try:

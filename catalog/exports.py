@@ -15,21 +15,25 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import quote
 
+from django.apps import apps
 from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import content_disposition_header
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Owner, Repository, software_heritage_url
+from catalog.services.accounts_export import export_accounts
 from core import throttle
-from core.listing import EXPORT_FORMATS
+from core.listing import EXPORT_FORMATS, export_filename
 from core.urls import reverser
 
 logger = logging.getLogger(__name__)
@@ -164,16 +168,60 @@ OWNER_COLUMNS = [
     *BODY_COLUMNS,
     Column("floss_policy", "url", _("Adresse de la politique logiciels libres de l’organisme.")),
     Column("ospo_url", "url", _("Adresse du bureau des logiciels libres (OSPO) de l’organisme.")),
-    Column("repositories", "integer", _("Nombre de dépôts référencés (hors dépôts disparus).")),
+    Column(
+        "repositories",
+        "integer",
+        _("Nombre de dépôts référencés, hors dépôts archivés et disparus (comme sur le site)."),
+    ),
     Column("stars", "integer", _("Somme des étoiles de ces dépôts.")),
     Column("page", "url", _("Adresse de la page de l’organisation sur ce portail.")),
 ]
 
-# The files of the full dumps, as served by /donnees/<name>.
-REPOSITORY_DUMPS = ("repositories.csv.gz", "repositories.json.gz")
-OWNER_DUMPS = ("organisations.csv.gz", "organisations.json.gz")
 METADATA_FILE = "metadata.json"
-DUMP_FILES = (*REPOSITORY_DUMPS, *OWNER_DUMPS, METADATA_FILE)
+
+
+class Dump(NamedTuple):
+    """One data set of the full dumps of /donnees/ (ADR 10), written by export_dumps.
+
+    Each app lists its own in its AppConfig's `open_data` (the dotted path of a list of
+    Dump), as `demo_loader` for the demo data: the catalogue cannot import the SILL."""
+
+    key: str  # the metadata's counts key and the data dictionary's anchor
+    files: tuple[str, ...]  # the file names under /donnees/
+    title: str
+    description: str
+    columns: list[Column] | None  # None: a file in its own documented format
+    write: Callable[[Path, str], int]  # (directory, base URL) -> rows written
+    listing: str = ""  # URL name of the listing whose searches export the same columns
+
+
+def table_dump(key, stem, *, title, description, columns, rows, listing="") -> Dump:
+    """A data set as `stem`.csv.gz and `stem`.json.gz, from `rows(base_url)` (one query)."""
+    files = (f"{stem}.csv.gz", f"{stem}.json.gz")
+    return Dump(
+        key,
+        files,
+        title,
+        description,
+        columns,
+        lambda directory, base_url: _write_pair(directory, files, rows(base_url), columns),
+        listing,
+    )
+
+
+def registered_dumps() -> list[Dump]:
+    """Every app's data sets (AppConfig.open_data), in the order of INSTALLED_APPS."""
+    return [
+        dump
+        for config in apps.get_app_configs()
+        if getattr(config, "open_data", None)
+        for dump in import_string(config.open_data)
+    ]
+
+
+def dump_files() -> tuple[str, ...]:
+    """Every file name /donnees/ may serve: the data sets' files and the metadata."""
+    return (*(name for dump in registered_dumps() for name in dump.files), METADATA_FILE)
 
 
 # --- Addresses -------------------------------------------------------------------------
@@ -386,13 +434,22 @@ def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
 
 
 def _attachment(response, filename: str):
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    """Saved as `filename`: the plain parameter for every client, `filename*` (RFC 6266)
+    for those that prefer it; the names we make are ASCII, quoted anyway."""
+    plain = filename.encode("ascii", "replace").decode().replace("\\", "_").replace('"', "_")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
+    )
     return response
+
+
+# A UTF-8 byte-order mark first: spreadsheet software then reads the accents right.
+BOM = "\ufeff"
 
 
 def csv_response(rows: Iterable[dict], columns, *, filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        csv_chunks(rows, columns), content_type="text/csv; charset=utf-8"
+        chain([BOM], csv_chunks(rows, columns)), content_type="text/csv; charset=utf-8"
     )
     return _attachment(response, filename)
 
@@ -408,8 +465,9 @@ EXPORT_SEMAPHORE = "exports"
 EXPORT_RETRY_AFTER = 30
 
 
-def export_response(queryset, *, fmt: str, request, kind: str = "repositories"):
-    """The `?format=csv|json` download of a listing's queryset (repositories or owners)."""
+def export_response(queryset, *, fmt: str, request, kind: str = "repositories", name_parts=()):
+    """The `?format=csv|json` download of a listing's queryset (repositories or owners);
+    `name_parts` name the file (core.listing.export_filename)."""
     if kind == "repositories":
         rows, columns, stem = repository_rows, REPOSITORY_COLUMNS, "depots"
     elif kind == "owners":
@@ -417,11 +475,14 @@ def export_response(queryset, *, fmt: str, request, kind: str = "repositories"):
     else:
         raise ValueError(f"unknown export kind {kind!r}")
     data = rows(queryset, base_url=base_url_of(request))
-    return download_response(request, data, columns, fmt=fmt, stem=stem)
+    return download_response(request, data, columns, fmt=fmt, stem=stem, name_parts=name_parts)
 
 
-def download_response(request, rows: Iterable[dict], columns, *, fmt: str, stem: str):
-    """`rows` streamed as `stem`.csv or `stem`.json: the `?format=` download of a listing.
+def download_response(
+    request, rows: Iterable[dict], columns, *, fmt: str, stem: str, name_parts=()
+):
+    """`rows` streamed as CSV or JSON: the `?format=` download of a listing, named after
+    `stem`, its `name_parts` (filters) and the day (``depots-langage-python-2026-12-05.csv``).
 
     At most settings.EXPORT_MAX_CONCURRENT downloads stream at once across every worker;
     beyond, a 429 page points to the daily dumps. The slot is freed when the download ends
@@ -433,10 +494,11 @@ def download_response(request, rows: Iterable[dict], columns, *, fmt: str, stem:
     if slot is None:
         return too_many_downloads(request)
     try:
+        filename = export_filename(stem, name_parts, fmt)
         if fmt == "csv":
-            response = csv_response(rows, columns, filename=f"{stem}.csv")
+            response = csv_response(rows, columns, filename=filename)
         else:
-            response = json_response(rows, filename=f"{stem}.json")
+            response = json_response(rows, filename=filename)
     except BaseException:
         slot.release()
         raise
@@ -509,7 +571,8 @@ def _write_pair(directory: Path, names: tuple[str, str], rows, columns) -> int:
 
 
 def export_dumps(*, directory, base_url: str | None = None) -> dict:
-    """Write the full open-data dumps and their metadata.json into `directory`.
+    """Write every registered data set (registered_dumps) and their metadata.json into
+    `directory`.
 
     Each file is written to a temporary file in the same directory, then renamed over the
     previous one: a download never sees a half-written dump. Returns the metadata.
@@ -518,41 +581,85 @@ def export_dumps(*, directory, base_url: str | None = None) -> dict:
     directory.mkdir(parents=True, exist_ok=True)
     base_url = base_url or default_base_url()
     generated_at = timezone.now()
-
-    repositories = Repository.objects.visible().order_by("forge__host", "full_path", "pk")
-    repository_count = _write_pair(
-        directory,
-        REPOSITORY_DUMPS,
-        repository_rows(repositories, base_url=base_url),
-        REPOSITORY_COLUMNS,
-    )
-    owners = Owner.objects.filter(repository_count__gt=0).order_by("forge__host", "path", "pk")
-    owner_count = _write_pair(
-        directory, OWNER_DUMPS, owner_rows(owners, base_url=base_url), OWNER_COLUMNS
-    )
-
-    rows = dict.fromkeys(REPOSITORY_DUMPS, repository_count) | dict.fromkeys(
-        OWNER_DUMPS, owner_count
-    )
+    counts, files = {}, {}
+    for dump in registered_dumps():
+        counts[dump.key] = dump.write(directory, base_url)
+        for name in dump.files:
+            files[name] = {"rows": counts[dump.key], "size": (directory / name).stat().st_size}
     metadata = {
         "generated_at": generated_at.isoformat(),
         "licence": "Licence Ouverte / Etalab 2.0",
         "licence_url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
-        "counts": {"repositories": repository_count, "organisations": owner_count},
-        "files": {
-            name: {"rows": rows[name], "size": (directory / name).stat().st_size}
-            for name in (*REPOSITORY_DUMPS, *OWNER_DUMPS)
-        },
+        "counts": counts,
+        "files": files,
     }
     with _atomic_file(directory / METADATA_FILE, compress=False) as stream:
         json.dump(metadata, stream, ensure_ascii=False, indent=2)
     logger.info(
-        "open-data dumps written to %s: %s repositories, %s organisations",
+        "open-data dumps written to %s: %s",
         directory,
-        repository_count,
-        owner_count,
+        ", ".join(f"{count} {key}" for key, count in counts.items()),
     )
     return metadata
+
+
+def _dumped_repositories():
+    return Repository.objects.visible().order_by("forge__host", "full_path", "pk")
+
+
+def _dumped_owners():
+    # Every organisation of a dumped repository, archived ones included (their count of
+    # "dépôts", like the site's, leaves the archived out).
+    return Owner.objects.filter(pk__in=_dumped_repositories().values("owner")).order_by(
+        "forge__host", "path", "pk"
+    )
+
+
+def _accounts_dump(directory: Path, base_url: str) -> int:
+    """The accounts list in its official YAML format (catalog.services.accounts_export)."""
+    with _atomic_file(directory / ACCOUNTS_FILE, compress=False) as stream:
+        stream.write(export_accounts())
+    return Owner.objects.filter(listed=True).count()
+
+
+ACCOUNTS_FILE = "comptes-organismes-publics.yml"
+REPOSITORY_DUMP = table_dump(
+    "repositories",
+    "repositories",
+    title=_("Dépôts"),
+    description=_(
+        "Tous les dépôts visibles, archivés compris (colonne is_archived), avec leur "
+        "organisation, leur organisme public, leur licence et leur potentiel de réutilisation."
+    ),
+    columns=REPOSITORY_COLUMNS,
+    rows=lambda base_url: repository_rows(_dumped_repositories(), base_url=base_url),
+    listing="catalog:index",
+)
+OWNER_DUMP = table_dump(
+    "organisations",
+    "organisations",
+    title=_("Organisations"),
+    description=_(
+        "Les comptes et groupes des organismes publics sur les forges, avec leur organisme "
+        "public, leur nombre de dépôts et leurs étoiles."
+    ),
+    columns=OWNER_COLUMNS,
+    rows=lambda base_url: owner_rows(_dumped_owners(), base_url=base_url),
+    listing="owners:index",
+)
+ACCOUNTS_DUMP = Dump(
+    "accounts",
+    (ACCOUNTS_FILE,),
+    _("Liste des comptes des organismes publics"),
+    _(
+        "Les forges et les comptes que le portail collecte, au format YAML de la liste "
+        "officielle comptes-organismes-publics.yml (une ligne par compte)."
+    ),
+    None,
+    _accounts_dump,
+)
+# The catalogue's data sets (CatalogConfig.open_data).
+CATALOG_DUMPS = [REPOSITORY_DUMP, OWNER_DUMP, ACCOUNTS_DUMP]
 
 
 def read_metadata(directory=None) -> dict | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import django_filters
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -227,6 +228,16 @@ def filter_repositories(params, queryset=None):
     return bind_filters(RepositoryFilter, params, base)
 
 
+def archived_hidden(params, queryset=None) -> int | None:
+    """How many archived repositories the listing for GET `params` hides (they are hidden
+    unless asked for), or None when `params` choose what to do with them."""
+    if params.get("archived") in dict(ARCHIVED_CHOICES):
+        return None
+    params = params.copy()
+    params["archived"] = "only"
+    return filter_repositories(params, queryset)[1].count()
+
+
 # The facets of the listing: a column each, and the topics, a JSON list.
 FACET_COLUMNS = {
     "forge": "forge__host",
@@ -267,10 +278,14 @@ def listing_summary(queryset, *, limit: int = FACET_LIMIT) -> dict:
         lists={"topic": "topics"},
         mapped={
             "owner": (
-                Owner.objects.with_public_body(),
+                # An owner by forge and path, as the owner filter reads it: two owners of
+                # the same path on two forges are two values, never summed into one.
+                Owner.objects.with_public_body().annotate(
+                    forge_path=Concat("forge__host", Value("/"), "path")
+                ),
                 # One join of the counted owners for the three facets.
                 {
-                    "owner": ("path", "path"),
+                    "owner": ("forge_path", "forge_path"),
                     "ministry": ("ministry_slug", "ministry_name"),
                     "public_body": ("body_slug", "body_name"),
                 },

@@ -102,7 +102,8 @@ class OwnerQuerySet(models.QuerySet):
         )
 
     def listed(self):
-        """Owners with visible repositories: those /organisations/ lists (see OwnerFilter)."""
+        """Owners with counted repositories (visible, not archived): those /organisations/
+        lists (see OwnerFilter) and the home page counts."""
         return self.filter(repository_count__gt=0)
 
     def for_list(self):
@@ -186,6 +187,12 @@ class RepositoryQuerySet(models.QuerySet):
     def visible(self):
         """What the public sees: never the repositories the forge no longer lists."""
         return self.filter(gone_since__isnull=True)
+
+    def counted(self):
+        """Visible and not archived: what a listing shows by default, and what every
+        number of "dépôts" counts (home, listings, facets, organisations, bodies); the
+        archived ones are counted apart, as such."""
+        return self.visible().filter(is_archived=False)
 
     def awesome(self):
         """Checked by the editors on the five Awesome criteria (see catalog.awesome)."""
@@ -425,8 +432,9 @@ class Owner(HarvestState):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Denormalised from the visible repositories by catalog.services.counts, so that
-    # listing 20,000 owners sorted by size does not aggregate 100,000 rows per request.
+    # Denormalised from the counted repositories (visible, not archived: see
+    # RepositoryQuerySet.counted) by catalog.services.counts, so that listing 20,000 owners
+    # sorted by size does not aggregate 100,000 rows per request.
     repository_count = models.PositiveIntegerField(_("dépôts"), default=0, db_index=True)
     star_count = models.PositiveIntegerField(_("étoiles"), default=0)
     last_activity_at = models.DateTimeField(_("dernière activité"), null=True, blank=True)

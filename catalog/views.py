@@ -10,12 +10,14 @@ from catalog.models import Forge, Owner, PublicBody, Repository
 from core.listing import Listing
 
 
-def export_repositories(queryset, fmt, request):
-    return exports.export_response(queryset, fmt=fmt, request=request)
+def export_repositories(queryset, fmt, request, *, name_parts=()):
+    return exports.export_response(queryset, fmt=fmt, request=request, name_parts=name_parts)
 
 
-def export_owners(queryset, fmt, request):
-    return exports.export_response(queryset.for_list(), fmt=fmt, request=request, kind="owners")
+def export_owners(queryset, fmt, request, *, name_parts=()):
+    return exports.export_response(
+        queryset.for_list(), fmt=fmt, request=request, kind="owners", name_parts=name_parts
+    )
 
 
 def repository_listing(request, *, base=None, scope="", template, extra=None):
@@ -23,12 +25,21 @@ def repository_listing(request, *, base=None, scope="", template, extra=None):
     per catalogue version."""
     summary = {}
     version = listing_cache.catalog_version()
+    queryset = base if base is not None else Repository.objects.visible()
 
     def summarized(rows):
         # The skeleton asks for the count, then for the facets: one statement, one cache read.
         if not summary:
             key = listing_cache.key_for("facets", request.GET, scope, version=version)
-            summary.update(listing_cache.cached(key, lambda: filters.listing_summary(rows)))
+            summary.update(
+                listing_cache.cached(
+                    key,
+                    lambda: {
+                        **filters.listing_summary(rows),
+                        "archived_hidden": filters.archived_hidden(request.GET, queryset),
+                    },
+                )
+            )
         return summary
 
     listing = Listing(
@@ -40,8 +51,9 @@ def repository_listing(request, *, base=None, scope="", template, extra=None):
         facets=lambda rows: summarized(rows)["facets"],
         page_by_ids=True,
     )
-    queryset = base if base is not None else Repository.objects.visible()
     context = {
+        # How many archived repositories the count leaves out (None: the filters say).
+        "archived_hidden": lambda: summary.get("archived_hidden"),
         # The rendered sidebar and results depend on the parameters, the language and the
         # catalogue version only: rendering them costs more than every query of the page.
         "fragment_key": listing_cache.key_for(

@@ -115,8 +115,10 @@ def counters() -> dict:
     values = cache.get(key)
     if values is None:
         values = {
-            "repositories": Repository.objects.visible().count(),
-            "owners": Owner.objects.filter(repository_count__gt=0).count(),
+            # As /depots/ counts them by default: visible, not archived.
+            "repositories": Repository.objects.counted().count(),
+            "archived": Repository.objects.visible().filter(is_archived=True).count(),
+            "owners": Owner.objects.listed().count(),
             "forges": Forge.objects.filter(owners__repository_count__gt=0).distinct().count(),
             "software": Software.objects.published().count(),
             "contributions": Contribution.objects.published().count(),

@@ -3,7 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from catalog.exports import Column
+from catalog.exports import Column, table_dump
+from contributions.models import Contribution
 from core.urls import reverser
 from moderation.models import ModerationStatus
 
@@ -88,3 +89,22 @@ def contribution_rows(queryset, *, base_url):
             # Contribution.get_absolute_url() from the row's values.
             "page": base_url + reverse("contributions:detail", args=[row["pk"]]),
         }
+
+
+# The contributions' data set in the full dumps of /donnees/ (ContributionsConfig.open_data).
+DUMPS = [
+    table_dump(
+        "contributions",
+        "contributions",
+        title=_("Contributions"),
+        description=_(
+            "Les contributions publiées des agents publics aux logiciels libres : projet, "
+            "nature, organisme public, période et liens."
+        ),
+        columns=CONTRIBUTION_COLUMNS,
+        rows=lambda base_url: contribution_rows(
+            Contribution.objects.published().order_by("-started_on", "pk"), base_url=base_url
+        ),
+        listing="contributions:index",
+    )
+]

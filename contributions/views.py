@@ -18,10 +18,15 @@ from moderation.models import ModerationStatus
 from moderation.views import DeclarationDeleteView, DeclarationFormView
 
 
-def export_contributions(queryset, fmt, request):
+def export_contributions(queryset, fmt, request, *, name_parts=()):
     rows = exports.contribution_rows(queryset, base_url=base_url_of(request))
     return download_response(
-        request, rows, exports.CONTRIBUTION_COLUMNS, fmt=fmt, stem="contributions"
+        request,
+        rows,
+        exports.CONTRIBUTION_COLUMNS,
+        fmt=fmt,
+        stem="contributions",
+        name_parts=name_parts,
     )
 
 

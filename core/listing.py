@@ -14,6 +14,8 @@ from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
@@ -21,6 +23,8 @@ from core.search import clean_query
 
 PER_PAGE_CHOICES = (20, 50, 100)
 EXPORT_FORMATS = ("csv", "json")
+# Characters of a download's name given to its filters (before the date and extension).
+EXPORT_NAME_FILTERS_MAX = 80
 
 
 def paginate(request, queryset, *, per_page_default=20, count=None):
@@ -132,13 +136,35 @@ def active_filters(filterset):
     return active
 
 
+def export_filename(stem: str, filters, fmt: str, *, day=None) -> str:
+    """The name of a listing's download: `stem`, its filters, the day, `fmt`.
+
+    ``depots-langage-python-2026-12-05.csv``: each filter of `filters` (what active_filters
+    gives, plus the search) as its label then its value, in the form's order, slugified to
+    ASCII; the filters' part is cut at a word boundary after EXPORT_NAME_FILTERS_MAX
+    characters, so any name fits a file system."""
+    words = slugify(" ".join(f"{item['label']} {item['value']}" for item in filters))
+    if len(words) > EXPORT_NAME_FILTERS_MAX:
+        words = words[: EXPORT_NAME_FILTERS_MAX + 1].rsplit("-", 1)[0]
+    day = day or timezone.localdate()
+    return "-".join(part for part in (slugify(stem), words, day.isoformat()) if part) + f".{fmt}"
+
+
+def export_filters(filterset, query: str) -> list[dict]:
+    """The filters a download's name tells: the search first, then the active filters."""
+    searched = [{"label": gettext("recherche"), "value": query}] if query else []
+    return searched + active_filters(filterset)
+
+
 @dataclass
 class Listing:
     """What one list page hands to the skeleton.
 
     The FilterSet names its sorts: ``sorts`` ({key: order}), ``sort_labels`` ({key: label},
-    what the visitor may choose) and ``default_sort``. ``export(queryset, fmt, request)``
-    answers ``?format=csv|json`` with the filtered rows in the page's order;
+    what the visitor may choose) and ``default_sort``. ``export(queryset, fmt, request,
+    name_parts=…)`` answers ``?format=csv|json`` with the filtered rows in the page's
+    order (`name_parts`: the search and filters in use, for the file's name:
+    export_filename);
     ``facets(queryset)`` and ``count(queryset)`` may read a cache. Rows are shown with the
     QuerySet's ``for_list()``.
     """
@@ -164,7 +190,8 @@ class Listing:
         )
         fmt = request.GET.get("format")
         if self.export is not None and fmt in EXPORT_FORMATS:
-            return self.export(rows.order_by(*order), fmt, request)
+            name_parts = export_filters(filterset, query)
+            return self.export(rows.order_by(*order), fmt, request, name_parts=name_parts)
         total = self.count(rows) if self.count else None
         if self.page_by_ids:
             page, per_page = paginate(request, rows.order_by(*order), count=total)

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.pagecache import pages_changed
 from moderation.models import ModerationStatus, status_after_edit
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ def create_once(model, *, token, author, **values):
                 row = model.objects.create(
                     submission_token=token, **{author_field: author}, **values
                 )
+            pages_changed()  # a trusted author's row is published at once
             return row, True
         except IntegrityError:
             existing = model.objects.filter(submission_token=token).first()
@@ -47,12 +49,14 @@ def update_declared(*, row, values: dict, by) -> None:
         setattr(row, field, value)
     row.moderation_status = status_after_edit(row, by=by)
     row.save()
+    pages_changed()
 
 
 def withdraw(*, row) -> None:
     """Delete something an agent declared; what refers to it is set null or deleted by the
     foreign keys (an instance goes with its software, a highlight with its contribution)."""
     row.delete()
+    pages_changed()
 
 
 class ModerationError(ValueError):
@@ -91,6 +95,8 @@ def _decide(obj, *, status, by, reason):
     obj.save(
         update_fields=["moderation_status", "moderated_by", "moderated_at", "moderation_reason"]
     )
+    # What anonymous visitors see changed (home counters, listings): no page from before.
+    pages_changed()
 
 
 def _notify(obj, *, template):

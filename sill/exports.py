@@ -5,7 +5,7 @@ from collections import defaultdict
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
-from catalog.exports import Column
+from catalog.exports import Column, table_dump
 from core.urls import reverser
 from moderation.models import ModerationStatus
 from sill.enums import DeclarationKind, SoftwareStatus
@@ -114,3 +114,22 @@ def catalogi_rows():
             "categories": [software.category] if software.category else [],
             "userAndReferentCountByOrganization": per_body.get(software.pk, {}),
         }
+
+
+# The SILL's data set in the full dumps of /donnees/ (SillConfig.open_data).
+DUMPS = [
+    table_dump(
+        "sill",
+        "sill",
+        title=_("Logiciels recommandés (SILL)"),
+        description=_(
+            "Les logiciels du socle interministériel de logiciels libres, avec leur statut, "
+            "leur licence et le nombre d’agents qui les utilisent."
+        ),
+        columns=SOFTWARE_COLUMNS,
+        rows=lambda base_url: software_rows(
+            Software.objects.published().order_by("name", "pk"), base_url=base_url
+        ),
+        listing="sill:index",
+    )
+]

@@ -30,13 +30,15 @@ KIND_SEGMENTS = {"utilisateur": DeclarationKind.USER, "referent": DeclarationKin
 SEGMENT_OF_KIND = {kind: segment for segment, kind in KIND_SEGMENTS.items()}
 
 
-def export_software(queryset, fmt, request):
+def export_software(queryset, fmt, request, *, name_parts=()):
     """Every filtered software, by name whatever the page's sort."""
     rows = exports.software_rows(
         queryset.order_by(*filters.SORTS["name"]),
         base_url=base_url_of(request),
     )
-    return download_response(request, rows, exports.SOFTWARE_COLUMNS, fmt=fmt, stem="sill")
+    return download_response(
+        request, rows, exports.SOFTWARE_COLUMNS, fmt=fmt, stem="sill", name_parts=name_parts
+    )
 
 
 SOFTWARE_LISTING = Listing(

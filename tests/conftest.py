@@ -41,6 +41,13 @@ def isolated_cache(request, settings):
     caches["default"].clear()
 
 
+@pytest.fixture(autouse=True)
+def dumps_out_of_the_tree(settings, tmp_path_factory):
+    """The open-data dumps a test writes (load_demo writes them) go under pytest's temporary
+    directory, never into var/dumps of the working tree."""
+    settings.DUMPS_ROOT = tmp_path_factory.getbasetemp() / "dumps"
+
+
 @pytest.fixture
 def warm_navigation_cache(db):
     """Every page reads the guide pages' placements once, then from the cache: query-count

@@ -10,9 +10,11 @@ from catalog.models import LAST_ACTIVITY, Owner, Repository
 def refresh_owner_counts(*, owner_ids=None, forge_id=None) -> int:
     """One UPDATE over the given owners (all when neither argument is given).
 
-    Called after every write to repositories, it also marks cached listings stale."""
-    visible = Repository.objects.filter(owner=OuterRef("pk"), gone_since__isnull=True)
-    per_owner = visible.order_by().values("owner")
+    The counts are over the counted repositories (visible, not archived), as every number
+    of "dépôts" on the site. Called after every write to repositories, it also marks cached
+    listings stale."""
+    counted = Repository.objects.counted().filter(owner=OuterRef("pk"))
+    per_owner = counted.order_by().values("owner")
     owners = Owner.objects.all()
     if owner_ids is not None:
         owners = owners.filter(pk__in=list(owner_ids))

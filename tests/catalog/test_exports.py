@@ -21,6 +21,8 @@ from catalog.filters import filter_repositories
 from catalog.models import Forge, Owner, PublicBody, Repository
 from catalog.search import update_search_vectors
 from catalog.services.counts import refresh_owner_counts
+from contributions.exports import CONTRIBUTION_COLUMNS
+from sill.exports import SOFTWARE_COLUMNS
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +56,13 @@ def read_stream(response):
     return b"".join(response.streaming_content).decode("utf-8")
 
 
+def read_csv(response):
+    """A streamed CSV download: a UTF-8 byte-order mark first, for spreadsheet software."""
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    return raw.decode("utf-8-sig")
+
+
 @pytest.fixture
 def catalog():
     body = PublicBody.objects.create(name="Direction interministérielle du numérique")
@@ -84,8 +93,10 @@ def test_csv_has_the_dictionary_columns_in_order_and_one_row_per_visible_reposit
     )
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="depots.csv"'
-    reader = csv.DictReader(io.StringIO(read_stream(response)))
+    assert response["Content-Disposition"] == (
+        "attachment; filename=\"depots.csv\"; filename*=UTF-8''depots.csv"
+    )
+    reader = csv.DictReader(io.StringIO(read_csv(response)))
     rows = list(reader)
     assert reader.fieldnames == [column.name for column in REPOSITORY_COLUMNS]
     assert len(rows) == queryset.count() == 2
@@ -112,8 +123,12 @@ def test_json_is_an_array_of_the_filtered_repositories(catalog):
     response = json_response(repository_rows(queryset, base_url=BASE_URL), filename="depots.json")
 
     assert response["Content-Type"] == "application/json"
-    assert response["Content-Disposition"] == 'attachment; filename="depots.json"'
-    data = json.loads(read_stream(response))
+    assert response["Content-Disposition"] == (
+        "attachment; filename=\"depots.json\"; filename*=UTF-8''depots.json"
+    )
+    raw = b"".join(response.streaming_content)
+    assert not raw.startswith(b"\xef\xbb\xbf")  # JSON stays plain UTF-8
+    data = json.loads(raw)
     assert len(data) == queryset.count() == 1
     assert list(data[0]) == [column.name for column in REPOSITORY_COLUMNS]
     assert data[0]["topics"] == ["open-data", "portail"]
@@ -141,7 +156,7 @@ def test_an_empty_export_is_still_valid(db):
         )
         == []
     )
-    text = read_stream(
+    text = read_csv(
         csv_response(
             repository_rows(queryset, base_url=BASE_URL), REPOSITORY_COLUMNS, filename="x.csv"
         )
@@ -194,13 +209,16 @@ def test_streaming_reads_the_database_once_whatever_the_number_of_rows(
 def test_export_response_streams_the_requested_format(catalog, rf):
     request = rf.get("/depots/", {"format": "csv"})
     response = exports.export_response(Repository.objects.visible(), fmt="csv", request=request)
-    rows = list(csv.DictReader(io.StringIO(read_stream(response))))
+    rows = list(csv.DictReader(io.StringIO(read_csv(response))))
     assert rows[0]["page"].startswith("http://testserver/depots/")
 
     response = exports.export_response(
         Owner.objects.all(), fmt="json", request=request, kind="owners"
     )
-    assert response["Content-Disposition"] == 'attachment; filename="organisations.json"'
+    name = f"organisations-{timezone.localdate().isoformat()}.json"
+    assert response["Content-Disposition"] == (
+        f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
+    )
     assert len(json.loads(read_stream(response))) == 2
 
 
@@ -212,18 +230,26 @@ def read_gzip(path):
 def test_dumps_are_written_with_their_metadata(catalog, tmp_path):
     metadata = export_dumps(directory=tmp_path, base_url=BASE_URL)
 
-    assert metadata["counts"] == {"repositories": 2, "organisations": 2}
+    assert metadata["counts"] == {
+        "repositories": 2,
+        "organisations": 2,
+        "accounts": 2,
+        "sill": 0,
+        "contributions": 0,
+    }
     repositories = list(csv.DictReader(io.StringIO(read_gzip(tmp_path / "repositories.csv.gz"))))
     assert {row["full_path"] for row in repositories} == {"etalab/codegouv", "betagouv/emplois"}
     assert len(json.loads(read_gzip(tmp_path / "repositories.json.gz"))) == 2
     owners = list(csv.DictReader(io.StringIO(read_gzip(tmp_path / "organisations.csv.gz"))))
     assert [row["path"] for row in owners] == ["betagouv", "etalab"]
-    assert json.loads(read_gzip(tmp_path / "organisations.json.gz"))[1]["repositories"] == 1
+    # betagouv's only repository is archived: listed, with no "dépôt" counted, as on the site.
+    dumped = json.loads(read_gzip(tmp_path / "organisations.json.gz"))
+    assert [row["repositories"] for row in dumped] == [0, 1]
     on_disk = json.loads((tmp_path / "metadata.json").read_text(encoding="utf-8"))
     assert on_disk == metadata
     assert on_disk["files"]["repositories.csv.gz"]["rows"] == 2
     # Nothing half-written is left behind.
-    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(exports.DUMP_FILES)
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(exports.dump_files())
 
 
 def test_a_failed_dump_keeps_the_previous_files(catalog, tmp_path, monkeypatch):
@@ -239,7 +265,7 @@ def test_a_failed_dump_keeps_the_previous_files(catalog, tmp_path, monkeypatch):
         export_dumps(directory=tmp_path, base_url=BASE_URL)
 
     assert (tmp_path / "repositories.csv.gz").read_bytes() == before
-    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(exports.DUMP_FILES)
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(exports.dump_files())
 
 
 def test_the_task_writes_the_dumps_where_the_settings_say(catalog, tmp_path, settings):
@@ -247,7 +273,7 @@ def test_the_task_writes_the_dumps_where_the_settings_say(catalog, tmp_path, set
 
     result = tasks.export_dumps_task.delay().get()
 
-    assert result == {"repositories": 2, "organisations": 2}
+    assert result["repositories"] == 2 and result["organisations"] == 2
     assert (tmp_path / "dumps" / "metadata.json").is_file()
 
 
@@ -310,6 +336,80 @@ def test_the_data_dictionary_describes_every_column(client):
 
     assert response.status_code == 200
     content = response.content.decode()
-    for column in [*REPOSITORY_COLUMNS, *OWNER_COLUMNS]:
+    for column in [*REPOSITORY_COLUMNS, *OWNER_COLUMNS, *SOFTWARE_COLUMNS, *CONTRIBUTION_COLUMNS]:
         assert f"<code>{column.name}</code>" in content
+    for anchor in ("repositories", "organisations", "sill", "contributions"):
+        assert f'id="{anchor}"' in content
     assert "Adresse de l’origine du dépôt dans l’archive Software Heritage." in content
+
+
+def test_the_data_page_lists_every_data_set_with_its_files(catalog, client, tmp_path, settings):
+    from tests.factories import ContributionFactory, SoftwareFactory
+
+    SoftwareFactory(name="LibreOffice")
+    ContributionFactory.create_batch(2)
+    ContributionFactory(pending=True)  # never published, never exported
+    settings.DUMPS_ROOT = tmp_path
+    export_dumps(directory=tmp_path, base_url=BASE_URL)
+
+    page = client.get("/donnees/").content.decode()
+    for title, names in {
+        "Dépôts": ("repositories.csv.gz", "repositories.json.gz"),
+        "Organisations": ("organisations.csv.gz", "organisations.json.gz"),
+        "Logiciels recommandés (SILL)": ("sill.csv.gz", "sill.json.gz"),
+        "Contributions": ("contributions.csv.gz", "contributions.json.gz"),
+        "Liste des comptes des organismes publics": ("comptes-organismes-publics.yml",),
+    }.items():
+        assert f">{title}</h3>" in page
+        for name in names:
+            assert f'href="/donnees/{name}" download>{name}' in page
+    assert "CSV gzip – " in page and "YAML – " in page
+    assert "1 ligne</span>" in page and "2 lignes</span>" in page
+    assert 'href="/donnees/dictionnaire/#sill"' in page
+    assert "pas encore été générés" not in page
+
+    contributions = json.loads(read_gzip(tmp_path / "contributions.json.gz"))
+    assert len(contributions) == 2
+    software = list(csv.DictReader(io.StringIO(read_gzip(tmp_path / "sill.csv.gz"))))
+    assert [row["name"] for row in software] == ["LibreOffice"]
+    response = client.get("/donnees/comptes-organismes-publics.yml")
+    accounts = b"".join(response.streaming_content).decode()
+    assert "github.com:" in accounts
+
+
+def disposition(response) -> tuple[str, bytes]:
+    """The file name a browser saves a download under (the plain parameter); the download
+    is read to its end (which frees its slot among the concurrent downloads)."""
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    header = response["Content-Disposition"]
+    assert header.startswith('attachment; filename="')
+    plain = header.split('filename="', 1)[1].split('"', 1)[0]
+    assert header.endswith(f"; filename*=UTF-8''{plain}")
+    return plain, body
+
+
+def test_a_download_is_named_after_its_filters_and_the_day(catalog, client):
+    today = timezone.localdate().isoformat()
+
+    # In the form's order, whatever the order of the address; labels and values in ASCII.
+    response = client.get("/depots/?license=MIT&language=Python&format=csv")
+    name, body = disposition(response)
+    assert name == f"depots-langage-python-licence-mit-{today}.csv"
+    assert body.startswith(b"\xef\xbb\xbf")
+    response = client.get("/depots/?language=Python&license=MIT&format=json")
+    assert disposition(response)[0] == f"depots-langage-python-licence-mit-{today}.json"
+
+    response = client.get("/depots/?q=portail+été&format=csv")
+    assert disposition(response)[0] == f"depots-recherche-portail-ete-{today}.csv"
+    # A filter the form refuses is not in the name; nothing filtered: the subject and the day.
+    response = client.get("/organisations/?kind=nonsense&format=csv")
+    assert disposition(response)[0] == f"organisations-{today}.csv"
+
+
+def test_a_long_search_gives_a_bounded_name(catalog, client):
+    today = timezone.localdate().isoformat()
+    response = client.get("/depots/", {"q": "carte " * 60, "format": "csv"})
+    name = disposition(response)[0]
+    assert name.startswith("depots-recherche-carte-carte-") and name.endswith(f"-{today}.csv")
+    assert "--" not in name and len(name) <= len(f"depots--{today}.csv") + 80

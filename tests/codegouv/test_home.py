@@ -71,3 +71,22 @@ def test_home_tiles_lead_to_every_section_including_organisations_awesome_data_a
         assert url in tiles
     for url in tiles:
         assert client.get(url).status_code == 200, url
+
+
+def test_a_moderator_publishing_updates_the_counters_at_once(client):
+    from moderation.services import publish
+    from tests.factories import UserFactory
+
+    moderator = UserFactory(is_staff=True)
+    contribution = ContributionFactory(pending=True)
+    proposal = SoftwareFactory(proposed=True)
+    html = client.get("/").content.decode()  # the counters are now cached
+    assert counter(html, "contributions aux logiciels libres") == "0"
+    assert counter(html, r"logiciels recommandés \(SILL\)") == "0"
+
+    publish(contribution, by=moderator)
+    publish(proposal, by=moderator)
+
+    html = client.get("/").content.decode()
+    assert counter(html, "contributions aux logiciels libres") == "1"
+    assert counter(html, r"logiciels recommandés \(SILL\)") == "1"

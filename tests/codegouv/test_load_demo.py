@@ -59,3 +59,23 @@ def test_a_failing_loader_leaves_nothing_half_loaded(monkeypatch):
         call_command("load_demo")
 
     assert not User.objects.filter(email="half-loaded@numerique.gouv.fr").exists()
+
+
+@pytest.mark.django_db
+def test_load_demo_writes_the_open_data_dumps(monkeypatch, settings, tmp_path, client):
+    """After the quick start /donnees/ lists its files, not "not generated yet"."""
+    settings.DUMPS_ROOT = tmp_path
+    monkeypatch.setattr(
+        apps.get_app_config("accounts"),
+        "demo_loader",
+        "tests.codegouv.test_load_demo.demo_users",
+        raising=False,
+    )
+    assert "pas encore été générés" in client.get("/donnees/").content.decode()
+
+    call_command("load_demo")
+
+    assert (tmp_path / "metadata.json").is_file()
+    page = client.get("/donnees/").content.decode()
+    assert "pas encore été générés" not in page
+    assert 'href="/donnees/repositories.csv.gz"' in page

@@ -66,3 +66,24 @@ def test_off_by_default_in_tests_and_without_redis(client):
     bump_catalog_version()  # as a harvest does: the listing's own caches go stale
 
     assert "org/second" in client.get("/depots/").content.decode()
+
+
+def test_a_moderators_decision_refreshes_the_anonymous_pages_at_once(client, page_cache):
+    from moderation.services import hide, publish
+    from tests.factories import ContributionFactory
+
+    moderator = UserFactory(is_staff=True)
+    contribution = ContributionFactory(pending=True, project_name="Projet en attente")
+    assert "Projet en attente" not in client.get("/contributions/").content.decode()
+    home = client.get("/").content.decode()
+    assert '<p class="fr-h2 fr-mb-0">0</p><p>contributions aux logiciels libres</p>' in home
+    assert client.get("/").content.decode() == home  # from the page cache
+
+    publish(contribution, by=moderator)
+
+    assert "Projet en attente" in client.get("/contributions/").content.decode()
+    home = client.get("/").content.decode()
+    assert '<p class="fr-h2 fr-mb-0">1</p><p>contributions aux logiciels libres</p>' in home
+
+    hide(contribution, by=moderator)
+    assert "Projet en attente" not in client.get("/contributions/").content.decode()

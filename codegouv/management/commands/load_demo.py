@@ -5,11 +5,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from catalog.exports import dumps_directory, export_dumps
+
 
 class Command(BaseCommand):
     help = (
         "Load the demo data of every app that registers some (AppConfig.demo_loader: the "
-        "dotted path of a callable taking a keyword-only `stdout`). Safe to run again."
+        "dotted path of a callable taking a keyword-only `stdout`), then write the open-data "
+        "dumps of /donnees/ from it. Safe to run again."
     )
 
     def handle(self, *args, **options):
@@ -26,3 +29,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 loader(stdout=self.stdout)
             self.stdout.write(self.style.SUCCESS(f"{label}: demo data loaded."))
+        # What the daily task would write (catalog.export_dumps): /donnees/ lists every file
+        # right after the quick start instead of "not generated yet".
+        metadata = export_dumps(directory=dumps_directory())
+        counts = ", ".join(f"{count} {key}" for key, count in metadata["counts"].items())
+        self.stdout.write(self.style.SUCCESS(f"open-data dumps written: {counts}."))
