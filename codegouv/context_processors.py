@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import is_public_agent
 from editorial.guides import linked_pages
-from editorial.models import guide_url
+from editorial.models import ABOUT_SLUG, guide_url
 
 # (label, url name) of the main navigation, in display order.
 MAIN_NAVIGATION = (
@@ -22,6 +22,12 @@ MAIN_NAVIGATION = (
 AGENT_NAVIGATION = ((_("Codes à publier"), "unpublished:index"),)
 
 
+def nav_title(title: str, slug: str) -> str:
+    """A guide page's link text: its title, which editors write in French, except the about
+    page's, which reads in the interface's language."""
+    return _("À propos") if slug == ABOUT_SLUG else title
+
+
 def site(request):
     """Service name, tagline and the main navigation with the current section marked;
     the guide pages the editors placed in the navigation or the footer."""
@@ -30,7 +36,7 @@ def site(request):
     if user is not None and is_public_agent(user):
         links += [(label, reverse(url_name)) for label, url_name in AGENT_NAVIGATION]
     guides = linked_pages()
-    links += [(title, guide_url(slug)) for title, slug in guides["navigation"]]
+    links += [(nav_title(title, slug), guide_url(slug)) for title, slug in guides["navigation"]]
     footer_guides = [{"label": title, "url": guide_url(slug)} for title, slug in guides["footer"]]
     return _site_context(request.path_info, links, footer_guides)
 

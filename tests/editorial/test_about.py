@@ -41,3 +41,10 @@ def test_an_unpublished_about_page_is_a_404_and_leaves_the_navigation(client):
     cache.clear()  # the navigation's guide links are cached; the admin clears them on save
     assert client.get("/a-propos/").status_code == 404
     assert 'href="/a-propos/"' not in client.get("/").content.decode()
+
+
+def test_the_english_navigation_names_the_about_page_in_english(client):
+    html = client.get("/en/").content.decode()
+    nav = re.search(r'<nav class="fr-nav".*?</nav>', html, re.S).group(0)
+    assert '<a class="fr-nav__link" href="/en/a-propos/">About</a>' in nav
+    assert client.get("/en/a-propos/").status_code == 200
