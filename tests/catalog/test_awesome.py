@@ -4,11 +4,10 @@ import re
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog.awesome import IMPORT_NOTE, import_awesome, logo_url, mark_awesome, read_source
+from catalog.awesome import IMPORT_NOTE, import_awesome, logo_url, mark_awesome
 from catalog.models import AWESOME_CRITERIA, Forge, Owner, Repository
 from catalog.services.harvest import harvest_owner
 from tests.factories import OwnerFactory, RepositoryFactory
@@ -18,19 +17,6 @@ pytestmark = pytest.mark.django_db
 
 ALL_CRITERIA = dict.fromkeys(AWESOME_CRITERIA, True)
 CHECKED_ON = date(2025, 10, 1)
-# URLs of the shipped list that are in the 2021 dump loaded by load_demo (counted once with
-# a script normalising both sides: lower case, no trailing slash, no ".git").
-IN_THE_2021_DUMP = {
-    "https://github.com/CatalaLang/catala",
-    "https://github.com/SocialGouv/dashlord",
-    "https://github.com/betagouv/django-magicauth",
-    "https://github.com/InseeFrLab/onyxia",
-    "https://github.com/opendatateam/udata",
-    "https://github.com/EsupPortail/Esup-Pod",
-    "https://github.com/ProgrammeVitam/vitam",
-    "https://github.com/GouvernementFR/dsfr",
-}
-LISTED_IN_THE_FILE = 20  # the two commented-out entries do not count
 
 
 def listed(response):
@@ -138,26 +124,6 @@ def test_import_keeps_an_editors_own_check():
 def test_a_malformed_list_is_refused():
     with pytest.raises(ValueError, match="La liste Awesome doit associer"):
         import_awesome(text="- just\n- a list\n", checked_on=CHECKED_ON)
-
-
-def test_load_demo_imports_the_shipped_list(capsys):
-    call_command("load_demo")
-
-    out = capsys.readouterr().out
-    assert (
-        f"Awesome selection: {len(IN_THE_2021_DUMP)} repositories marked Awesome, "
-        f"0 already Awesome, {LISTED_IN_THE_FILE - len(IN_THE_2021_DUMP)} listed URLs not in "
-        "the catalogue, 0 invalid entries"
-    ) in out
-    assert set(Repository.objects.awesome().values_list("web_url", flat=True)) == IN_THE_2021_DUMP
-    assert set(Repository.objects.awesome().values_list("awesome_note", flat=True)) == {IMPORT_NOTE}
-
-    # Run again (the quick start loads the demo on every start): nothing changes.
-    report = import_awesome(text=read_source(), checked_on=CHECKED_ON)
-    assert (len(report.marked), len(report.already)) == (0, len(IN_THE_2021_DUMP))
-    assert len(report.unmatched) == LISTED_IN_THE_FILE - len(IN_THE_2021_DUMP)
-    assert "https://github.com/numerique-gouv/django-dsfr" in report.unmatched
-    assert Repository.objects.awesome().count() == len(IN_THE_2021_DUMP)
 
 
 def test_the_awesome_page_lists_exactly_the_awesome_repositories(client):

@@ -1,20 +1,47 @@
 import pytest
 from django.core.management import call_command
 
+from catalog.awesome import IMPORT_NOTE
 from catalog.models import Forge, Owner, Repository
 
 pytestmark = pytest.mark.django_db
 
+# URLs of the shipped list that are in the 2021 dump loaded by load_demo (counted once with
+# a script normalising both sides: lower case, no trailing slash, no ".git").
+IN_THE_2021_DUMP = {
+    "https://github.com/CatalaLang/catala",
+    "https://github.com/SocialGouv/dashlord",
+    "https://github.com/betagouv/django-magicauth",
+    "https://github.com/InseeFrLab/onyxia",
+    "https://github.com/opendatateam/udata",
+    "https://github.com/EsupPortail/Esup-Pod",
+    "https://github.com/ProgrammeVitam/vitam",
+    "https://github.com/GouvernementFR/dsfr",
+}
+LISTED_IN_THE_FILE = 20  # the two commented-out entries do not count
+
 
 def test_load_demo_loads_the_accounts_list_and_the_2021_dump_and_can_run_again(capsys):
     call_command("load_demo")
+    first_run = capsys.readouterr().out
     counts = (Forge.objects.count(), Owner.objects.count(), Repository.objects.count())
+    awesome = set(Repository.objects.awesome().values_list("web_url", flat=True))
     call_command("load_demo")
+
+    # The Awesome list shipped in catalog/data: marked once, then found already marked.
+    assert (
+        f"Awesome selection: {len(IN_THE_2021_DUMP)} repositories marked Awesome, "
+        f"0 already Awesome, {LISTED_IN_THE_FILE - len(IN_THE_2021_DUMP)} listed URLs not in "
+        "the catalogue, 0 invalid entries"
+    ) in first_run
+    assert awesome == IN_THE_2021_DUMP
+    assert set(Repository.objects.awesome().values_list("awesome_note", flat=True)) == {IMPORT_NOTE}
+    assert Repository.objects.awesome().count() == len(IN_THE_2021_DUMP)
 
     assert (Forge.objects.count(), Owner.objects.count(), Repository.objects.count()) == counts
     # 9,157 rows in the dump, 91 of them repeated URLs.
     assert Repository.objects.count() == 9066
-    assert "9157 rows, 9066 distinct repositories" in capsys.readouterr().out
+    assert "9157 rows, 9066 distinct repositories" in first_run
 
     repo = Repository.objects.select_related("owner", "forge").get(
         forge__host="github.com", full_path="opendatateam/datapackage-pipelines-udata"

@@ -40,7 +40,8 @@ def pages_of_the_demo():
     for body in PublicBody.objects.exclude(slug=None).filter(is_ministry=False)[:SAMPLE]:
         yield body.get_absolute_url()
         yield f"/depots/?public_body={body.slug}"
-    for ministry in PublicBody.objects.ministries():
+    # Every ministry's page above; its filtered lists for a sample (each is a fresh count).
+    for ministry in PublicBody.objects.ministries()[:SAMPLE]:
         yield f"/depots/?ministry={ministry.slug}"
         yield f"/organisations/?ministry={ministry.slug}"
     # The repositories and organisations of bodies, the most likely to show one.

@@ -40,6 +40,7 @@ def test_keyboard_only_visitor_skips_to_content_and_searches(page, url, catalogu
 
     page.keyboard.type("carte")
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/depots/\?q=carte"))
-    expect(page.locator("#result-count")).to_contain_text("6 dépôts")
+    # The home page searches the whole portal: repositories, SILL software, organisations.
+    expect(page).to_have_url(re.compile(r"/recherche/\?q=carte"))
+    expect(page.get_by_role("link", name="Voir les 6 dépôts")).to_be_visible()
     screenshot(page)
