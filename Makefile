@@ -88,8 +88,10 @@ fmt: $(STAMP) ## Fix what ruff can fix and format the code
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# pytest-xdist runs the suite on every core (one test database per worker); PYTEST_WORKERS=0
+# runs it in this process, e.g. to use a debugger.
 test: lint $(STATIC_MANIFEST) ## Lint, then the test suite (on DATABASE_URL, else an embedded PostgreSQL)
-	$(TEST_ENV) $(WITH_DATABASE) $(PY) -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(WITH_DATABASE) $(PY) -m pytest -n $${PYTEST_WORKERS:-auto} $(PYTEST_ARGS)
 
 bench: $(STAMP) ## Serve 100,000 synthetic repositories with gunicorn and measure the pages
 	$(PY) scripts/bench_site.py $(BENCH_ARGS)
