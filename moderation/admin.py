@@ -120,6 +120,32 @@ def with_labels(queryset):
     return queryset.select_related(*related)
 
 
+def publishing(request):
+    """What publishing means, for one row or many: the statuses it applies to, the service
+    call and the admin log line."""
+    return {
+        "allowed": PUBLISHABLE,
+        "decide": lambda obj: services.publish(obj, by=request.user),
+        "log": "Publié",
+    }
+
+
+def rejecting(request, reason):
+    return {
+        "allowed": REJECTABLE,
+        "decide": lambda obj: services.reject(obj, by=request.user, reason=reason),
+        "log": f"Refusé : {reason}",
+    }
+
+
+def hiding(request):
+    return {
+        "allowed": HIDEABLE,
+        "decide": lambda obj: services.hide(obj, by=request.user),
+        "log": "Masqué",
+    }
+
+
 def _decide_each(modeladmin, request, queryset, *, allowed, decide, log):
     done = skipped = 0
     for obj in with_labels(queryset):
@@ -159,14 +185,7 @@ def decision_of(obj, *, key):
 
 def _publish(modeladmin, request, object_id):
     obj = modeladmin._decidable(request, object_id)
-    done = _decide_one(
-        modeladmin,
-        request,
-        obj,
-        allowed=PUBLISHABLE,
-        decide=lambda obj: services.publish(obj, by=request.user),
-        log="Publié",
-    )
+    done = _decide_one(modeladmin, request, obj, **publishing(request))
     _report_one(modeladmin, request, obj, done, gettext("« %(object)s » est publié."))
     return _back(request, obj)
 
@@ -190,14 +209,7 @@ def _reject(modeladmin, request, object_id):
             },
         )
     reason = form.cleaned_data["reason"]
-    done = _decide_one(
-        modeladmin,
-        request,
-        obj,
-        allowed=REJECTABLE,
-        decide=lambda obj: services.reject(obj, by=request.user, reason=reason),
-        log=f"Refusé : {reason}",
-    )
+    done = _decide_one(modeladmin, request, obj, **rejecting(request, reason))
     _report_one(
         modeladmin, request, obj, done, gettext("« %(object)s » est refusé ; l’auteur est prévenu.")
     )
@@ -249,14 +261,7 @@ def _report(modeladmin, request, done, skipped, message):
 @admin.action(description=_("Publier"))
 def publish_selected(modeladmin, request, queryset):
     _require(request)
-    done, skipped = _decide_each(
-        modeladmin,
-        request,
-        queryset,
-        allowed=PUBLISHABLE,
-        decide=lambda obj: services.publish(obj, by=request.user),
-        log="Publié",
-    )
+    done, skipped = _decide_each(modeladmin, request, queryset, **publishing(request))
     _report(modeladmin, request, done, skipped, _("Publié(s) : %(count)d."))
 
 
@@ -266,14 +271,7 @@ def reject_selected(modeladmin, request, queryset):
     form = RejectForm(request.POST if "apply" in request.POST else None)
     if form.is_bound and form.is_valid():
         reason = form.cleaned_data["reason"]
-        done, skipped = _decide_each(
-            modeladmin,
-            request,
-            queryset,
-            allowed=REJECTABLE,
-            decide=lambda obj: services.reject(obj, by=request.user, reason=reason),
-            log=f"Refusé : {reason}",
-        )
+        done, skipped = _decide_each(modeladmin, request, queryset, **rejecting(request, reason))
         _report(modeladmin, request, done, skipped, _("Refusé(s) : %(count)d."))
         return None
     return action_form_page(
@@ -291,14 +289,7 @@ def reject_selected(modeladmin, request, queryset):
 @admin.action(description=_("Masquer des pages publiques"))
 def hide_selected(modeladmin, request, queryset):
     _require(request)
-    done, skipped = _decide_each(
-        modeladmin,
-        request,
-        queryset,
-        allowed=HIDEABLE,
-        decide=lambda obj: services.hide(obj, by=request.user),
-        log="Masqué",
-    )
+    done, skipped = _decide_each(modeladmin, request, queryset, **hiding(request))
     _report(modeladmin, request, done, skipped, _("Masqué(s) : %(count)d."))
 
 
