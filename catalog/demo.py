@@ -18,10 +18,10 @@ from django.utils import timezone
 from catalog import awesome, licenses
 from catalog.enums import ForgeKind
 from catalog.models import Forge, Owner, Repository
+from catalog.scoring import score_fields
 from catalog.search import update_search_vectors
 from catalog.services.accounts_import import import_accounts, read_source
 from catalog.services.counts import refresh_owner_counts
-from catalog.services.harvest import score_values
 from core.text import clean_text, safe_url
 
 DUMP = Path(__file__).resolve().parent / "data" / "repositories-2021.csv.gz"
@@ -117,12 +117,14 @@ def load(*, stdout) -> None:
             root_files=None,
             publiccode_valid=False,
         )
-        score_values(
-            values,
-            now,
-            license_listed=kind == ForgeKind.GITHUB,
-            fork_known=_bool(row.get("is_fork")) is not None,
-            observed_at=dumped_at,
+        values.update(
+            score_fields(
+                values,
+                now,
+                license_listed=kind == ForgeKind.GITHUB,
+                fork_known=_bool(row.get("is_fork")) is not None,
+                observed_at=dumped_at,
+            )
         )
         repositories.append(
             Repository(

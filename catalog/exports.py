@@ -30,6 +30,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from catalog import scoring
 from catalog.models import Owner, Repository, software_heritage_url
 from catalog.services.accounts_export import export_accounts
 from core import throttle
@@ -292,9 +293,6 @@ def repository_rows(queryset, *, base_url: str) -> Iterator[dict]:
 def _repository_rows(queryset, base_url: str, page) -> Iterator[dict]:
     rows = queryset.with_public_body().values(*REPOSITORY_FIELDS)
     for row in rows.iterator(chunk_size=CHUNK_SIZE):
-        # None: the root files were never listed, so nothing is known about them.
-        root_files = row["root_files"]
-        listed = root_files is not None
         yield {
             "url": row["web_url"],
             "forge": row["forge__host"],
@@ -318,9 +316,7 @@ def _repository_rows(queryset, base_url: str, page) -> Iterator[dict]:
             "license_reported": row["license_reported"],
             "language": row["language"],
             "topics": list(row["topics"] or []),
-            "has_readme": "README" in root_files if listed else None,
-            "has_contributing": "CONTRIBUTING" in root_files if listed else None,
-            "has_publiccode": row["publiccode_valid"] if listed else None,
+            **scoring.root_file_facts(row["root_files"], row["publiccode_valid"]),
             "score": row["score"],
             "score_checkable": row["score_checkable"],
             "software_heritage_url": software_heritage_url(row["web_url"]),

@@ -201,6 +201,18 @@ def score_repository(facts: RepositoryFacts, *, now: datetime) -> Score:
     )
 
 
+def root_file_facts(root_files, publiccode_valid) -> dict:
+    """has_readme, has_contributing, has_publiccode: True/False from the listed root files,
+    None when they were never listed (nothing is known)."""
+    if root_files is None:
+        return {"has_readme": None, "has_contributing": None, "has_publiccode": None}
+    return {
+        "has_readme": "README" in root_files,
+        "has_contributing": "CONTRIBUTING" in root_files,
+        "has_publiccode": bool(publiccode_valid),
+    }
+
+
 def score_fields(
     values: dict, now: datetime, *, license_listed: bool, fork_known=True, observed_at=None
 ) -> dict:
@@ -212,16 +224,16 @@ def score_fields(
     means none was found). `fork_known` is False when the source never said;
     `observed_at` is when the source saw the repository (None: now, a harvest).
     """
-    root_files = values.get("root_files")
-    listed = root_files is not None
+    files = root_file_facts(values.get("root_files"), values.get("publiccode_valid"))
+    listed = values.get("root_files") is not None
     license_known = bool(values.get("license_reported")) or listed or license_listed
     spdx = values["license_spdx"]
     facts = RepositoryFacts(
         license_spdx=spdx,
         license_is_free=licenses.is_free_license(spdx) if license_known else None,
-        has_readme="README" in root_files if listed else None,
-        has_contributing="CONTRIBUTING" in root_files if listed else None,
-        has_valid_publiccode=bool(values.get("publiccode_valid")) if listed else None,
+        has_readme=files["has_readme"],
+        has_contributing=files["has_contributing"],
+        has_valid_publiccode=files["has_publiccode"],
         has_description=bool(values["description"]),
         last_activity_at=max(
             filter(None, [values["pushed_at"], values["updated_at"]]), default=None

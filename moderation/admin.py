@@ -325,8 +325,9 @@ def pending_groups(request, limit=QUEUE_LIMIT):
         pending = model.objects.pending()
         opts = model._meta
         changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-        model_admin = admin.site._registry.get(model)
-        may_decide = model_admin is not None and model_admin.may_decide(request)
+        may_decide = admin.site.is_registered(model) and admin.site.get_model_admin(
+            model
+        ).may_decide(request)
         rows = list(with_labels(pending).order_by("pk")[:limit])
         groups.append(
             {

@@ -34,9 +34,9 @@ from django.utils import timezone
 from catalog import demo, licenses
 from catalog.enums import ForgeKind, OwnerKind
 from catalog.models import Forge, Owner, PublicBody, Repository
+from catalog.scoring import score_fields
 from catalog.search import update_search_vectors
 from catalog.services.counts import refresh_owner_counts
-from catalog.services.harvest import score_values
 from catalog.services.public_bodies import TOP_ORGANIZATIONS, sync_ministries
 
 PREFIX = "bench:"
@@ -355,7 +355,8 @@ class Generator:
             "root_files": sorted(root_files),
             "publiccode_valid": publiccode_valid,
         }
-        score_values(values, self.now, license_listed=True)  # the root files are listed
+        # The root files are listed.
+        values.update(score_fields(values, self.now, license_listed=True))
         return Repository(
             forge=forge,
             owner=owner,

@@ -140,13 +140,6 @@ def _inspect(client: ForgeClient, repo: RepoInfo, values: dict, progress: Progre
         values.update(root_files=None, inspected_activity_at=None)
 
 
-def score_values(values: dict, now: datetime, **known) -> None:
-    """Set `score`, `score_checkable` and `score_checks` from a row's values (listing and
-    inspection; ``root_files`` None when never listed); `known` says what the source could
-    tell: see catalog.scoring.score_fields."""
-    values.update(score_fields(values, now, **known))
-
-
 class Harvester:
     """Upserts the pages of one listing into the database."""
 
@@ -198,7 +191,9 @@ class Harvester:
                 if self.client.license_needs_request:
                     values["license_reported"] = row["license_reported"]
             values["license_spdx"] = licenses.normalize_license(values["license_reported"])
-            score_values(values, self.now, license_listed=not self.client.license_needs_request)
+            values.update(
+                score_fields(values, self.now, license_listed=not self.client.license_needs_request)
+            )
             rows.append(
                 Repository(
                     forge=self.forge,
