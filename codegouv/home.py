@@ -3,6 +3,7 @@ and the latest repositories."""
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -115,9 +116,11 @@ def counters() -> dict:
     values = cache.get(key)
     if values is None:
         values = {
-            # As /depots/ counts them by default: visible, not archived.
-            "repositories": Repository.objects.counted().count(),
-            "archived": Repository.objects.visible().filter(is_archived=True).count(),
+            # As /depots/ counts them by default: visible, not archived; the archived apart.
+            **Repository.objects.visible().aggregate(
+                repositories=Count("pk", filter=Q(is_archived=False)),
+                archived=Count("pk", filter=Q(is_archived=True)),
+            ),
             "owners": Owner.objects.listed().count(),
             "forges": Forge.objects.filter(owners__repository_count__gt=0).distinct().count(),
             "software": Software.objects.published().count(),
