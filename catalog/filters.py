@@ -142,10 +142,15 @@ class RepositoryFilter(SearchableFilterSet):
     class Meta(SearchableFilterSet.Meta):
         model = Repository
 
+    # The filtered rows before the archived ones are hidden, or None when the filters say
+    # what to do with them: listing_summary counts the hidden ones in the same pass.
+    with_archived = None
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         # Archived repositories are hidden unless asked for.
         if not self.form.cleaned_data.get("archived"):
+            self.with_archived = queryset
             queryset = queryset.filter(is_archived=False)
         return queryset
 
@@ -228,16 +233,6 @@ def filter_repositories(params, queryset=None):
     return bind_filters(RepositoryFilter, params, base)
 
 
-def archived_hidden(params, queryset=None) -> int | None:
-    """How many archived repositories the listing for GET `params` hides (they are hidden
-    unless asked for), or None when `params` choose what to do with them."""
-    if params.get("archived") in dict(ARCHIVED_CHOICES):
-        return None
-    params = params.copy()
-    params["archived"] = "only"
-    return filter_repositories(params, queryset)[1].count()
-
-
 # The facets of the listing: a column each, and the topics, a JSON list.
 FACET_COLUMNS = {
     "forge": "forge__host",
@@ -269,11 +264,14 @@ def license_facet(values) -> list[tuple[str, int, str]]:
     ][:FACET_LIMIT]
 
 
-def listing_summary(queryset, *, limit: int = FACET_LIMIT) -> dict:
-    """{"count", "facets": {facet: [(value, count, label)]}} of the current result set, in
-    one statement (core.facets) rather than one query per facet."""
+def listing_summary(filterset, *, limit: int = FACET_LIMIT) -> dict:
+    """{"count", "facets": {facet: [(value, count, label)]}, "archived_hidden"} of a bound
+    RepositoryFilter's result set, in one statement (core.facets) rather than one query per
+    facet; "archived_hidden": how many archived repositories the filters hide (None when
+    they say what to do with them)."""
+    hiding = filterset.with_archived is not None
     summary = summarize(
-        queryset,
+        filterset.with_archived if hiding else filterset.qs,
         columns=FACET_COLUMNS,
         lists={"topic": "topics"},
         mapped={
@@ -293,6 +291,7 @@ def listing_summary(queryset, *, limit: int = FACET_LIMIT) -> dict:
         },
         limit=limit,
         limits={"license": LICENSE_LIMIT},
+        aside="is_archived" if hiding else None,
     )
     facets = summary.facets | {"license": license_facet(summary.facets["license"])}
-    return {"count": summary.count, "facets": facets}
+    return {"count": summary.count, "facets": facets, "archived_hidden": summary.aside}

@@ -23,37 +23,23 @@ def export_owners(queryset, fmt, request, *, name_parts=()):
 def repository_listing(request, *, base=None, scope="", template, extra=None):
     """/depots/ and an owner's page: the count and the facets, computed together, cached
     per catalogue version."""
-    summary = {}
     version = listing_cache.catalog_version()
     queryset = base if base is not None else Repository.objects.visible()
 
-    def summarized(rows):
-        # The skeleton asks for the count, then for the facets: one statement, one cache read.
-        if not summary:
-            key = listing_cache.key_for("facets", request.GET, scope, version=version)
-            summary.update(
-                listing_cache.cached(
-                    key,
-                    lambda: {
-                        **filters.listing_summary(rows),
-                        "archived_hidden": filters.archived_hidden(request.GET, queryset),
-                    },
-                )
-            )
-        return summary
+    def summary(filterset):
+        # The count, the facets and the hidden archived repositories: one statement, cached.
+        key = listing_cache.key_for("facets", request.GET, scope, version=version)
+        return listing_cache.cached(key, lambda: filters.listing_summary(filterset))
 
     listing = Listing(
         filterset_class=filters.RepositoryFilter,
         template=template,
         rows_name="repositories",
         export=export_repositories,
-        count=lambda rows: summarized(rows)["count"],
-        facets=lambda rows: summarized(rows)["facets"],
+        summary=summary,
         page_by_ids=True,
     )
     context = {
-        # How many archived repositories the count leaves out (None: the filters say).
-        "archived_hidden": lambda: summary.get("archived_hidden"),
         # The rendered sidebar and results depend on the parameters, the language and the
         # catalogue version only: rendering them costs more than every query of the page.
         "fragment_key": listing_cache.key_for(
@@ -61,6 +47,14 @@ def repository_listing(request, *, base=None, scope="", template, extra=None):
             request.GET,
             scope,
             every_param=True,
+            version=version,
+        ),
+        # The form's other fields depend on their own values only: most distinct searches
+        # have none and share one rendering (Django's widgets are slow to render).
+        "filters_key": listing_cache.key_for(
+            f"filter-fields:{get_language()}",
+            request.GET,
+            leave_out=filters.FACETED_FILTERS,
             version=version,
         ),
         # Filters offered as selects of the facets' values; the form shows the others.

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -122,6 +122,20 @@ def _public_name(servers) -> str:
     return ",".join(names)
 
 
+class ReusedRedisClient(RedisCacheClient):
+    """Django's client, with one redis.Redis per connection pool rather than a new one for
+    every cache call: building one (its ~200 response callbacks) cost ~0.2 ms, a dozen times
+    a page. redis.Redis is safe to share between threads; the pool does the connections."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """Django's RedisCache, as "no cache" while Redis is unreachable (see the module)."""
 
@@ -132,6 +146,7 @@ class ResilientRedisCache(RedisCache):
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = ReusedRedisClient
         # Django makes one cache object per thread: the breaker is shared by the process.
         key = tuple(self._servers)
         with _breakers_lock:

@@ -15,6 +15,7 @@ from django.db import connections
 from django.db.models import F
 
 COUNT = "__count__"
+ASIDE = "__aside__"
 
 # {column} is one of our own aliases (f0, f1…); every value is a bound parameter.
 # Every branch gives (facet, value, label, count).
@@ -49,7 +50,12 @@ LIST_SQL = (
     "CROSS JOIN LATERAL jsonb_array_elements_text(m.{column}::jsonb) AS e(value) "
     "WHERE e.value <> '' GROUP BY e.value ORDER BY 4 DESC, 2 LIMIT %s)"
 )
-SUMMARY_SQL = "WITH m AS MATERIALIZED ({rows}){grouped}{mappings} {branches}"
+SUMMARY_SQL = "WITH {rows}{grouped}{mappings} {branches}"
+ROWS_SQL = "m AS MATERIALIZED ({rows})"
+# With rows set aside (archived repositories): the filtered rows are read once into `a`; the
+# count and the facets are over the others (`m`), and the rows set aside are only counted.
+ASIDE_ROWS_SQL = "a AS MATERIALIZED ({rows}), m AS MATERIALIZED (SELECT * FROM a WHERE NOT aside)"
+ASIDE_SQL = "(SELECT %s, NULL, NULL, COUNT(*) FROM a WHERE aside)"
 
 
 @dataclass
@@ -58,17 +64,28 @@ class Summary:
     # {facet: [(value, count, label)]}, most frequent first, then by value (by label for a
     # mapped facet); the label is the value itself except for mapped facets.
     facets: dict[str, list[tuple[str, int, str]]]
+    # How many rows were set aside (None without `aside`).
+    aside: int | None = None
 
 
 def summarize(
-    queryset, *, columns: dict[str, str], lists=None, mapped=None, limit: int = 8, limits=None
+    queryset,
+    *,
+    columns: dict[str, str],
+    lists=None,
+    mapped=None,
+    limit: int = 8,
+    limits=None,
+    aside: str | None = None,
 ) -> Summary:
     """The number of rows of `queryset` and the `limit` most frequent non-empty values of
     each facet (`limits` may give a facet its own): `columns` maps a facet to a field path
     (``"forge__host"``), `lists` to a JSON list field whose elements are counted
     (``"topics"``), `mapped` a key field to (a query of the related rows, {facet: (value
     field, label field)}): ``{"owner": (owners,
-    {"ministry": ("ministry_slug", "ministry_name")})}``."""
+    {"ministry": ("ministry_slug", "ministry_name")})}``. `aside`: a boolean field whose
+    true rows are left out of the count and the facets and counted apart (Summary.aside), in
+    the same pass."""
     lists, mapped = lists or {}, mapped or {}
     mapped_facets = {
         facet: (key, fields) for key, (_rows, by) in mapped.items() for facet, fields in by.items()
@@ -94,8 +111,14 @@ def summarize(
             alias = f"k{len(grouped)}"
             selected[alias] = F(attname)
             grouped[attname] = (f"g{len(grouped)}", alias)
+    if aside is not None:
+        selected["aside"] = F(aside)
     rows = queryset.order_by().values(**selected)
-    empty = Summary(count=0, facets={facet: [] for facet in [*names, *mapped_facets]})
+    empty = Summary(
+        count=0,
+        facets={facet: [] for facet in [*names, *mapped_facets]},
+        aside=None if aside is None else 0,
+    )
     # Django compiles the filters, joins and search: every value stays a bound parameter.
     try:
         rows_sql, params = rows.query.sql_with_params()
@@ -113,6 +136,9 @@ def summarize(
     except EmptyResultSet:  # a filter that can match nothing (an unknown id)
         return empty
     branches, branch_params = [COUNT_SQL], [COUNT]
+    if aside is not None:
+        branches.append(ASIDE_SQL)
+        branch_params.append(ASIDE)
     for facet in [*names, *mapped_facets]:
         if facet in related:
             _key, table, pk, label = related[facet]
@@ -126,22 +152,24 @@ def summarize(
         branches.append(template)
         branch_params += [facet, (limits or {}).get(facet, limit)]
     sql = SUMMARY_SQL.format(
-        rows=rows_sql,
+        rows=(ROWS_SQL if aside is None else ASIDE_ROWS_SQL).format(rows=rows_sql),
         grouped="".join(
             ", " + GROUPED_SQL.format(name=name, column=column) for name, column in grouped.values()
         ),
         mappings="".join(", " + mapping for mapping in mappings),
         branches=" UNION ALL ".join(branches),
     )
-    facets, count = empty.facets, 0
+    facets, count, aside_count = empty.facets, 0, empty.aside
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, [*params, *mapping_params, *branch_params])
         for facet, value, label, n in cursor.fetchall():
             if facet == COUNT:
                 count = n
+            elif facet == ASIDE:
+                aside_count = n
             else:
                 facets[facet].append((value, n, label))
-    return Summary(count=count, facets=facets)
+    return Summary(count=count, facets=facets, aside=aside_count)
 
 
 def _attname(model, name: str) -> str:

@@ -165,8 +165,9 @@ class Listing:
     name_parts=…)`` answers ``?format=csv|json`` with the filtered rows in the page's
     order (`name_parts`: the search and filters in use, for the file's name:
     export_filename);
-    ``facets(queryset)`` and ``count(queryset)`` may read a cache. Rows are shown with the
-    QuerySet's ``for_list()``.
+    ``facets(queryset)`` may read a cache; ``summary(filterset)``, when given, replaces it
+    and gives the count too: {"count", "facets", …}, every other entry added to the context.
+    Rows are shown with the QuerySet's ``for_list()``.
     """
 
     filterset_class: type
@@ -174,7 +175,7 @@ class Listing:
     rows_name: str
     export: Callable | None = None
     facets: Callable | None = None
-    count: Callable | None = None
+    summary: Callable | None = None
     # Read the page's rows in two steps (see rows_of_page): for large, wide tables.
     page_by_ids: bool = False
 
@@ -192,7 +193,11 @@ class Listing:
         if self.export is not None and fmt in EXPORT_FORMATS:
             name_parts = export_filters(filterset, query)
             return self.export(rows.order_by(*order), fmt, request, name_parts=name_parts)
-        total = self.count(rows) if self.count else None
+        summary = dict(self.summary(filterset)) if self.summary else {}
+        total = summary.pop("count", None)
+        facets = summary.pop("facets") if self.summary else None
+        if facets is None:
+            facets = self.facets(rows) if self.facets else {}
         if self.page_by_ids:
             page, per_page = paginate(request, rows.order_by(*order), count=total)
             # By primary key from the unfiltered rows: the search is not run a second time.
@@ -206,7 +211,7 @@ class Listing:
                 "filterset": filterset,
                 "page_obj": page,
                 self.rows_name: page.object_list,
-                "facets": self.facets(rows) if self.facets else {},
+                "facets": facets,
                 "active_filters": active_filters(filterset),
                 "query": query,
                 "sort": sort,
@@ -217,6 +222,7 @@ class Listing:
                 ],
                 "per_page": per_page,
                 "per_page_choices": PER_PAGE_CHOICES,
+                **summary,
                 **(context or {}),
             },
         )

@@ -100,3 +100,20 @@ def test_a_mapped_facet_sums_its_keys_counts_per_value_with_its_label():
         ("premier-ministre", 1, "PREMIER-MINISTRE"),
     ]
     assert summary.facets["owner"][0] == ("bnf", 2, "bnf")
+
+
+def test_rows_set_aside_are_counted_apart_in_the_same_statement(repositories):
+    RepositoryFactory(language="Python", topics=["api"], is_archived=True)
+    RepositoryFactory(language="Go", topics=["cli"], is_archived=True)
+    rows = Repository.objects.filter(topics__contains=["api"])
+    shown = rows.filter(is_archived=False)
+
+    with CaptureQueriesContext(connection) as queries:
+        summary = summarize(rows, columns=COLUMNS, lists={"topic": "topics"}, aside="is_archived")
+
+    assert len(queries) == 1
+    # The count and the facets are those of the rows not set aside; one archived row matched.
+    assert (summary.count, summary.aside) == (shown.count(), 1) == (3, 1)
+    without = summarize(shown, columns=COLUMNS, lists={"topic": "topics"})
+    assert summary.facets == without.facets and without.aside is None
+    assert summarize(rows.filter(pk__lt=0), columns=COLUMNS, aside="is_archived").aside == 0
