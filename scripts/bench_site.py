@@ -48,8 +48,8 @@ REQUEST_TIMEOUT = 30  # seconds, every page request
 CSV_TIMEOUT = 300  # seconds, the whole export
 CSV_SAMPLES = 5
 START_TIMEOUT = 60  # seconds for gunicorn to answer /healthz
-PAGE_P95_MS = 100
-STATISTICS_P95_MS = 20
+# Repeated pages (issue #14): every one within 30 ms at the 95th percentile.
+PAGE_P95_MS = 30
 SEARCH_HTML_BYTES = 60_000
 EXPORT_PATH = "/depots/?format=json"
 EXPORT_PAUSE_AFTER_429 = 1.0  # seconds: an impatient client, not one that waits Retry-After
@@ -60,13 +60,14 @@ HTML_SLOWDOWN_TARGET = 2  # HTML p95 while the exports run, at most this times t
 
 # (label, target): the page p95 target in ms, and whether the HTML size target applies.
 SCENARIOS = [
-    ("home", None, False),
+    ("home", PAGE_P95_MS, False),
     ("list", PAGE_P95_MS, False),
     ("search: 1 word", PAGE_P95_MS, True),
     ("search: 3 filters", PAGE_P95_MS, True),
     ("repository page", PAGE_P95_MS, False),
+    ("organisations", PAGE_P95_MS, False),
     ("organisation page", PAGE_P95_MS, False),
-    ("statistics", STATISTICS_P95_MS, False),
+    ("statistics", PAGE_P95_MS, False),
 ]
 
 
@@ -113,6 +114,7 @@ def main() -> int:
         "search: 1 word": "/depots/?q=donnees",
         "search: 3 filters": "/depots/?q=application&language=Python&license=free&forge=github.com",
         "repository page": info["repository_path"],
+        "organisations": "/organisations/",
         "organisation page": info["owner_path"],
         "statistics": "/statistiques/",
     }
