@@ -259,7 +259,8 @@ def license_facet(values) -> list[tuple[str, int, str]]:
     free = sum(count for value, count, _label in values if value in FREE_LICENSES)
     unknown = sum(count for value, count, _label in values if value == NOASSERTION)
     groups = [("free", free), ("none", unknown)]
-    return [(key, count, str(LICENSE_GROUPS[key])) for key, count in groups if count] + [
+    # The label stays lazy: the summary is cached for every language (ADR 0013).
+    return [(key, count, LICENSE_GROUPS[key]) for key, count in groups if count] + [
         row for row in values if row[0] != NOASSERTION
     ][:FACET_LIMIT]
 

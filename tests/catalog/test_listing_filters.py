@@ -65,6 +65,21 @@ def test_the_licence_facet_leads_with_free_licences_and_says_unknown_plainly(cli
         assert result_count(client.get(f"/depots/{href}").content.decode()) == count, label
 
 
+def test_the_cached_facets_speak_the_language_of_each_visitor(client, licences):
+    # The French page computes and caches the summary; the English one reads it.
+    assert facet_links(client.get("/depots/").content.decode(), "license")[0][0] == (
+        "Licence libre"
+    )
+
+    html = client.get("/en/depots/").content.decode()
+
+    assert [label for label, _n, _href in facet_links(html, "license")[:2]] == [
+        "Free licence",
+        "Not specified",
+    ]
+    assert "Licence libre" not in html
+
+
 def test_python_and_free_licence_in_two_clicks(client, licences):
     html = client.get("/depots/").content.decode()
     python = {label: href for label, _n, href in facet_links(html, "language")}["Python"]
