@@ -42,12 +42,17 @@ def repository_listing(request, *, base=None, scope="", template, extra=None):
     context = {
         # The rendered sidebar and results depend on the parameters, the language and the
         # catalogue version only: rendering them costs more than every query of the page.
-        "fragment_key": listing_cache.key_for(
-            f"sidebar-results:{get_language()}",
+        # The sidebar's links start again from page 1: every page of a search shares it.
+        "sidebar_key": listing_cache.key_for(
+            f"sidebar:{get_language()}",
             request.GET,
             scope,
             every_param=True,
+            leave_out={"page"},
             version=version,
+        ),
+        "results_key": listing_cache.key_for(
+            f"results:{get_language()}", request.GET, scope, every_param=True, version=version
         ),
         # The form's other fields depend on their own values only: most distinct searches
         # have none and share one rendering (Django's widgets are slow to render).
