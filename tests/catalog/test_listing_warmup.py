@@ -3,15 +3,20 @@
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from catalog import filters, listing_cache
+from catalog import filters, listing_cache, tasks
+from catalog.models import Repository
 from catalog.services import listing_warmup
 from catalog.services.counts import refresh_owner_counts
+from codegouv import tasks as codegouv_tasks
+from codegouv.celery import app as celery_app
 from core.db import reset_statement_timeout, set_statement_timeout
+from core.signals import catalogue_changed
 from tests.factories import ForgeFactory, OwnerFactory, PublicBodyFactory, RepositoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +176,80 @@ def test_summaries_are_computed_without_the_web_statement_timeout(catalogue, set
         reset_statement_timeout()
 
     assert seen and set(seen) == {"0"}
+
+
+# --- The task and its scheduling -------------------------------------------------------
+
+
+@pytest.fixture
+def broker():
+    """Tasks sent to a broker rather than run in-process (the fixture of tests/conftest.py
+    makes them eager), the sending mocked: what was sent, with which options."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        with (
+            mock.patch.object(tasks.warm_listings, "apply_async") as warm,
+            mock.patch.object(codegouv_tasks.refresh_statistics, "apply_async"),
+        ):
+            yield warm
+    finally:
+        celery_app.conf.task_always_eager = eager
+
+
+def test_several_catalogue_changes_schedule_one_warmup(broker, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _run in range(5):
+            catalogue_changed.send(sender=Repository)
+        # Nothing leaves before the harvest's transaction commits.
+        broker.assert_not_called()
+
+    broker.assert_called_once_with((), countdown=listing_warmup.WARMUP_DELAY)
+
+
+def test_the_warmup_lets_later_changes_schedule_another_one(
+    broker, catalogue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        catalogue_changed.send(sender=Repository)
+    assert broker.call_count == 1
+
+    assert "computed" in tasks.warm_listings.apply().get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        catalogue_changed.send(sender=Repository)
+    assert broker.call_count == 2
+
+
+def test_in_process_tasks_schedule_no_warmup(django_capture_on_commit_callbacks):
+    """make run without Redis: the request that ended a harvest does not warm the cache of
+    its own process (conftest.py runs tasks in-process, as make run does)."""
+    assert celery_app.conf.task_always_eager
+    with (
+        mock.patch.object(tasks.warm_listings, "apply_async") as warm,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        catalogue_changed.send(sender=Repository)
+
+    warm.assert_not_called()
+    assert cache.get(listing_warmup.WARMUP_FLAG_KEY) is None
+
+
+def test_the_task_warms_and_skips_while_another_run_holds_the_lock(client, catalogue):
+    cache.add("harvest-lock:listing-warmup", "someone else", timeout=60)
+    assert tasks.warm_listings.delay().get() == "locked"
+
+    cache.delete("harvest-lock:listing-warmup")
+    assert tasks.warm_listings.delay().get().startswith("listing summaries")
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/depots/?language=Java")
+    assert summary_statements(captured) == []
+
+
+def test_beat_runs_the_warmup_before_its_entries_expire():
+    """Warmed summaries last listing_cache.TIMEOUT: beat's run keeps them (a visitor would
+    otherwise pay again a quarter of an hour after a harvest)."""
+    entry = settings.CELERY_BEAT_SCHEDULE["warm-listings"]
+
+    assert entry["task"] == tasks.warm_listings.name
+    assert entry["schedule"] < listing_cache.TIMEOUT
