@@ -8,3 +8,11 @@ class CatalogConfig(AppConfig):
     demo_loader = "catalog.demo.load"
     # Its data sets in the full dumps of /donnees/ (catalog.exports.Dump).
     open_data = "catalog.exports.CATALOG_DUMPS"
+
+    def ready(self):
+        from catalog import tasks
+        from core.signals import catalogue_changed
+
+        # A harvest run ending: the broad listings' summaries of the new catalogue are
+        # computed by a worker before visitors ask (catalog.services.listing_warmup).
+        catalogue_changed.connect(tasks.schedule_listing_warmup, dispatch_uid="listing-warmup")

@@ -10,9 +10,10 @@ from django.core.cache import cache
 from django.db import transaction
 
 from catalog import exports
-from catalog.services import directory_import, harvest
+from catalog.services import directory_import, harvest, listing_warmup
 from catalog.services.accounts_import import AccountsDownloadError, read_source
 from catalog.services.accounts_import import import_accounts as import_accounts_service
+from core.tasks import enqueue_after_commit_once
 
 logger = logging.getLogger(__name__)
 
@@ -109,3 +110,34 @@ def import_public_bodies():
 def export_dumps_task():
     metadata = exports.export_dumps(directory=exports.dumps_directory())
     return metadata["counts"]
+
+
+@shared_task(name="catalog.warm_listings", soft_time_limit=600, time_limit=660)
+def warm_listings():
+    # Changes from now on ask for another run: their writes may come too late for this one.
+    cache.delete(listing_warmup.WARMUP_FLAG_KEY)
+    with harvest_lock("listing-warmup") as acquired:
+        if not acquired:
+            logger.info("listing warm-up skipped: another one runs, or Redis unreachable")
+            return "locked"
+        return listing_warmup.warm_listing_summaries().summary()
+
+
+def schedule_listing_warmup(**_kwargs) -> None:
+    """Ask for the broad listings' summaries of the new catalogue once the current
+    transaction commits.
+
+    Receiver of core.signals.catalogue_changed (a harvest run or a SILL import ended). The
+    task runs WARMUP_DELAY seconds later; the cache flag makes every change ending before it
+    starts share that one run. Nothing when tasks run in-process (no Redis: make run, make
+    dev): the cache is then the web process's own memory, so warming it would make the
+    request that ended the harvest compute some fifty summaries for one worker of several."""
+    if warm_listings.app.conf.task_always_eager:
+        return
+
+    enqueue_after_commit_once(
+        warm_listings,
+        flag=listing_warmup.WARMUP_FLAG_KEY,
+        flag_timeout=listing_warmup.WARMUP_FLAG_TIMEOUT,
+        countdown=listing_warmup.WARMUP_DELAY,
+    )

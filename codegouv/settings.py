@@ -460,6 +460,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": PUBLIC_BODIES_IMPORT_SCHEDULE,
     },
     "export-dumps": {"task": "catalog.export_dumps", "schedule": EXPORT_DUMPS_SCHEDULE},
+    # Keeps the broad listings' summaries cached while the catalogue stays as it is (each
+    # entry lasts catalog.listing_cache.TIMEOUT, 15 minutes; a test holds this under it) and
+    # computes those of a change that sent no signal (an editor's Awesome check).
+    "warm-listings": {"task": "catalog.warm_listings", "schedule": 600.0},
     "refresh-wikidata": {"task": "sill.refresh_wikidata", "schedule": WIKIDATA_SCHEDULE},
 }
 

@@ -1,10 +1,9 @@
 from celery import shared_task
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 
 from codegouv import statistics
-from core.tasks import enqueue
+from core.tasks import enqueue_after_commit_once
 
 HEARTBEAT_CACHE_KEY = "celery:last-ping"
 
@@ -31,13 +30,9 @@ def schedule_statistics_refresh(**_kwargs) -> None:
     task runs a minute later; the cache flag makes every run ending before it starts share
     that one refresh (300 runs, one task)."""
 
-    def send():
-        # Redis down: add() is False and nothing is sent (the broker is the same Redis).
-        scheduled = cache.add(
-            statistics.REFRESH_FLAG_KEY, 1, timeout=statistics.REFRESH_FLAG_TIMEOUT
-        )
-        if scheduled and not enqueue(refresh_statistics, countdown=statistics.REFRESH_DELAY):
-            cache.delete(statistics.REFRESH_FLAG_KEY)  # the next run to end asks again
-
-    # robust: nothing here may fail the harvest run that asked for the refresh.
-    transaction.on_commit(send, robust=True)
+    enqueue_after_commit_once(
+        refresh_statistics,
+        flag=statistics.REFRESH_FLAG_KEY,
+        flag_timeout=statistics.REFRESH_FLAG_TIMEOUT,
+        countdown=statistics.REFRESH_DELAY,
+    )

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from django.core.cache import cache
+from django.db import transaction
 from kombu.exceptions import OperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -43,3 +45,19 @@ def enqueue_each(task, arguments: Iterable[tuple], **options) -> int:
             break
         queued += 1
     return queued
+
+
+def enqueue_after_commit_once(task, *, flag: str, flag_timeout: int, countdown: int) -> None:
+    """Send ``task()`` `countdown` seconds after the current transaction commits, unless the
+    cache key `flag` says one is already on its way: the task deletes `flag` when it starts,
+    so 300 harvest runs ending within the delay share one task; `flag_timeout` (longer than
+    `countdown`) lets the next call send another if that one was lost.
+
+    Redis down: the flag cannot be set, and nothing is sent (the broker is the same Redis).
+    Nothing here raises into the caller (a harvest run that changed the catalogue)."""
+
+    def send():
+        if cache.add(flag, 1, timeout=flag_timeout) and not enqueue(task, countdown=countdown):
+            cache.delete(flag)  # the next call asks again
+
+    transaction.on_commit(send, robust=True)

@@ -1,13 +1,25 @@
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
+from catalog.services.counts import refresh_owner_counts
+from tests.catalog.test_listing_warmup import summary_statements
+from tests.factories import RepositoryFactory
 
 
 def demo_users(*, stdout):
     User.objects.get_or_create(email="demo@numerique.gouv.fr")
     stdout.write("one demo user")
+
+
+def demo_repositories(*, stdout):
+    RepositoryFactory(language="Java")
+    RepositoryFactory(language="Python", license_spdx="NOASSERTION")
+    refresh_owner_counts()
+    stdout.write("two demo repositories")
 
 
 def broken_demo(*, stdout):
@@ -79,3 +91,37 @@ def test_load_demo_writes_the_open_data_dumps(monkeypatch, settings, tmp_path, c
     page = client.get("/donnees/").content.decode()
     assert "pas encore été générés" not in page
     assert 'href="/donnees/repositories.csv.gz"' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("shared", [True, False])
+def test_load_demo_warms_the_broad_listings_when_the_cache_outlives_it(
+    monkeypatch, settings, tmp_path, client, capsys, shared
+):
+    """With Redis (here a cache in files, shared like Redis), the quick start's first
+    /depots/ pages read summaries computed by load_demo; with a cache in the command's own
+    memory there is nothing to keep."""
+    if shared:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(tmp_path / "cache"),
+            }
+        }
+    monkeypatch.setattr(
+        apps.get_app_config("catalog"),
+        "demo_loader",
+        "tests.codegouv.test_load_demo.demo_repositories",
+        raising=False,
+    )
+
+    call_command("load_demo")
+
+    out = capsys.readouterr().out
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/depots/?language=Java").status_code == 200
+    if shared:
+        assert "listing summaries of catalogue version" in out
+        assert summary_statements(captured) == []
+    else:
+        assert "listing summaries not precomputed" in out
