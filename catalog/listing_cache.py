@@ -7,6 +7,7 @@ changes repositories makes every cached listing stale at once without scanning k
 import hashlib
 
 from django.core.cache import cache
+from django.db import transaction
 
 from core.cache import bump_version, current_version
 
@@ -22,8 +23,11 @@ def catalog_version() -> int:
 
 
 def bump_catalog_version() -> None:
-    """Call after writing repositories or owners."""
+    """Call after writing repositories or owners. Bumped at once and again when the
+    transaction commits: a visitor reading between the two would otherwise cache the old
+    rows under the new version, kept until the next change (the warm-up keeps them)."""
     bump_version(VERSION_KEY)
+    transaction.on_commit(lambda: bump_version(VERSION_KEY), robust=True)
 
 
 def key_for(

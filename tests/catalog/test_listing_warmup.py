@@ -253,3 +253,17 @@ def test_beat_runs_the_warmup_before_its_entries_expire():
 
     assert entry["task"] == tasks.warm_listings.name
     assert entry["schedule"] < listing_cache.TIMEOUT
+
+
+def test_the_catalogue_version_moves_again_when_the_write_commits(
+    django_capture_on_commit_callbacks,
+):
+    before = listing_cache.catalog_version()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        listing_cache.bump_catalog_version()
+        # A visitor reading now, before the commit, caches what the old rows say…
+        read_meanwhile = listing_cache.catalog_version()
+
+    # …under a version the commit leaves behind.
+    assert before < read_meanwhile < listing_cache.catalog_version()
