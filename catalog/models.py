@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.enums import HARVESTED_KINDS, ForgeKind, NameSource, OwnerKind, RunStatus
 from catalog.scoring import MAX_SCORE, checks_from_json, score_of
 from catalog.search import search
-from core.fields import optional_url, public_body_link
+from core.fields import modified_at, modified_index, optional_url, public_body_link
 from core.search import clean_query, json_list_contains
 from core.text import free_slug, strip_accents
 
@@ -120,6 +120,12 @@ class OwnerQuerySet(models.QuerySet):
             Q(public_body__in=bodies) | Q(public_body__isnull=True, forge__public_body__in=bodies)
         )
 
+    def for_api(self):
+        """An owner as the public API shows it, with its forge and public bodies."""
+        return self.select_related("forge__public_body", "public_body").defer(
+            "raw", "conditional_state", "forge__conditional_state"
+        )
+
     def with_public_body(self):
         """Annotated with `body_slug`, `body_name`, `ministry_slug` and `ministry_name` of the
         body each owner belongs to (see of_public_bodies)."""
@@ -220,6 +226,21 @@ class RepositoryQuerySet(models.QuerySet):
         """Annotated like OwnerQuerySet.with_public_body, for each repository's owner."""
         return self.annotate(**public_body_fields(owner="owner__", forge="forge__"))
 
+    def for_api(self):
+        """What the public API shows of each repository: a listing's columns, the score's
+        checks and the publiccode.yml, the owner's and forge's public body."""
+        return self.select_related(
+            "forge__public_body", "owner__public_body", "owner__forge"
+        ).defer(
+            "raw",
+            "codemeta",
+            "search_vector",
+            "owner__raw",
+            "owner__conditional_state",
+            "forge__conditional_state",
+            "owner__forge__conditional_state",
+        )
+
     def for_detail(self):
         return self.select_related(
             "forge__public_body__ministry", "owner__public_body__ministry"
@@ -312,6 +333,7 @@ class PublicBody(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    modified_at = modified_at()
 
     objects = PublicBodyQuerySet.as_manager()
 
@@ -319,6 +341,7 @@ class PublicBody(models.Model):
         verbose_name = _("organisme public")
         verbose_name_plural = _("organismes publics")
         ordering = ["name", "pso_id"]
+        indexes = [modified_index("catalog_body")]
 
     def __str__(self):
         # Never an identifier: a person cannot read one.
@@ -379,12 +402,15 @@ class Forge(HarvestState):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    modified_at = modified_at()
+
     objects = ForgeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("forge")
         verbose_name_plural = _("forges")
         ordering = ["host"]
+        indexes = [modified_index("catalog_forge")]
 
     def __str__(self):
         return self.host
@@ -438,6 +464,7 @@ class Owner(HarvestState):
     repository_count = models.PositiveIntegerField(_("dépôts"), default=0, db_index=True)
     star_count = models.PositiveIntegerField(_("étoiles"), default=0)
     last_activity_at = models.DateTimeField(_("dernière activité"), null=True, blank=True)
+    modified_at = modified_at()
 
     objects = OwnerQuerySet.as_manager()
 
@@ -450,6 +477,7 @@ class Owner(HarvestState):
                 "forge", Lower("path"), name="catalog_owner_forge_path_ci_unique"
             ),
         ]
+        indexes = [modified_index("catalog_owner")]
 
     def __str__(self):
         return f"{self.forge.host}/{self.path}"
@@ -518,6 +546,7 @@ class Repository(models.Model):
     # `last_success_at` says it was still listed then.
     last_seen_at = models.DateTimeField(_("vu le"), default=timezone.now)
     gone_since = models.DateTimeField(_("disparu depuis"), null=True, blank=True)
+    modified_at = modified_at()
 
     # The Awesome selection: the editors' own fields, never written by the harvest.
     awesome_checked_at = models.DateField(_("vérifié Awesome le"), null=True, blank=True)
@@ -549,6 +578,7 @@ class Repository(models.Model):
         ]
         indexes = [
             models.Index(fields=["owner", "gone_since"], name="catalog_repo_owner_gone"),
+            modified_index("catalog_repo"),
             models.Index(fields=["forge", "full_path"], name="catalog_repo_forge_path"),
             # A SILL software's page finds the repositories whose publiccode.yml names it.
             models.Index(

@@ -180,3 +180,20 @@ def get_crontab(variable: str, *, default: str):
         )
     except ValueError as exc:
         raise ConfigurationError(variable, f"invalid cron expression {raw!r} ({exc})") from None
+
+
+RATE_PERIODS = {"second": 1, "minute": 60, "min": 60, "hour": 3600, "day": 86400}
+
+
+def get_rate(variable: str, *, default: str) -> tuple[int, int]:
+    """(requests, seconds) from "N/period", period one of second, minute (min), hour, day:
+    "5000/hour" is (5000, 3600)."""
+    raw = get_str(variable, default=default)
+    count, sep, period = raw.partition("/")
+    if not sep or not count.strip().isdigit() or period.strip() not in RATE_PERIODS:
+        raise ConfigurationError(
+            variable, f"expected requests per period such as '5000/hour', got {raw!r}"
+        )
+    if int(count) < 1:
+        raise ConfigurationError(variable, f"expected at least one request, got {raw!r}")
+    return int(count), RATE_PERIODS[period.strip()]

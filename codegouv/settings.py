@@ -75,6 +75,10 @@ INSTALLED_APPS = [
     "dsfr",
     "mozilla_django_oidc",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "core",
     "codegouv",
     "accounts",
@@ -83,6 +87,7 @@ INSTALLED_APPS = [
     "sill",
     "contributions",
     "editorial",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +98,9 @@ MIDDLEWARE = [
     # Compresses pages, JSON and exports (streamed ones chunk by chunk); after whitenoise,
     # which answers static files itself, from the copies compressed at collectstatic.
     "django.middleware.gzip.GZipMiddleware",
+    # Access-Control-Allow-Origin: * on the API, the dumps and the exports (api.cors);
+    # before any middleware that may answer on its own.
+    "corsheaders.middleware.CorsMiddleware",
     # Content-Security-Policy and Permissions-Policy (see "Security headers" below).
     "csp.middleware.CSPMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
@@ -466,6 +474,68 @@ CELERY_BEAT_SCHEDULE = {
     "warm-listings": {"task": "catalog.warm_listings", "schedule": 600.0},
     "refresh-wikidata": {"task": "sill.refresh_wikidata", "schedule": WIKIDATA_SCHEDULE},
 }
+
+# --- The public read API, /api/v1/ (api app, docs/adr/0016-public-read-api.md) -------------
+# Read-only and public: no authentication, hence no cookie nor CSRF token; JSON only; errors
+# as application/problem+json (api.errors).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.problem_response",
+    # ?format= is the listings' export parameter, not a renderer's name.
+    "URL_FORMAT_OVERRIDE": None,
+}
+# Requests per client address (the proxy's last X-Forwarded-For entry behind
+# DJANGO_BEHIND_TLS_PROXY), counted in the cache (Redis in production; without it, or while
+# it is down, nothing is counted): every request, and those with a text search (`q`).
+API_RATE_LIMIT = config.get_rate("API_RATE_LIMIT", default="5000/hour")
+API_SEARCH_RATE_LIMIT = config.get_rate("API_SEARCH_RATE_LIMIT", default="60/minute")
+API_VERSION = "1.0"
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API de code.gouv.fr",
+    "DESCRIPTION": (
+        "Read-only API of the French public sector's source code catalogue, the SILL and the "
+        "declared contributions. Paging: cursor (`next`/`previous` links and a `Link` header), "
+        "`page_size` up to 1,000. Incremental sync: `updated_since` returns what changed since "
+        "then, gone or unpublished rows as tombstones `{id, deleted_at}`. Errors: "
+        "`application/problem+json`. Data under the Licence Ouverte 2.0 (Etalab)."
+    ),
+    "VERSION": API_VERSION,
+    "LICENSE": {
+        "name": "Licence Ouverte 2.0",
+        "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    },
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Swagger UI from our own static files (no CDN), its script a file too (the CSP).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": False,
+    "ENUM_NAME_OVERRIDES": {},
+}
+# django-cors-headers: any origin, never with credentials, on the API, the dumps and the
+# SILL's JSON files (paths, English ones included); api.cors adds the listings' exports.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_URLS_REGEX = r"^/(en/)?(api/|donnees/|sill/[^/]+\.json$)"
+CORS_EXPOSE_HEADERS = [
+    "Link",
+    "ETag",
+    "Last-Modified",
+    "API-Version",
+    "Retry-After",
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+]
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]

@@ -36,6 +36,8 @@ urlpatterns = i18n_patterns(
 )
 
 urlpatterns += [
+    # The public read API: one address per resource, whatever the language (ADR 16).
+    path("api/v1/", include("api.urls")),
     path(
         "admin/moderation/",
         admin.site.admin_view(moderation_queue),

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from contributions.enums import ContributionKind
-from core.fields import optional_link, public_body_link, user_link
+from core.fields import modified_at, modified_index, optional_link, public_body_link, user_link
 from core.markdown import render_markdown
 from core.search import substring_search
 from core.validators import WEB_URL
@@ -152,6 +152,7 @@ class Contribution(Moderated):
         db_persist=True,
         verbose_name=_("projet (adresse normalisée)"),
     )
+    modified_at = modified_at()
 
     objects = ContributionQuerySet.as_manager()
 
@@ -161,6 +162,7 @@ class Contribution(Moderated):
         ordering = ["-started_on", "-id"]
         indexes = [
             models.Index(fields=["project_key"], name="contrib_project_key"),
+            modified_index("contrib"),
             models.Index(
                 F("started_on").desc(),
                 F("id").desc(),

@@ -8,6 +8,7 @@ field, so the migrations see exactly what a hand-written declaration gives.
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import URL_MAX_LENGTH
@@ -44,3 +45,16 @@ def public_body_link(*, related_name: str, **options) -> models.ForeignKey:
 def optional_url(verbose_name, **options) -> models.URLField:
     """An optional web address of at most URL_MAX_LENGTH characters."""
     return models.URLField(verbose_name, max_length=URL_MAX_LENGTH, blank=True, **options)
+
+
+def modified_at() -> models.DateTimeField:
+    """When the row last changed in what the public read API shows: the database sets it on
+    every insert and on every update that changes another column (a trigger created by the
+    api app's migrations, so that bulk upserts and ``.update()`` count too). Pagination and
+    incremental sync order on ``(modified_at, id)``: see docs/adr/0016-public-read-api.md."""
+    return models.DateTimeField(_("modifié le"), db_default=Now(), editable=False)
+
+
+def modified_index(prefix: str) -> models.Index:
+    """The index of the API's ``(modified_at, id)`` ordering."""
+    return models.Index(fields=["modified_at", "id"], name=f"{prefix}_modified")

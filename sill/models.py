@@ -4,7 +4,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import optional_link, optional_url, user_link
+from core.fields import modified_at, modified_index, optional_link, optional_url, user_link
 from core.search import clean_query, matched_in
 from moderation.models import Moderated, ModeratedQuerySet, ModerationStatus
 from sill.enums import DeclarationKind, SoftwareStatus
@@ -72,6 +72,16 @@ class SoftwareQuerySet(ModeratedQuerySet):
             user_count=published_declarations(DeclarationKind.USER),
             referent_count=published_declarations(DeclarationKind.REFERENT),
         ).defer("search_vector")
+
+    def for_api(self):
+        """A listing's software (counts, logo) with its parent and similar software."""
+        return (
+            self.for_list()
+            .select_related("parent")
+            .prefetch_related(
+                models.Prefetch("similar", queryset=Software.objects.published().only("pk"))
+            )
+        )
 
     def search(self, text):
         """Full text, as the repositories (French stemming, accents ignored), annotated
@@ -154,6 +164,7 @@ class Software(Moderated):
     search_vector = SearchVectorField(null=True, editable=False)
     added_at = models.DateTimeField(_("ajouté le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+    modified_at = modified_at()
 
     objects = SoftwareQuerySet.as_manager()
 
@@ -161,6 +172,7 @@ class Software(Moderated):
         verbose_name = _("logiciel")
         verbose_name_plural = _("logiciels")
         ordering = ["name"]
+        indexes = [modified_index("sill_software")]
 
     def __str__(self):
         return self.name

@@ -3,7 +3,8 @@ only from the layers below it, and no module hides an import of a project module
 function (where it would hide a cycle or an upward dependency).
 
 Layers, bottom to top (docs/adr/0012-layers.md):
-core → catalog, moderation → accounts → sill → contributions → editorial → codegouv.
+core → catalog, moderation → accounts → sill → contributions → editorial → api →
+codegouv.
 """
 
 import ast
@@ -21,6 +22,8 @@ LAYERS = [
     # A contribution names the SILL software it is about: contributions sit above sill.
     {"contributions"},
     {"editorial"},
+    # The public read API serves the catalogue, the SILL and the contributions.
+    {"api"},
     {"codegouv"},
 ]
 LEVEL = {package: level for level, packages in enumerate(LAYERS) for package in packages}

@@ -1,0 +1,337 @@
+"""What the API says of each row: its fields, its public page (absolute) and its related
+items' API addresses."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse as django_reverse
+from django.utils import translation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from catalog.models import Forge, Owner, PublicBody, Repository
+from contributions.models import Contribution
+from sill.models import Software
+
+
+def absolute(request, path: str) -> str | None:
+    return request.build_absolute_uri(path) if path else None
+
+
+def page_url(request, name: str, *args, query: str = "") -> str:
+    """The public page, French (the site's canonical address; English pages are under /en/)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return absolute(request, django_reverse(name, args=args) + query)
+
+
+def api_url(request, name: str, pk) -> str | None:
+    return reverse(f"api:{name}-detail", args=[pk], request=request) if pk else None
+
+
+class Tombstone(serializers.Serializer):
+    """A row gone from the list since `updated_since`: delete it from your copy."""
+
+    id = serializers.IntegerField()
+    deleted_at = serializers.DateTimeField()
+
+
+class BodyLink(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField(allow_null=True)
+    name = serializers.CharField()
+    url = serializers.URLField()
+
+
+def body_link(request, body) -> dict | None:
+    if body is None or not body.slug:
+        return None
+    return {
+        "id": body.pk,
+        "slug": body.slug,
+        "name": body.name,
+        "url": api_url(request, "public-body", body.pk),
+    }
+
+
+class ApiSerializer(serializers.Serializer):
+    """`url`: the item's API address; `page_url`: its public page."""
+
+    id = serializers.IntegerField(read_only=True)
+    url = serializers.SerializerMethodField()
+    page_url = serializers.SerializerMethodField()
+    modified_at = serializers.DateTimeField(read_only=True)
+
+    detail_name = ""
+
+    @property
+    def request(self):
+        return self.context["request"]
+
+    def get_url(self, obj) -> str:
+        return api_url(self.request, self.detail_name, obj.pk)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_page_url(self, obj):
+        return absolute(self.request, obj.get_absolute_url())
+
+
+class ForgeSerializer(ApiSerializer):
+    detail_name = "forge"
+    host = serializers.CharField()
+    kind = serializers.CharField()
+    is_active = serializers.BooleanField()
+    public_body = serializers.SerializerMethodField()
+    repositories_url = serializers.SerializerMethodField()
+
+    def get_page_url(self, obj) -> str:
+        return page_url(self.request, "catalog:index", query=f"?forge={obj.host}")
+
+    @extend_schema_field(BodyLink(allow_null=True))
+    def get_public_body(self, obj):
+        return body_link(self.request, obj.public_body)
+
+    def get_repositories_url(self, obj) -> str:
+        return reverse("api:repository-list", request=self.request) + f"?forge={obj.host}"
+
+
+class ForgeLink(serializers.Serializer):
+    host = serializers.CharField()
+    url = serializers.URLField()
+
+
+class OwnerLink(serializers.Serializer):
+    path = serializers.CharField()
+    url = serializers.URLField()
+
+
+class OwnerSerializer(ApiSerializer):
+    detail_name = "owner"
+    forge = serializers.SerializerMethodField()
+    path = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    description = serializers.CharField()
+    avatar_url = serializers.CharField()
+    website = serializers.CharField()
+    public_body = serializers.SerializerMethodField()
+    repository_count = serializers.IntegerField()
+    star_count = serializers.IntegerField()
+    last_activity_at = serializers.DateTimeField(allow_null=True)
+    repositories_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(ForgeLink)
+    def get_forge(self, obj):
+        return {"host": obj.forge.host, "url": api_url(self.request, "forge", obj.forge_id)}
+
+    @extend_schema_field(BodyLink(allow_null=True))
+    def get_public_body(self, obj):
+        return body_link(self.request, obj.body)
+
+    def get_repositories_url(self, obj) -> str:
+        return (
+            reverse("api:repository-list", request=self.request)
+            + f"?owner={obj.forge.host}/{obj.path}"
+        )
+
+
+class CheckSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    state = serializers.ChoiceField(choices=["passed", "failed", "unchecked"])
+    weight = serializers.IntegerField()
+
+
+class ScoreSerializer(serializers.Serializer):
+    value = serializers.IntegerField(help_text="0–100, over the checked criteria only.")
+    points = serializers.IntegerField()
+    checkable = serializers.IntegerField()
+    checks = CheckSerializer(many=True)
+
+
+class PubliccodeSummary(serializers.Serializer):
+    name = serializers.CharField(allow_null=True)
+    url = serializers.CharField(allow_null=True)
+    license = serializers.CharField(allow_null=True)
+    development_status = serializers.CharField(allow_null=True)
+    software_type = serializers.CharField(allow_null=True)
+    short_description = serializers.CharField(allow_null=True)
+    languages = serializers.ListField(child=serializers.CharField())
+
+
+class PubliccodeSerializer(serializers.Serializer):
+    valid = serializers.BooleanField()
+    summary = PubliccodeSummary(allow_null=True)
+    document = serializers.JSONField(
+        allow_null=True, help_text="The parsed publiccode.yml (its raw text is not stored)."
+    )
+
+
+class RepositorySerializer(ApiSerializer):
+    detail_name = "repository"
+    forge = serializers.SerializerMethodField()
+    owner = serializers.SerializerMethodField()
+    full_path = serializers.CharField()
+    name = serializers.CharField()
+    web_url = serializers.URLField()
+    description = serializers.CharField()
+    homepage = serializers.CharField()
+    default_branch = serializers.CharField()
+    language = serializers.CharField()
+    topics = serializers.ListField(child=serializers.CharField())
+    license = serializers.CharField(source="license_spdx", help_text="SPDX identifier.")
+    license_reported = serializers.CharField(help_text="As the forge reported it.")
+    stars = serializers.IntegerField()
+    forks = serializers.IntegerField()
+    open_issues = serializers.IntegerField()
+    is_fork = serializers.BooleanField()
+    is_archived = serializers.BooleanField()
+    is_template = serializers.BooleanField()
+    is_awesome = serializers.BooleanField()
+    created_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField(allow_null=True)
+    pushed_at = serializers.DateTimeField(allow_null=True)
+    first_seen_at = serializers.DateTimeField()
+    public_body = serializers.SerializerMethodField()
+    score = serializers.SerializerMethodField()
+    publiccode = serializers.SerializerMethodField()
+    software_heritage_url = serializers.URLField()
+
+    @extend_schema_field(ForgeLink)
+    def get_forge(self, obj):
+        return {"host": obj.forge.host, "url": api_url(self.request, "forge", obj.forge_id)}
+
+    @extend_schema_field(OwnerLink)
+    def get_owner(self, obj):
+        return {"path": obj.owner.path, "url": api_url(self.request, "owner", obj.owner_id)}
+
+    @extend_schema_field(BodyLink(allow_null=True))
+    def get_public_body(self, obj):
+        return body_link(self.request, obj.owner.body)
+
+    @extend_schema_field(ScoreSerializer)
+    def get_score(self, obj):
+        score = obj.explained_score()
+        return {
+            "value": obj.score,
+            "points": score.points,
+            "checkable": obj.score_checkable,
+            "checks": [
+                {"code": c.code, "label": str(c.label), "state": c.state, "weight": c.weight}
+                for c in score.checks
+            ],
+        }
+
+    @extend_schema_field(PubliccodeSerializer(allow_null=True))
+    def get_publiccode(self, obj):
+        if not obj.publiccode:
+            return None
+        document = {k: v for k, v in obj.publiccode.items() if k != "_summary"}
+        return {
+            "valid": obj.publiccode_valid,
+            "summary": obj.publiccode_summary,
+            "document": document,
+        }
+
+
+class SoftwareSerializer(ApiSerializer):
+    detail_name = "software"
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    function = serializers.CharField()
+    description_fr = serializers.CharField()
+    description_en = serializers.CharField()
+    category = serializers.CharField()
+    sector = serializers.CharField()
+    keywords = serializers.ListField(child=serializers.CharField())
+    license = serializers.CharField()
+    website = serializers.CharField()
+    source_url = serializers.CharField()
+    documentation_url = serializers.CharField()
+    logo_url = serializers.CharField(source="logo_src")
+    wikidata_id = serializers.CharField()
+    comptoir_id = serializers.CharField()
+    platforms = serializers.ListField(child=serializers.CharField())
+    min_version = serializers.CharField()
+    max_version = serializers.CharField()
+    status = serializers.CharField()
+    dereferenced_reason = serializers.CharField()
+    dereferenced_at = serializers.DateField(allow_null=True)
+    support_market = serializers.BooleanField()
+    made_by_administration = serializers.BooleanField()
+    user_count = serializers.IntegerField()
+    referent_count = serializers.IntegerField()
+    added_at = serializers.DateTimeField()
+    parent = serializers.SerializerMethodField()
+    similar = serializers.SerializerMethodField()
+    source_repository = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_parent(self, obj):
+        return api_url(self.request, "software", obj.parent_id)
+
+    def get_similar(self, obj) -> list[str]:
+        return [api_url(self.request, "software", other.pk) for other in obj.similar.all()]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_source_repository(self, obj):
+        return api_url(self.request, "repository", obj.source_repository_id)
+
+
+class ContributionSerializer(ApiSerializer):
+    detail_name = "contribution"
+    project_name = serializers.CharField()
+    project_url = serializers.URLField()
+    project_key = serializers.CharField()
+    kind = serializers.CharField()
+    evidence_urls = serializers.ListField(child=serializers.CharField())
+    started_on = serializers.DateField()
+    ended_on = serializers.DateField(allow_null=True)
+    description = serializers.CharField()
+    author = serializers.CharField(source="shown_author", allow_null=True)
+    created_at = serializers.DateTimeField()
+    public_body = serializers.SerializerMethodField()
+    repository = serializers.SerializerMethodField()
+    software = serializers.SerializerMethodField()
+
+    @extend_schema_field(BodyLink(allow_null=True))
+    def get_public_body(self, obj):
+        return body_link(self.request, obj.public_body)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_repository(self, obj):
+        return api_url(self.request, "repository", obj.repository_id)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_software(self, obj):
+        return api_url(self.request, "software", obj.software_id)
+
+
+class PublicBodySerializer(ApiSerializer):
+    detail_name = "public-body"
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    acronym = serializers.CharField()
+    siren = serializers.CharField()
+    is_ministry = serializers.BooleanField()
+    parent = serializers.SerializerMethodField()
+    ministry = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_parent(self, obj):
+        return api_url(self.request, "public-body", obj.parent_id)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_ministry(self, obj):
+        return api_url(self.request, "public-body", obj.ministry_id)
+
+
+SERIALIZERS = {
+    Forge: ForgeSerializer,
+    Owner: OwnerSerializer,
+    PublicBody: PublicBodySerializer,
+    Repository: RepositorySerializer,
+    Software: SoftwareSerializer,
+    Contribution: ContributionSerializer,
+}

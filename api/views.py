@@ -1,0 +1,307 @@
+"""The read-only endpoints of /api/v1/: one view set per list, each filtered by the FilterSet
+of its HTML listing, paged by cursor, synced by ``updated_since`` (api.paging)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from api import paging
+from api import serializers as api_serializers
+from api.errors import InvalidParams, invalid_params_of
+from api.pagination import SCHEMA_PARAMETERS, CursorPagination
+from api.throttling import rate_headers
+from catalog import filters as catalog_filters
+from catalog import listing_cache
+from catalog.models import Forge, Owner, PublicBody, Repository
+from contributions.filters import ContributionFilter
+from contributions.models import Contribution
+from sill.filters import SoftwareFilter
+from sill.models import Software
+
+# Parameters of the API itself; every other one goes to the list's FilterSet.
+API_PARAMS = {"cursor", "page_size", "ordering", "updated_since"}
+CACHE_CONTROL = "public, max-age=300"
+
+
+class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """A list (GET /…/) and its items (GET /…/{id}/); any other method is a 405."""
+
+    pagination_class = CursorPagination
+    filter_backends = [DjangoFilterBackend]  # what the schema reads; lists bind it below
+    lookup_value_regex = r"[0-9]{1,19}"
+    gone_field = ""
+
+    def base(self):
+        """The rows of the list, as its HTML listing shows them (before filters)."""
+        raise NotImplementedError
+
+    def rows(self):
+        """The rows read for serialisation (select_related…)."""
+        raise NotImplementedError
+
+    def get_queryset(self):
+        return self.rows().filter(pk__in=self.base().values("pk"))
+
+    def filter_queryset(self, queryset):
+        return queryset  # an item's address takes no filter
+
+    def filter_data(self):
+        data = self.request.query_params.copy()
+        for name in API_PARAMS:
+            data.pop(name, None)
+        return data
+
+    def listed(self):
+        """The list's rows narrowed by its FilterSet (a 400 naming any refused value)."""
+        if self.filterset_class is None:
+            return self.base()
+        filterset = self.filterset_class(
+            self.filter_data(), queryset=self.base(), request=self.request
+        )
+        if not filterset.is_valid():
+            raise InvalidParams(invalid_params_of(filterset.errors))
+        self.filterset = filterset
+        return filterset.qs
+
+    def list(self, request, *args, **kwargs):
+        params = request.query_params
+        since = paging.parse_since(params.get("updated_since"))
+        ordering = paging.parse_ordering(params.get("ordering"), syncing=since is not None)
+        size = paging.parse_page_size(params.get("page_size"))
+        cursor = params.get("cursor")
+        position = paging.decode_cursor(cursor, ordering) if cursor else None
+        model = self.base().model
+        page = paging.build_page(
+            listed=self.listed(),
+            changed=(model.objects.filter(modified_at__gt=since), since) if since else None,
+            table=model._meta.db_table,
+            gone_field=self.gone_field,
+            position=position,
+            size=size,
+            ordering=ordering,
+        )
+        found = self.rows().in_bulk([e.pk for e in page.entries if e.deleted_at is None])
+        context = self.get_serializer_context()
+        results = []
+        for entry in page.entries:
+            if entry.deleted_at is not None:
+                results.append({"id": entry.pk, "deleted_at": entry.deleted_at})
+            elif entry.pk in found:
+                results.append(self.serializer_class(found[entry.pk], context=context).data)
+        self.last_modified = page.last_modified
+        return self.paginator.response(request, page, results)
+
+    def retrieve(self, request, *args, **kwargs):
+        item = self.get_object()
+        self.last_modified = item.modified_at
+        return Response(self.get_serializer(item).data)
+
+    def initial(self, request, *args, **kwargs):
+        # Never into the anonymous page cache (core.pagecache): the API sets its own
+        # Cache-Control, and must count every request against the rate limit.
+        request._request._cache_update_cache = False
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        return api_headers(request, response, getattr(self, "last_modified", None))
+
+
+def api_headers(request, response, last_modified=None):
+    """API-Version and the rate limit on every answer; on a 200 to GET/HEAD, Cache-Control,
+    ETag and Last-Modified, and a 304 when the client's copy is current."""
+    headers = {"API-Version": settings.API_VERSION, **rate_headers(request)}
+    if request.method in ("GET", "HEAD") and response.status_code == 200:
+        response.render()
+        etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+        response.headers["ETag"] = etag
+        response.headers["Cache-Control"] = CACHE_CONTROL
+        stamp = last_modified.timestamp() if last_modified else None
+        if stamp is not None:
+            response.headers["Last-Modified"] = http_date(stamp)
+        response = get_conditional_response(
+            request._request,
+            etag=etag,
+            last_modified=int(stamp) if stamp else None,
+            response=response,
+        )
+    for name, value in headers.items():
+        response.headers[name] = value
+    return response
+
+
+def list_view(description: str):
+    return extend_schema_view(
+        list=extend_schema(description=description, parameters=SCHEMA_PARAMETERS),
+        retrieve=extend_schema(description=_("Un élément de la liste, par son identifiant.")),
+    )
+
+
+ARCHIVED_PARAMETER = OpenApiParameter(
+    "archived",
+    str,
+    enum=["include", "only", "exclude"],
+    description=(
+        "Archived repositories. Unlike the HTML list /depots/, the API includes them by "
+        "default (`include`), so that paging the list gives every live repository once; "
+        "`exclude` hides them, `only` keeps them alone."
+    ),
+)
+
+
+@list_view(
+    "Every live repository (those the forges still list; archived ones included unless "
+    "`archived=exclude`), filtered like /depots/."
+)
+class RepositoryViewSet(ReadOnlyViewSet):
+    serializer_class = api_serializers.RepositorySerializer
+    filterset_class = catalog_filters.RepositoryFilter
+    gone_field = "gone_since"
+
+    def base(self):
+        return Repository.objects.visible()
+
+    def rows(self):
+        return Repository.objects.for_api()
+
+    def filter_data(self):
+        data = super().filter_data()
+        archived = data.get("archived") or "include"
+        if archived == "exclude":
+            data.pop("archived", None)
+        else:
+            data["archived"] = archived
+        return data
+
+    @extend_schema(
+        description=(
+            "The facets of /depots/ for the same filters: each facet's values with their "
+            "number of repositories (archived ones included unless `archived=exclude`)."
+        ),
+        parameters=[ARCHIVED_PARAMETER],
+        responses=inline_serializer(
+            "Facet",
+            {
+                "key": serializers.CharField(),
+                "label": serializers.CharField(),
+                "options": inline_serializer(
+                    "FacetOption",
+                    {
+                        "value": serializers.CharField(),
+                        "label": serializers.CharField(),
+                        "count": serializers.IntegerField(),
+                        "selected": serializers.BooleanField(),
+                    },
+                    many=True,
+                ),
+            },
+            many=True,
+        ),
+    )
+    @action(detail=False, pagination_class=None)
+    def facets(self, request, *args, **kwargs):
+        self.listed()  # binds and validates the filters
+        filterset = self.filterset
+        key = listing_cache.key_for("api-facets", self.filter_data())
+        summary = listing_cache.cached(key, lambda: catalog_filters.listing_summary(filterset))
+        chosen = filterset.form.cleaned_data
+        facets = []
+        for name, values in summary["facets"].items():
+            current = str(chosen.get(name) or "").lower()
+            facets.append(
+                {
+                    "key": name,
+                    "label": str(filterset.filters[name].label),
+                    "options": [
+                        {
+                            "value": str(value),
+                            "label": str(label),
+                            "count": count,
+                            "selected": bool(current) and str(value).lower() == current,
+                        }
+                        for value, count, label in values
+                    ],
+                }
+            )
+        return Response(facets)
+
+
+@list_view("The organisations and groups that have repositories, filtered like /organisations/.")
+class OwnerViewSet(ReadOnlyViewSet):
+    serializer_class = api_serializers.OwnerSerializer
+    filterset_class = catalog_filters.OwnerFilter
+
+    def base(self):
+        return Owner.objects.listed()
+
+    def rows(self):
+        return Owner.objects.for_api()
+
+
+@list_view("The forges the catalogue knows.")
+class ForgeViewSet(ReadOnlyViewSet):
+    serializer_class = api_serializers.ForgeSerializer
+    filterset_class = None
+
+    def base(self):
+        return Forge.objects.all()
+
+    def rows(self):
+        return Forge.objects.select_related("public_body").defer("conditional_state")
+
+
+@list_view("Public bodies known by name.")
+class PublicBodyViewSet(ReadOnlyViewSet):
+    serializer_class = api_serializers.PublicBodySerializer
+    filterset_class = None
+
+    def base(self):
+        return PublicBody.objects.named()
+
+    def rows(self):
+        return PublicBody.objects.all()
+
+
+@list_view("The ministries (public bodies at the top of the State's directory).")
+class MinistryViewSet(PublicBodyViewSet):
+    def base(self):
+        return PublicBody.objects.ministries().named()
+
+
+@list_view("The SILL: published software, filtered like /sill/.")
+class SoftwareViewSet(ReadOnlyViewSet):
+    serializer_class = api_serializers.SoftwareSerializer
+    filterset_class = SoftwareFilter
+
+    def base(self):
+        return Software.objects.published()
+
+    def rows(self):
+        return Software.objects.for_api()
+
+
+@list_view("Published contributions to free software, filtered like /contributions/.")
+class ContributionViewSet(ReadOnlyViewSet):
+    serializer_class = api_serializers.ContributionSerializer
+    filterset_class = ContributionFilter
+
+    def base(self):
+        return Contribution.objects.published()
+
+    def rows(self):
+        return Contribution.objects.for_list()
