@@ -63,7 +63,26 @@ class CursorPagination(BasePagination):
             "properties": {
                 "next": {"type": "string", "format": "uri", "nullable": True},
                 "previous": {"type": "string", "format": "uri", "nullable": True},
-                "results": schema,
+                "results": {
+                    "type": "array",
+                    "items": {
+                        "oneOf": [
+                            schema["items"],
+                            {
+                                "type": "object",
+                                "description": (
+                                    "A tombstone (with updated_since only): delete this "
+                                    "id from your copy."
+                                ),
+                                "required": ["id", "deleted_at"],
+                                "properties": {
+                                    "id": {"type": "integer"},
+                                    "deleted_at": {"type": "string", "format": "date-time"},
+                                },
+                            },
+                        ]
+                    },
+                },
             },
         }
 

@@ -4,14 +4,16 @@ of its HTML listing, paged by cursor, synced by ``updated_since`` (api.paging)."
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
-from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_view,
     inline_serializer,
@@ -22,7 +24,7 @@ from rest_framework.response import Response
 
 from api import paging
 from api import serializers as api_serializers
-from api.errors import InvalidParams, invalid_params_of
+from api.errors import PROBLEM, InvalidParams, invalid_params_of
 from api.pagination import SCHEMA_PARAMETERS, CursorPagination
 from api.throttling import rate_headers
 from catalog import filters as catalog_filters
@@ -100,7 +102,9 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         results = []
         for entry in page.entries:
             if entry.deleted_at is not None:
-                results.append({"id": entry.pk, "deleted_at": entry.deleted_at})
+                results.append(
+                    api_serializers.Tombstone({"id": entry.pk, "deleted_at": entry.deleted_at}).data
+                )
             elif entry.pk in found:
                 results.append(self.serializer_class(found[entry.pk], context=context).data)
         self.last_modified = page.last_modified
@@ -110,6 +114,11 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         item = self.get_object()
         self.last_modified = item.modified_at
         return Response(self.get_serializer(item).data)
+
+    def dispatch(self, request, *args, **kwargs):
+        # Dates in UTC ("…Z"), whatever the site's time zone.
+        with timezone.override(UTC):
+            return super().dispatch(request, *args, **kwargs)
 
     def initial(self, request, *args, **kwargs):
         # Never into the anonymous page cache (core.pagecache): the API sets its own
@@ -145,13 +154,25 @@ def api_headers(request, response, last_modified=None):
     return response
 
 
-def list_view(description: str):
-    return extend_schema_view(
-        list=extend_schema(description=description, parameters=SCHEMA_PARAMETERS),
-        retrieve=extend_schema(description=_("Un élément de la liste, par son identifiant.")),
-    )
-
-
+PROBLEM_SCHEMA = OpenApiResponse(
+    description="application/problem+json: type, title, status, detail (and invalid_params).",
+    response=inline_serializer(
+        "Problem",
+        {
+            "type": serializers.CharField(),
+            "title": serializers.CharField(),
+            "status": serializers.IntegerField(),
+            "detail": serializers.CharField(),
+            "invalid_params": inline_serializer(
+                "InvalidParam",
+                {"name": serializers.CharField(), "reason": serializers.CharField()},
+                many=True,
+                required=False,
+            ),
+        },
+    ),
+)
+PROBLEMS = {(status, PROBLEM): PROBLEM_SCHEMA for status in (400, 404, 429)}
 ARCHIVED_PARAMETER = OpenApiParameter(
     "archived",
     str,
@@ -164,9 +185,25 @@ ARCHIVED_PARAMETER = OpenApiParameter(
 )
 
 
+def list_view(serializer, description: str, *parameters):
+    return extend_schema_view(
+        list=extend_schema(
+            description=description,
+            parameters=[*SCHEMA_PARAMETERS, *parameters],
+            responses={200: serializer(many=True), **PROBLEMS},
+        ),
+        retrieve=extend_schema(
+            description="One item of the list, by its id.",
+            responses={200: serializer, **PROBLEMS},
+        ),
+    )
+
+
 @list_view(
+    api_serializers.RepositorySerializer,
     "Every live repository (those the forges still list; archived ones included unless "
-    "`archived=exclude`), filtered like /depots/."
+    "`archived=exclude`), filtered like /depots/.",
+    ARCHIVED_PARAMETER,
 )
 class RepositoryViewSet(ReadOnlyViewSet):
     serializer_class = api_serializers.RepositorySerializer
@@ -241,7 +278,10 @@ class RepositoryViewSet(ReadOnlyViewSet):
         return Response(facets)
 
 
-@list_view("The organisations and groups that have repositories, filtered like /organisations/.")
+@list_view(
+    api_serializers.OwnerSerializer,
+    "The organisations and groups that have repositories, filtered like /organisations/.",
+)
 class OwnerViewSet(ReadOnlyViewSet):
     serializer_class = api_serializers.OwnerSerializer
     filterset_class = catalog_filters.OwnerFilter
@@ -253,7 +293,7 @@ class OwnerViewSet(ReadOnlyViewSet):
         return Owner.objects.for_api()
 
 
-@list_view("The forges the catalogue knows.")
+@list_view(api_serializers.ForgeSerializer, "The forges the catalogue knows.")
 class ForgeViewSet(ReadOnlyViewSet):
     serializer_class = api_serializers.ForgeSerializer
     filterset_class = None
@@ -265,7 +305,7 @@ class ForgeViewSet(ReadOnlyViewSet):
         return Forge.objects.select_related("public_body").defer("conditional_state")
 
 
-@list_view("Public bodies known by name.")
+@list_view(api_serializers.PublicBodySerializer, "Public bodies known by name.")
 class PublicBodyViewSet(ReadOnlyViewSet):
     serializer_class = api_serializers.PublicBodySerializer
     filterset_class = None
@@ -277,13 +317,18 @@ class PublicBodyViewSet(ReadOnlyViewSet):
         return PublicBody.objects.all()
 
 
-@list_view("The ministries (public bodies at the top of the State's directory).")
+@list_view(
+    api_serializers.PublicBodySerializer,
+    "The ministries (public bodies at the top of the State's directory).",
+)
 class MinistryViewSet(PublicBodyViewSet):
     def base(self):
         return PublicBody.objects.ministries().named()
 
 
-@list_view("The SILL: published software, filtered like /sill/.")
+@list_view(
+    api_serializers.SoftwareSerializer, "The SILL: published software, filtered like /sill/."
+)
 class SoftwareViewSet(ReadOnlyViewSet):
     serializer_class = api_serializers.SoftwareSerializer
     filterset_class = SoftwareFilter
@@ -295,7 +340,10 @@ class SoftwareViewSet(ReadOnlyViewSet):
         return Software.objects.for_api()
 
 
-@list_view("Published contributions to free software, filtered like /contributions/.")
+@list_view(
+    api_serializers.ContributionSerializer,
+    "Published contributions to free software, filtered like /contributions/.",
+)
 class ContributionViewSet(ReadOnlyViewSet):
     serializer_class = api_serializers.ContributionSerializer
     filterset_class = ContributionFilter

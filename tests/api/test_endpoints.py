@@ -1,0 +1,211 @@
+"""The lists and items of /api/v1/: what each carries, what they leave out, read-only."""
+
+import pytest
+
+from catalog.models import Repository
+from contributions.models import Contribution
+from sill.models import Software
+from tests.api.conftest import traverse
+from tests.factories import (
+    ContributionFactory,
+    DeclarationFactory,
+    OwnerFactory,
+    PublicBodyFactory,
+    RepositoryFactory,
+    SoftwareFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LISTS = [
+    "repositories",
+    "owners",
+    "forges",
+    "public-bodies",
+    "ministries",
+    "software",
+    "contributions",
+]
+
+
+@pytest.fixture
+def catalogue():
+    ministry = PublicBodyFactory(name="Ministère de la Culture", is_ministry=True)
+    ministry.ministry = ministry
+    ministry.save()
+    body = PublicBodyFactory(name="Bibliothèque nationale", ministry=ministry, parent=ministry)
+    owner = OwnerFactory(path="bnf", public_body=body, repository_count=2)
+    repository = RepositoryFactory(
+        owner=owner,
+        license_spdx="EUPL-1.2",
+        topics=["archives"],
+        publiccode={"name": "Gallica", "_summary": {"name": "Gallica", "languages": ["fr"]}},
+        publiccode_valid=True,
+        score=75,
+        score_checkable=80,
+        score_checks=[
+            {"code": "license", "passed": True, "checked": True, "weight": 60, "label": "x"},
+            {"code": "readme", "passed": False, "checked": True, "weight": 20, "label": "y"},
+        ],
+    )
+    RepositoryFactory(owner=owner, archived=True)
+    RepositoryFactory(owner=owner, gone=True)
+    software = SoftwareFactory(name="LibreOffice", source_repository=repository)
+    SoftwareFactory(proposed=True)
+    DeclarationFactory(software=software, public_body=body)
+    contribution = ContributionFactory(public_body=body, repository=repository, software=software)
+    ContributionFactory(pending=True)
+    ContributionFactory(moderation_status="hidden")
+    return {
+        "ministry": ministry,
+        "body": body,
+        "owner": owner,
+        "repository": repository,
+        "software": software,
+        "contribution": contribution,
+    }
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_every_list_answers_json_with_the_page_envelope(api, catalogue, name):
+    response = api(f"{name}/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert set(response.json()) == {"next", "previous", "results"}
+
+
+def test_the_repositories_are_every_live_one_archived_included(api, catalogue):
+    items = traverse(api, "repositories/")
+
+    assert len(items) == 2  # the gone one is left out, the archived one is in
+    assert sum(item["is_archived"] for item in items) == 1
+    excluded = traverse(api, "repositories/", archived="exclude")
+    assert [item["id"] for item in excluded] == [catalogue["repository"].pk]
+    only = traverse(api, "repositories/", archived="only")
+    assert [item["is_archived"] for item in only] == [True]
+
+
+def test_a_repository_carries_its_licence_score_publiccode_and_links(api, catalogue):
+    repository = catalogue["repository"]
+
+    item = api(f"repositories/{repository.pk}/").json()
+
+    assert item["license"] == "EUPL-1.2"
+    assert item["page_url"] == f"http://testserver{repository.get_absolute_url()}"
+    assert item["url"] == f"http://testserver/api/v1/repositories/{repository.pk}/"
+    assert item["score"]["value"] == 75
+    assert item["score"]["checkable"] == 80
+    assert [(c["code"], c["state"]) for c in item["score"]["checks"]] == [
+        ("license", "passed"),
+        ("readme", "failed"),
+    ]
+    assert item["publiccode"]["valid"] is True
+    assert item["publiccode"]["summary"]["name"] == "Gallica"
+    assert item["publiccode"]["document"] == {"name": "Gallica"}
+    assert item["owner"]["url"] == f"http://testserver/api/v1/owners/{repository.owner_id}/"
+    assert item["public_body"]["slug"] == catalogue["body"].slug
+    # Every related address answers.
+    for url in (item["owner"]["url"], item["forge"]["url"], item["public_body"]["url"]):
+        assert api(url).status_code == 200
+
+
+def test_the_related_lists_filter_on_the_item(api, catalogue):
+    owner = api(f"owners/{catalogue['owner'].pk}/").json()
+
+    repositories = traverse(api, owner["repositories_url"])
+
+    assert len(repositories) == 2
+
+
+def test_software_and_contributions_are_the_published_ones(api, catalogue):
+    software = traverse(api, "software/")
+    contributions = traverse(api, "contributions/")
+
+    assert [item["id"] for item in software] == [catalogue["software"].pk]
+    assert software[0]["user_count"] == 1
+    assert software[0]["source_repository"].endswith(
+        f"/api/v1/repositories/{catalogue['repository'].pk}/"
+    )
+    assert [item["id"] for item in contributions] == [catalogue["contribution"].pk]
+    assert contributions[0]["software"].endswith(f"/api/v1/software/{catalogue['software'].pk}/")
+
+
+def test_ministries_and_public_bodies(api, catalogue):
+    ministries = traverse(api, "ministries/")
+    bodies = traverse(api, "public-bodies/")
+
+    assert [item["name"] for item in ministries] == ["Ministère de la Culture"]
+    assert {item["name"] for item in bodies} >= {
+        "Ministère de la Culture",
+        "Bibliothèque nationale",
+    }
+    body = next(item for item in bodies if item["name"] == "Bibliothèque nationale")
+    assert body["ministry"].endswith(f"/api/v1/public-bodies/{catalogue['ministry'].pk}/")
+    assert body["page_url"].endswith(f"/organismes/{catalogue['body'].slug}/")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["software/{proposed}/", "contributions/{hidden}/", "repositories/{gone}/", "owners/0/"],
+)
+def test_an_unpublished_or_gone_item_is_a_404_problem(api, catalogue, path):
+    ids = {
+        "proposed": Software.objects.exclude(moderation_status="published").get().pk,
+        "hidden": Contribution.objects.get(moderation_status="hidden").pk,
+        "gone": Repository.objects.exclude(gone_since=None).get().pk,
+    }
+
+    response = api(path.format(**ids))
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 404
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+@pytest.mark.parametrize("path", ["/api/v1/repositories/", "/api/v1/repositories/{pk}/"])
+def test_nothing_but_reads(client, catalogue, method, path):
+    response = getattr(client, method)(path.format(pk=catalogue["repository"].pk))
+
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+    assert "GET" in response["Allow"]
+
+
+def test_head_and_options(client, catalogue):
+    assert client.head("/api/v1/repositories/").status_code == 200
+    assert client.options("/api/v1/repositories/").status_code == 200
+
+
+def test_an_unknown_address_under_the_api_is_a_404_problem(api):
+    response = api("nothing-here/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_no_cookie_is_set_or_needed(client, catalogue):
+    response = client.get("/api/v1/repositories/")
+
+    assert not response.cookies
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_a_page_costs_the_same_queries_for_n_and_2n_rows(api, count_queries, name):
+    def add_rows():
+        for _ in range(3):
+            body = PublicBodyFactory(is_ministry=True)
+            owner = OwnerFactory(public_body=body, repository_count=1)
+            repository = RepositoryFactory(owner=owner)
+            software = SoftwareFactory(source_repository=repository)
+            DeclarationFactory(software=software, public_body=body)
+            ContributionFactory(public_body=body, software=software, repository=repository)
+
+    add_rows()
+    api(f"{name}/")  # caches, content types
+    first = count_queries(lambda: api(f"{name}/"))
+    add_rows()
+    second = count_queries(lambda: api(f"{name}/"))
+
+    assert first == second
