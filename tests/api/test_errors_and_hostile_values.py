@@ -1,0 +1,116 @@
+"""Errors are application/problem+json; hostile values are a 400 or an answer, never a 5xx."""
+
+import pytest
+
+from tests.factories import ContributionFactory, RepositoryFactory, SoftwareFactory
+
+pytestmark = pytest.mark.django_db
+
+LISTS = ["repositories", "owners", "forges", "public-bodies", "ministries", "software"]
+LISTS += ["contributions", "repositories/facets"]
+PARAMS = [
+    "q",
+    "cursor",
+    "page_size",
+    "ordering",
+    "updated_since",
+    "forge",
+    "owner",
+    "public_body",
+    "ministry",
+    "language",
+    "license",
+    "topic",
+    "archived",
+    "min_stars",
+    "fork",
+    "kind",
+    "category",
+    "status",
+    "platform",
+    "project",
+    "year",
+]
+HOSTILE = [
+    "\x00",
+    "a\x00b",
+    "\x1b[31m",
+    "\u202e",
+    "%",
+    "é" * 300,
+    "x" * 300,
+    "9" * 300,
+    "-1",
+    "0",
+    "1e308",
+    "NaN",
+    "[]",
+    "{}",
+    "' OR 1=1 --",
+    "../../etc/passwd",
+    "2026-13-45",
+    "99999-01-01",
+]
+
+
+@pytest.fixture
+def rows():
+    RepositoryFactory(topics=["santé"])
+    SoftwareFactory()
+    ContributionFactory()
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_no_hostile_value_is_a_server_error(client, rows, path):
+    for name in PARAMS:
+        for value in HOSTILE:
+            response = client.get(f"/api/v1/{path}/", {name: value})
+            assert response.status_code in (200, 400), (name, value, response.status_code)
+            if response.status_code == 400:
+                assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_invalid_utf8_and_repeated_parameters(client, rows, path):
+    for query in ("q=%ff%fe", "page_size=%c3%28", "cursor=%ff", "q=a&q=b&page_size=1&page_size=2"):
+        response = client.get(f"/api/v1/{path}/?{query}")
+        assert response.status_code in (200, 400), query
+
+
+@pytest.mark.parametrize(
+    "path", ["repositories/%00/", "repositories/99999999999999999999999/", "software/-1/"]
+)
+def test_hostile_item_addresses_are_404s(client, rows, path):
+    assert client.get(f"/api/v1/{path}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("params", "name"),
+    [
+        ({"updated_since": "yesterday"}, "updated_since"),
+        ({"updated_since": "2026-02-30"}, "updated_since"),
+        ({"ordering": "stars"}, "ordering"),
+        ({"page_size": "5000"}, "page_size"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "ten"}, "page_size"),
+        ({"cursor": "garbage"}, "cursor"),
+    ],
+)
+def test_bad_parameters_are_400_problems_naming_them(client, rows, params, name):
+    response = client.get("/api/v1/repositories/", params)
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["type"] == "about:blank"
+    assert problem["title"] == "Bad Request"
+    assert problem["status"] == 400
+    assert problem["detail"]
+    assert [item["name"] for item in problem["invalid_params"]] == [name]
+    assert problem["invalid_params"][0]["reason"]
+
+
+def test_problems_are_in_english_under_an_english_accept_language(client, rows):
+    response = client.get("/api/v1/repositories/", {"page_size": "5000"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.json()["invalid_params"][0]["reason"] == "A whole number from 1 to 1000."
