@@ -7,8 +7,8 @@ import hashlib
 from datetime import UTC
 
 from django.conf import settings
-from django.utils import timezone
-from django.utils.cache import get_conditional_response
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
@@ -116,9 +116,13 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(item).data)
 
     def dispatch(self, request, *args, **kwargs):
-        # Dates in UTC ("…Z"), whatever the site's time zone.
-        with timezone.override(UTC):
-            return super().dispatch(request, *args, **kwargs)
+        # Dates in UTC ("…Z"), whatever the site's time zone; messages and labels in the
+        # client's language (Accept-Language: the API's addresses have no language prefix).
+        language = translation.get_language_from_request(request, check_path=False)
+        with timezone.override(UTC), translation.override(language):
+            response = super().dispatch(request, *args, **kwargs)
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
 
     def initial(self, request, *args, **kwargs):
         # Never into the anonymous page cache (core.pagecache): the API sets its own

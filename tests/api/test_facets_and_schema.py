@@ -23,9 +23,8 @@ def test_facets_are_the_listing_summarys(api, repositories):
 
     assert response.status_code == 200
     facets = {facet["key"]: facet for facet in response.json()}
-    filterset, _rows = bind_filters(
-        RepositoryFilter, {"language": "python", "archived": "include"}, Repository.objects.visible()
-    )
+    params = {"language": "python", "archived": "include"}
+    filterset, _rows = bind_filters(RepositoryFilter, params, Repository.objects.visible())
     expected = listing_summary(filterset)["facets"]
     assert set(facets) == set(expected)
     for key, values in expected.items():
@@ -38,7 +37,12 @@ def test_facets_are_the_listing_summarys(api, repositories):
         {"value": "Python", "label": "Python", "count": 2, "selected": True}
     ]
     licences = {o["value"]: o for o in facets["license"]["options"]}
-    assert licences["free"] == {"value": "free", "label": "Licence libre", "count": 2, "selected": False}
+    assert licences["free"] == {
+        "value": "free",
+        "label": "Licence libre",
+        "count": 2,
+        "selected": False,
+    }
 
 
 def test_facets_count_archived_repositories_unless_excluded(api, repositories):
