@@ -68,6 +68,9 @@ SCENARIOS = [
     ("organisations", PAGE_P95_MS, False),
     ("organisation page", PAGE_P95_MS, False),
     ("statistics", PAGE_P95_MS, False),
+    # The public API (ADR 16): its largest page, and a filtered page.
+    ("API: 1,000 items", None, False),
+    ("API: 3 filters", PAGE_P95_MS, False),
 ]
 
 
@@ -117,6 +120,8 @@ def main() -> int:
         "organisations": "/organisations/",
         "organisation page": info["owner_path"],
         "statistics": "/statistiques/",
+        "API: 1,000 items": "/api/v1/repositories/?page_size=1000",
+        "API: 3 filters": "/api/v1/repositories/?language=Python&license=free&forge=github.com",
     }
     csv_path = "/depots/?format=csv&per_page=10000"
 
@@ -129,6 +134,8 @@ def main() -> int:
         # distinct searches are then misses, as they are for real visitors.
         "CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
     }
+    # The bench is one client address: the API's rate limit would refuse most of it.
+    server_env["API_RATE_LIMIT"] = server_env["API_SEARCH_RATE_LIMIT"] = "1000000/second"
     if args.export_limit:
         server_env["EXPORT_MAX_CONCURRENT"] = str(args.export_limit)
     with tempfile.NamedTemporaryFile(prefix="bench-site-gunicorn-", suffix=".log") as log:
