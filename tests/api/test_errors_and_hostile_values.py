@@ -1,5 +1,8 @@
 """Errors are application/problem+json; hostile values are a 400 or an answer, never a 5xx."""
 
+import base64
+import json
+
 import pytest
 
 from tests.factories import ContributionFactory, RepositoryFactory, SoftwareFactory
@@ -114,3 +117,52 @@ def test_problems_are_in_english_under_an_english_accept_language(client, rows):
     response = client.get("/api/v1/repositories/", {"page_size": "5000"}, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.json()["invalid_params"][0]["reason"] == "A whole number from 1 to 1000."
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0001-01-01T00:00:00+05:00",
+        "9999-12-31T23:59:59-05:00",
+        "0001-01-01",
+        "9999-12-31",
+        "2026-12-01T25:00:00",
+        "2026-12-01T10:00:00+99:00",
+    ],
+)
+def test_extreme_dates_are_an_answer_or_a_400(client, rows, value):
+    response = client.get("/api/v1/repositories/", {"updated_since": value})
+
+    assert response.status_code in (200, 400), value
+
+
+def crafted(**data):
+    raw = json.dumps(data).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        crafted(o="modified_at", i=1, m="0001-01-01T00:00:00+05:00"),
+        crafted(o="modified_at", i=1, m="9999-12-31T23:59:59-05:00"),
+        crafted(o="modified_at", i=1, m="2026-12-01T10:00:00"),
+        crafted(o="modified_at", i=2**63, m="2026-12-01T10:00:00Z"),
+        crafted(o="id", i=True),
+        crafted(o="id", i=1.5),
+        crafted(o="id", i="1"),
+        crafted(o="id", i=2**70),
+        crafted(o="id", i=1, b="yes"),
+        crafted(o=["id"], i=1),
+        base64.urlsafe_b64encode(b"[" * 5000).decode(),
+    ],
+)
+def test_crafted_cursors_are_an_answer_or_a_400(client, rows, cursor):
+    for ordering in ("id", "modified_at"):
+        response = client.get("/api/v1/repositories/", {"cursor": cursor, "ordering": ordering})
+        assert response.status_code in (200, 400), (cursor, ordering)
+        response = client.get(
+            "/api/v1/software/",
+            {"cursor": cursor, "ordering": ordering, "updated_since": "2020-01-01"},
+        )
+        assert response.status_code in (200, 400), (cursor, ordering)
