@@ -3,6 +3,8 @@ items' API addresses."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.urls import reverse as django_reverse
 from django.utils import translation
@@ -28,6 +30,11 @@ def page_url(request, name: str, *args, query: str = "") -> str:
 
 def api_url(request, name: str, pk) -> str | None:
     return reverse(f"api:{name}-detail", args=[pk], request=request) if pk else None
+
+
+def list_url(request, name: str, **params) -> str:
+    """A list of the API filtered on `params`."""
+    return reverse(f"api:{name}-list", request=request) + "?" + urlencode(params)
 
 
 class Tombstone(serializers.Serializer):
@@ -74,7 +81,8 @@ class ApiSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_page_url(self, obj):
-        return absolute(self.request, obj.get_absolute_url())
+        with translation.override(settings.LANGUAGE_CODE):
+            return absolute(self.request, obj.get_absolute_url())
 
 
 class ForgeSerializer(ApiSerializer):
@@ -86,14 +94,14 @@ class ForgeSerializer(ApiSerializer):
     repositories_url = serializers.SerializerMethodField()
 
     def get_page_url(self, obj) -> str:
-        return page_url(self.request, "catalog:index", query=f"?forge={obj.host}")
+        return page_url(self.request, "catalog:index", query="?" + urlencode({"forge": obj.host}))
 
     @extend_schema_field(BodyLink(allow_null=True))
     def get_public_body(self, obj):
         return body_link(self.request, obj.public_body)
 
     def get_repositories_url(self, obj) -> str:
-        return reverse("api:repository-list", request=self.request) + f"?forge={obj.host}"
+        return list_url(self.request, "repository", forge=obj.host)
 
 
 class ForgeLink(serializers.Serializer):
@@ -130,10 +138,7 @@ class OwnerSerializer(ApiSerializer):
         return body_link(self.request, obj.body)
 
     def get_repositories_url(self, obj) -> str:
-        return (
-            reverse("api:repository-list", request=self.request)
-            + f"?owner={obj.forge.host}/{obj.path}"
-        )
+        return list_url(self.request, "repository", owner=f"{obj.forge.host}/{obj.path}")
 
 
 class CheckSerializer(serializers.Serializer):

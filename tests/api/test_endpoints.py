@@ -209,3 +209,27 @@ def test_a_page_costs_the_same_queries_for_n_and_2n_rows(api, count_queries, nam
     second = count_queries(lambda: api(f"{name}/"))
 
     assert first == second
+
+
+def test_links_survive_paths_that_need_quoting(api, client):
+    owner = OwnerFactory(path="ministère/équipe données/sous-groupe #1", repository_count=1)
+    repository = RepositoryFactory(owner=owner, name="outil (v2) l'été 100% #1?@")
+
+    item = api(f"owners/{owner.pk}/").json()
+
+    assert ids_of(traverse(api, item["repositories_url"])) == [repository.pk]
+    page = api(f"repositories/{repository.pk}/").json()["page_url"]
+    assert client.get(page.removeprefix("http://testserver")).status_code == 200
+
+
+def test_page_urls_are_the_french_pages_whatever_the_language(client):
+    repository = RepositoryFactory()
+
+    item = client.get(f"/api/v1/repositories/{repository.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
+
+    assert item["page_url"] == f"http://testserver{repository.get_absolute_url()}"
+    assert "/en/" not in item["page_url"]
+
+
+def ids_of(items):
+    return [item["id"] for item in items]
