@@ -44,7 +44,9 @@ class CursorPagination(BasePagination):
             "next": self.link(url, page.next),
             "previous": self.link(url, page.previous),
         }
-        header = ", ".join(f'<{href}>; rel="{rel}"' for rel, href in links.items() if href)
+        # rel="prev", as most clients read it ("previous" is its registered synonym).
+        rels = {"next": links["next"], "prev": links["previous"]}
+        header = ", ".join(f'<{href}>; rel="{rel}"' for rel, href in rels.items() if href)
         headers = {"Link": header} if header else {}
         return Response({**links, "results": results}, headers=headers)
 

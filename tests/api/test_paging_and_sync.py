@@ -30,7 +30,9 @@ def test_pages_follow_each_other_and_come_back(api):
     assert body["previous"] is None
     assert ids(second["results"]) == [r.pk for r in repositories[3:6]]
     assert ids(back["results"]) == ids(body["results"])
-    assert f'<{body["next"]}>; rel="next"' in first["Link"]
+    assert first["Link"] == f'<{body["next"]}>; rel="next"'
+    links = api(body["next"])["Link"]
+    assert links == f'<{second["next"]}>; rel="next", <{second["previous"]}>; rel="prev"'
     last = api(second["next"]).json()
     assert ids(last["results"]) == [repositories[6].pk]
     assert last["next"] is None
