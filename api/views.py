@@ -258,7 +258,8 @@ class RepositoryViewSet(ReadOnlyViewSet):
     def facets(self, request, *args, **kwargs):
         self.listed()  # binds and validates the filters
         filterset = self.filterset
-        key = listing_cache.key_for("api-facets", self.filter_data())
+        # The key of /depots/ with the same filters: the page and the API share the entry.
+        key = listing_cache.key_for("facets", self.filter_data())
         summary = listing_cache.cached(key, lambda: catalog_filters.listing_summary(filterset))
         chosen = filterset.form.cleaned_data
         facets = []

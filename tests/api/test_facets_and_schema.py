@@ -98,3 +98,14 @@ def test_the_open_data_page_links_the_api(client, prefix):
     assert 'href="/api/v1/docs/"' in html
     assert 'href="/api/v1/schema/"' in html
     assert ("API documentation" if prefix else "Documentation de l’API") in html
+
+
+def test_the_page_and_the_api_share_the_cached_summary(api, client, repositories, monkeypatch):
+    client.get("/depots/", {"archived": "include", "language": "python"})
+    calls = []
+    monkeypatch.setattr(
+        "catalog.filters.listing_summary", lambda filterset: calls.append(filterset)
+    )
+
+    assert api("repositories/facets/", language="python").status_code == 200
+    assert calls == []
