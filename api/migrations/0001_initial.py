@@ -2,7 +2,8 @@ import django.db.models.functions.datetime
 from django.db import migrations, models
 
 # The tables the API serves, and the columns whose change alone is no change for it (its
-# own stamp, harvest bookkeeping, search vectors, raw payloads, Django's auto_now dates).
+# own stamp, harvest bookkeeping, search vectors, raw payloads, Django's auto_now dates,
+# generated columns).
 TABLES = {
     "catalog_forge": [
         "updated_at", "last_attempt_at", "last_success_at", "last_error", "conditional_state",
@@ -16,7 +17,8 @@ TABLES = {
         "search_vector", "last_seen_at", "fingerprint", "raw", "inspected_activity_at",
     ],
     "sill_software": ["updated_at", "search_vector"],
-    "contributions_contribution": ["updated_at"],
+    # A generated column reads NULL in a BEFORE trigger; project_url says when it changes.
+    "contributions_contribution": ["updated_at", "project_key"],
 }
 
 FUNCTIONS = """

@@ -9,7 +9,12 @@ from api.models import Deletion
 from catalog.models import Repository
 from contributions.models import Contribution
 from tests.api.conftest import traverse
-from tests.factories import ContributionFactory, OwnerFactory, RepositoryFactory
+from tests.factories import (
+    ContributionFactory,
+    OwnerFactory,
+    RepositoryFactory,
+    SoftwareFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +206,17 @@ def test_a_cursor_of_another_order_is_refused(api):
     response = api(body["next"].replace("ordering=modified_at", "ordering=id"))
 
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "factory", [ContributionFactory, RepositoryFactory, OwnerFactory, SoftwareFactory]
+)
+def test_a_save_that_changes_nothing_keeps_the_stamp(factory):
+    row = factory()
+    row.refresh_from_db()
+    before = row.modified_at
+
+    row.save()
+    row.refresh_from_db()
+
+    assert row.modified_at == before
