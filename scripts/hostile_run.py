@@ -134,6 +134,8 @@ SOFTWARE_PARAMS = [
     "public_body",
 ]
 CONTRIBUTION_PARAMS = ["q", "kind", "public_body", "project", "year"]
+# The public API's own parameters (api.paging), on top of each list's filters.
+API_PARAMS = ["cursor", "page_size", "ordering", "updated_since"]
 PATH_SEGMENTS = [
     "%00",
     "a%00b",
@@ -187,6 +189,9 @@ def main() -> int:
                 "GUNICORN_BIND": f"127.0.0.1:{port}",
                 "GUNICORN_WORKERS": str(args.workers),
                 "GUNICORN_TIMEOUT": "120",
+                # One client address sends every request: past the API's rate limit.
+                "API_RATE_LIMIT": "1000000/second",
+                "API_SEARCH_RATE_LIMIT": "1000000/second",
             },
             log,
         )
@@ -413,6 +418,12 @@ def build_requests(targets: dict) -> list[bytes]:
         ("/organisations/", OWNER_PARAMS + LISTING_PARAMS),
         ("/sill/", SOFTWARE_PARAMS + LISTING_PARAMS),
         ("/contributions/", CONTRIBUTION_PARAMS + LISTING_PARAMS),
+        ("/api/v1/repositories/", REPOSITORY_PARAMS + API_PARAMS),
+        ("/api/v1/repositories/facets/", REPOSITORY_PARAMS),
+        ("/api/v1/owners/", OWNER_PARAMS + API_PARAMS),
+        ("/api/v1/software/", SOFTWARE_PARAMS + API_PARAMS),
+        ("/api/v1/contributions/", CONTRIBUTION_PARAMS + API_PARAMS),
+        ("/api/v1/public-bodies/", API_PARAMS),
     ]
     feeds = [
         ("/depots/flux.atom", [*REPOSITORY_PARAMS, "sort", "page"]),
