@@ -143,6 +143,9 @@ def test_debug_is_off_unless_asked():
         ("EMAIL_URL", "mail.example.fr:25"),
         ("EMAIL_URL", "smtp://"),
         ("PUBLIC_AGENT_EMAIL_DOMAINS", "gouv.fr,https://example.fr"),
+        ("API_RATE_LIMIT", "5000"),
+        ("API_RATE_LIMIT", "5000/fortnight"),
+        ("API_SEARCH_RATE_LIMIT", "0/minute"),
     ],
 )
 def test_a_malformed_value_stops_start_up_with_one_line_naming_the_variable(variable, value):
@@ -210,3 +213,15 @@ def test_check_deploy_is_clean_in_a_production_like_environment():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_api_rate_limits_read_requests_per_period():
+    values = read_settings(
+        "API_RATE_LIMIT",
+        "API_SEARCH_RATE_LIMIT",
+        DJANGO_SECRET_KEY=PRODUCTION_KEY,
+        API_RATE_LIMIT="100/day",
+    )
+
+    assert values["API_RATE_LIMIT"] == "(100, 86400)"
+    assert values["API_SEARCH_RATE_LIMIT"] == "(60, 60)"
