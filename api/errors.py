@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
+from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -72,9 +73,11 @@ def problem_response(exc, context):
 
 def not_found(request, *args, **kwargs):
     """Any other address under /api/: a 404 problem, not the site's HTML page."""
-    return JsonResponse(
+    response = JsonResponse(
         problem(404, _("Aucune ressource de l’API à cette adresse.")),
         status=404,
         content_type=PROBLEM,
         json_dumps_params={"ensure_ascii": False},
     )
+    response["API-Version"] = settings.API_VERSION
+    return response

@@ -9,7 +9,7 @@ from api import errors, views
 app_name = "api"
 
 router = DefaultRouter(trailing_slash=True)
-router.include_root_view = True
+router.APIRootView = views.ApiRootView
 router.register("repositories", views.RepositoryViewSet, basename="repository")
 router.register("owners", views.OwnerViewSet, basename="owner")
 router.register("forges", views.ForgeViewSet, basename="forge")

@@ -18,7 +18,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
     inline_serializer,
 )
-from rest_framework import serializers, viewsets
+from rest_framework import routers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -40,7 +40,19 @@ API_PARAMS = {"cursor", "page_size", "ordering", "updated_since"}
 CACHE_CONTROL = "public, max-age=300"
 
 
-class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+class ApiHeaders:
+    """The API's headers (api_headers) on a DRF view's answers."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        return api_headers(request, response, getattr(self, "last_modified", None))
+
+
+class ApiRootView(ApiHeaders, routers.APIRootView):
+    """/api/v1/: the address of each list."""
+
+
+class ReadOnlyViewSet(ApiHeaders, viewsets.ReadOnlyModelViewSet):
     """A list (GET /…/) and its items (GET /…/{id}/); any other method is a 405."""
 
     pagination_class = CursorPagination
@@ -129,10 +141,6 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         # Cache-Control, and must count every request against the rate limit.
         request._request._cache_update_cache = False
         super().initial(request, *args, **kwargs)
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        return api_headers(request, response, getattr(self, "last_modified", None))
 
 
 def api_headers(request, response, last_modified=None):

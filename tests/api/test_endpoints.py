@@ -233,3 +233,12 @@ def test_page_urls_are_the_french_pages_whatever_the_language(client):
 
 def ids_of(items):
     return [item["id"] for item in items]
+
+
+def test_the_root_lists_every_list(api):
+    response = api("")
+
+    assert response.status_code == 200
+    assert response["API-Version"] == "1.0"
+    assert set(response.json()) == set(LISTS)
+    assert api("nowhere/")["API-Version"] == "1.0"
