@@ -43,6 +43,12 @@ CACHE_CONTROL = "public, max-age=300"
 class ApiHeaders:
     """The API's headers (api_headers) on a DRF view's answers."""
 
+    def initial(self, request, *args, **kwargs):
+        # Never into the anonymous page cache (core.pagecache): the API sets its own
+        # Cache-Control, and must count every request against the rate limit.
+        request._request._cache_update_cache = False
+        super().initial(request, *args, **kwargs)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         return api_headers(request, response, getattr(self, "last_modified", None))
@@ -135,12 +141,6 @@ class ReadOnlyViewSet(ApiHeaders, viewsets.ReadOnlyModelViewSet):
             response = super().dispatch(request, *args, **kwargs)
         patch_vary_headers(response, ["Accept-Language"])
         return response
-
-    def initial(self, request, *args, **kwargs):
-        # Never into the anonymous page cache (core.pagecache): the API sets its own
-        # Cache-Control, and must count every request against the rate limit.
-        request._request._cache_update_cache = False
-        super().initial(request, *args, **kwargs)
 
 
 def api_headers(request, response, last_modified=None):

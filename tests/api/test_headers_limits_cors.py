@@ -171,3 +171,7 @@ def test_api_answers_are_not_in_the_page_cache(client, repository, settings):
     Repository.objects.filter(pk=repository.pk).update(stars=7)
 
     assert client.get("/api/v1/repositories/").json()["results"][0]["stars"] == 7
+    settings.API_RATE_LIMIT = (1, 3600)
+    assert client.get("/api/v1/", REMOTE_ADDR="10.1.1.1").status_code == 200
+    # Counted again, not served from the page cache.
+    assert client.get("/api/v1/", REMOTE_ADDR="10.1.1.1").status_code == 429
