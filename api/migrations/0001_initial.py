@@ -1,3 +1,5 @@
+import json
+
 import django.db.models.functions.datetime
 from django.db import migrations, models
 
@@ -23,12 +25,20 @@ TABLES = {
 
 FUNCTIONS = """
 CREATE OR REPLACE FUNCTION api_touch_modified_at() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    -- {"column": null, …}: the columns left out of the comparison (its only argument).
+    ignored jsonb;
 BEGIN
     -- The stamp belongs to the database: whatever the statement wrote is replaced.
     IF TG_OP = 'INSERT' THEN
         NEW.modified_at := clock_timestamp();
-    ELSIF (to_jsonb(NEW) - 'modified_at' - TG_ARGV) IS DISTINCT FROM
-          (to_jsonb(OLD) - 'modified_at' - TG_ARGV) THEN
+        RETURN NEW;
+    END IF;
+    ignored := TG_ARGV[0]::jsonb;
+    -- Both rows with the ignored columns set to NULL: cheap, the large ones (raw payloads,
+    -- search vectors) are not converted (to_jsonb of the whole row doubled an update).
+    IF jsonb_populate_record(NEW, ignored) IS DISTINCT FROM jsonb_populate_record(OLD, ignored)
+    THEN
         NEW.modified_at := clock_timestamp();
     ELSE
         NEW.modified_at := OLD.modified_at;
@@ -48,7 +58,8 @@ $$;
 
 
 def arguments(columns):
-    return ", ".join(f"'{column}'" for column in columns)
+    """The trigger's argument: a JSON object of NULLs, the stamp itself included."""
+    return "'" + json.dumps(dict.fromkeys(["modified_at", *columns])) + "'"
 
 
 TRIGGERS = "".join(
