@@ -27,6 +27,7 @@ from django.utils import timezone
 from core.http import ForgeError, ForgeHTTP, RateLimited
 from core.text import clean_line, safe_url
 from sill.models import ExternalValue, Software
+from sill.versioning import sill_changed
 
 logger = logging.getLogger(__name__)
 
@@ -437,6 +438,8 @@ def _store(
             unique_fields=["software", "source", "field"],
             update_fields=["value", "fetched_at"],
         )
+        # A bulk write sends no signal: the Catalogi-format document is stale.
+        sill_changed()
 
 
 def refresh_software(
