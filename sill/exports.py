@@ -69,5 +69,7 @@ DUMPS = [
             Software.objects.published().order_by("name", "pk"), base_url=base_url
         ),
         listing="sill:index",
+        live="sill:catalogi_export",
+        live_label=_("Le SILL complet au format de Catalogi : /sill/sill.json"),
     )
 ]
