@@ -177,11 +177,27 @@ SOFTWARE_FIELDS = (
 
 
 def _wikidata_values(software_ids) -> dict[int, dict]:
+    """{software pk: {FIELDS name: value}}, and `release`: (version, publication day) when
+    both were stored by the same refresh (a refresh keeps what an item no longer says, so
+    an older date may sit beside a newer version)."""
     values = defaultdict(dict)
+    fetched = defaultdict(dict)
     rows = ExternalValue.objects.filter(software__in=software_ids, source=WIKIDATA)
-    for software_id, field, value in rows.values_list("software_id", "field", "value"):
+    for software_id, field, value, fetched_at in rows.values_list(
+        "software_id", "field", "value", "fetched_at"
+    ):
         if value not in (None, ""):
             values[software_id][field] = value
+            fetched[software_id][field] = fetched_at
+    for software_id, times in fetched.items():
+        version = times.get("latest_version")
+        if version is not None and version == times.get("latest_version_date"):
+            found = values[software_id]
+            try:
+                day = date.fromisoformat(found["latest_version_date"])
+            except (TypeError, ValueError):
+                continue
+            found["release"] = (found["latest_version"], day)
     return values
 
 
@@ -336,9 +352,11 @@ def software_entry(row, *, external, counts, has_expert, instances, similar) -> 
         "referencedSinceTime": referenced_since(row["years"], row["added_at"]),
         "operatingSystems": operating_systems,
         "runtimePlatforms": runtime_platforms,
-        # latestVersion needs a publication date, which we do not keep: left out.
-        "updateTime": epoch_ms(row["updated_at"]),
     }
+    release = latest_version(external)
+    if release:
+        entry["latestVersion"] = release
+    entry["updateTime"] = epoch_ms(row["updated_at"])
     external_data = software_external_data(
         row, software_id=software_id, external=external, license=license, image=image
     )
@@ -351,6 +369,16 @@ def software_entry(row, *, external, counts, has_expert, instances, similar) -> 
         "instances": instances,
     }
     return entry
+
+
+def latest_version(external) -> dict | None:
+    """{semVer, publicationTime}: Wikidata's latest version and its publication date; none
+    without a date (as in Catalogi, where publicationTime is required)."""
+    if not external.get("release"):
+        return None
+    version, day = external["release"]
+    published = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return {"semVer": version, "publicationTime": epoch_ms(published)}
 
 
 def dereferencing(row) -> dict:
@@ -402,6 +430,8 @@ def software_external_data(row, *, software_id, external, license, image) -> dic
     data |= {key: value for key, value in optional.items() if value}
     if external.get("latest_version"):
         data["latestVersion"] = {"version": external["latest_version"]}
+        if release := external.get("release"):
+            data["latestVersion"]["releaseDate"] = iso_time(release[1])
     operating_systems, runtime_platforms = platforms(row["platforms"])
     data |= {
         "authors": [],

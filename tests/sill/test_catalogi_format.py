@@ -3,7 +3,7 @@
 
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -199,10 +199,13 @@ def entry_of(document, name):
     return next(item for item in document if item["name"] == name)
 
 
-def fetched(software, field, value):
+FETCHED_AT = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
+
+
+def fetched(software, field, value, at=FETCHED_AT):
     """A value fetched from Wikidata (sill.wikidata.FIELDS), as a refresh stores it."""
     ExternalValue.objects.create(
-        software=software, source=WIKIDATA, field=field, value=value, fetched_at=timezone.now()
+        software=software, source=WIKIDATA, field=field, value=value, fetched_at=at
     )
 
 
@@ -268,6 +271,7 @@ def test_a_software_with_everything_filled(client):
     )
     software.similar.add(writer)
     fetched(software, "latest_version", "24.8.2")
+    fetched(software, "latest_version_date", "2024-10-01")
     DeclarationFactory(software=software, public_body=body)
     DeclarationFactory(software=software, public_body=body)
     DeclarationFactory(software=software, public_body=other, referent=True, is_expert=True)
@@ -296,6 +300,7 @@ def test_a_software_with_everything_filled(client):
         "referencedSinceTime",
         "operatingSystems",
         "runtimePlatforms",
+        "latestVersion",
         "updateTime",
         "softwareExternalData",
         "similarExternalSoftwares",
@@ -328,6 +333,11 @@ def test_a_software_with_everything_filled(client):
             "ios": False,
         },
         "runtimePlatforms": ["desktop"],
+        # Wikidata's latest version and its publication date, fetched together.
+        "latestVersion": {
+            "semVer": "24.8.2",
+            "publicationTime": ms(datetime(2024, 10, 1, tzinfo=UTC)),
+        },
         "updateTime": ms(software.updated_at),
         "similarExternalSoftwares": [
             {
@@ -377,7 +387,7 @@ def test_a_software_with_everything_filled(client):
         "codeRepositoryUrl": "https://git.libreoffice.org/core",
         "softwareHelp": "https://help.libreoffice.org/",
         "license": "MPL-2.0",
-        "latestVersion": {"version": "24.8.2"},
+        "latestVersion": {"version": "24.8.2", "releaseDate": "2024-10-01T00:00:00.000Z"},
     }
     assert [(i["subjectOf"]["additionalType"], i["value"]) for i in external["identifiers"]] == [
         ("FramaLibre", "libreoffice"),
@@ -428,6 +438,22 @@ def test_a_nearly_empty_software_leaves_out_what_it_lacks(client):
         "userAndReferentCountByOrganization": {},
         "instances": [],
     }
+
+
+def test_no_latest_version_without_its_own_publication_date(client):
+    dated = SoftwareFactory(name="Daté")
+    fetched(dated, "latest_version", "2.0")
+    # The date of an older version, kept by a refresh that no longer found one for 2.0.
+    fetched(dated, "latest_version_date", "2020-01-01", at=FETCHED_AT - timedelta(days=30))
+    undated = SoftwareFactory(name="Sans date")
+    fetched(undated, "latest_version", "1.0")
+
+    document = catalogi(client)
+
+    for name in ("Daté", "Sans date"):
+        entry = entry_of(document, name)
+        assert "latestVersion" not in entry
+        assert "releaseDate" not in entry["softwareExternalData"]["latestVersion"]
 
 
 def test_dereferenced_software_is_included_with_its_dereferencing(client):
