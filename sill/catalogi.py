@@ -119,7 +119,7 @@ def referenced_since(years: list, added_at: datetime) -> int:
 def platforms(values: list) -> tuple[dict, list]:
     """(operatingSystems, runtimePlatforms) from `Software.platforms`: every Os key when one
     is known ({} when none is: Catalogi's default, not "runs nowhere")."""
-    names = {str(value).strip().lower() for value in values or ()}
+    names = {value.strip().lower() for value in _strings(values)}
     systems = {OS_ALIASES[name] for name in names if name in OS_ALIASES}
     runtimes = {RUNTIME_ALIASES[name] for name in names if name in RUNTIME_ALIASES}
     runtimes |= {RUNTIME_OF_OS[name] for name in systems}
@@ -141,6 +141,13 @@ def organization(row: dict) -> str:
 
 def _text(value) -> str:
     return value.strip() if isinstance(value, str) else ""
+
+
+def _strings(values) -> list[str]:
+    """The non-blank strings of a JSON list field (anything else in it left out)."""
+    if not isinstance(values, list):
+        return []
+    return [value for value in values if isinstance(value, str) and value.strip()]
 
 
 # --- Reads --------------------------------------------------------------------------------
@@ -342,7 +349,7 @@ def software_entry(row, *, external, counts, has_expert, instances, similar) -> 
         "customAttributes": custom_attributes,
         "id": software_id,
         "isStillInObservation": row["status"] == SoftwareStatus.OBSERVATION,
-        "keywords": [str(word) for word in row["keywords"] or () if str(word).strip()],
+        "keywords": _strings(row["keywords"]),
         "license": license,
     }
     if image:
@@ -435,7 +442,7 @@ def software_external_data(row, *, software_id, external, license, image) -> dic
     operating_systems, runtime_platforms = platforms(row["platforms"])
     data |= {
         "authors": [],
-        "keywords": [str(word) for word in row["keywords"] or () if str(word).strip()],
+        "keywords": _strings(row["keywords"]),
         "programmingLanguages": [],
         "applicationCategories": [row["category"]] if row["category"] else [],
         "runtimePlatforms": runtime_platforms,
