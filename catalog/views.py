@@ -198,7 +198,8 @@ def crawler_catalog(request):
 def _crawler_catalog_file(request, path, meta):
     modified = int(path.stat().st_mtime)
     tag = f"{meta.get('version')}:{meta.get('generated_at')}:{modified}".encode()
-    etag = f'"{hashlib.sha256(tag).hexdigest()[:32]}"'
+    # Weak: the same for the gzip body and the decompressed one (as GZipMiddleware does).
+    etag = f'W/"{hashlib.sha256(tag).hexdigest()[:32]}"'
     response = get_conditional_response(request, etag=etag, last_modified=modified)
     if response is None:
         if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
