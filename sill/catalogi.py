@@ -259,18 +259,14 @@ def _public_instances(software_ids) -> dict[int, list]:
     return instances
 
 
-def _similar(published_ids, external: dict[int, dict]) -> dict[int, list]:
+def _similar(published: dict[int, dict], external: dict[int, dict]) -> dict[int, list]:
     """Catalogi's similar software are Wikidata items: the published similar software that
-    name one, as Catalogi's SimilarSoftwareExternalData, sorted by item id."""
-    targets = {
-        row["pk"]: row
-        for row in Software.objects.filter(pk__in=published_ids)
-        .exclude(wikidata_id="")
-        .values("pk", "name", "wikidata_id", "description_fr", "description_en", "function")
-    }
+    name one, as Catalogi's SimilarSoftwareExternalData, sorted by item id. `published`:
+    the software rows by pk."""
+    targets = {pk: row for pk, row in published.items() if row["wikidata_id"]}
     similar = defaultdict(list)
     pairs = Software.similar.through.objects.filter(
-        from_software__in=published_ids, to_software__in=list(targets)
+        from_software__in=list(published), to_software__in=list(targets)
     ).values_list("from_software_id", "to_software_id")
     for source, target in pairs:
         row = targets[target]
@@ -307,7 +303,7 @@ def document() -> list[dict]:
     external = _wikidata_values(ids)
     counts, experts = _declaration_counts(ids)
     instances = _public_instances(ids)
-    similar = _similar(ids, external)
+    similar = _similar({row["pk"]: row for row in rows}, external)
     entries = [
         software_entry(
             row,
