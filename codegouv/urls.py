@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from accounts import login as login_views
 from catalog.feeds import OwnerFeed, RepositoryFeed
+from catalog.views import crawler_catalog
 from codegouv import public_bodies, views
 from codegouv.sitemaps import SITEMAPS
 from codegouv.statistics import statistics_page
@@ -36,6 +37,8 @@ urlpatterns = i18n_patterns(
 )
 
 urlpatterns += [
+    # Before any path("api/v1/", include(...)), which would otherwise answer it first.
+    path("api/v1/catalog.json", crawler_catalog, name="api_catalog"),
     path(
         "admin/moderation/",
         admin.site.admin_view(moderation_queue),
