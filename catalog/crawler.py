@@ -9,7 +9,8 @@ for deleted; the crawler reads each one's publiccode.yml and decides from its co
 `publiccode_url` is the file's raw address on the default branch when the harvest found a
 publiccode.yml at the root (catalog.forges.raw), else null.
 
-At 1,000,000 repositories the document weighs some 150 MB: it is never built in a request.
+At 100,000 synthetic repositories the document is 10 MB (1.4 MB gzip), written in 2 to 3 s;
+at 1,000,000 some 100 MB: it is never built in a request.
 A worker writes it gzip-compressed next to the dumps (`FILE`, and `META` with the
 catalogue version it was read at), after the harvest runs that change the catalogue end
 (catalogue_changed), with the daily dumps, and when a request finds it older than the

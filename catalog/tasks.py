@@ -171,7 +171,7 @@ def schedule_crawler_catalog(**_kwargs) -> None:
     """Ask for a new crawler catalogue CRAWLER_DELAY seconds after the current transaction
     commits, once for every ask until it starts. Receiver of core.signals.catalogue_changed.
     Nothing when tasks run in-process: requests then stream the document from the
-    database (a catalogue small enough to), and a request must not write 150 MB."""
+    database (a catalogue small enough to), and a request must not write 100 MB."""
     if tasks_run_in_process():
         return
     enqueue_after_commit_once(
