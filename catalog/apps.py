@@ -7,7 +7,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Codes sources")
     demo_loader = "catalog.demo.load"
     # Its data sets in the full dumps of /donnees/ (catalog.exports.Dump).
-    open_data = "catalog.exports.CATALOG_DUMPS"
+    open_data = "catalog.open_data.DUMPS"
 
     def ready(self):
         from catalog import tasks
@@ -16,3 +16,5 @@ class CatalogConfig(AppConfig):
         # A harvest run ending: the broad listings' summaries of the new catalogue are
         # computed by a worker before visitors ask (catalog.services.listing_warmup).
         catalogue_changed.connect(tasks.schedule_listing_warmup, dispatch_uid="listing-warmup")
+        # And the one document of every repository for publiccode.yml crawlers.
+        catalogue_changed.connect(tasks.schedule_crawler_catalog, dispatch_uid="crawler-catalogue")

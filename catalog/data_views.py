@@ -57,6 +57,8 @@ def data_page(request):
             "files": _files(dump, directory, described),
             "has_columns": dump.columns is not None,
             "listing_url": reverse(dump.listing) if dump.listing else "",
+            "live_url": reverse(dump.live) if dump.live else "",
+            "live_label": dump.live_label,
         }
         for dump in registered_dumps()
     ]

@@ -194,9 +194,13 @@ class Dump(NamedTuple):
     columns: list[Column] | None  # None: a file in its own documented format
     write: Callable[[Path, str], int]  # (directory, base URL) -> rows written
     listing: str = ""  # URL name of the listing whose searches export the same columns
+    live: str = ""  # URL name of the same data served up to date (not a daily file)
+    live_label: str = ""
 
 
-def table_dump(key, stem, *, title, description, columns, rows, listing="") -> Dump:
+def table_dump(
+    key, stem, *, title, description, columns, rows, listing="", live="", live_label=""
+) -> Dump:
     """A data set as `stem`.csv.gz and `stem`.json.gz, from `rows(base_url)` (one query)."""
     files = (f"{stem}.csv.gz", f"{stem}.json.gz")
     return Dump(
@@ -207,6 +211,8 @@ def table_dump(key, stem, *, title, description, columns, rows, listing="") -> D
         columns,
         lambda directory, base_url: _write_pair(directory, files, rows(base_url), columns),
         listing,
+        live,
+        live_label,
     )
 
 
@@ -416,16 +422,17 @@ def csv_chunks(rows: Iterable[dict], columns) -> Iterator[str]:
         yield "".join(chunk)
 
 
-def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
-    """A JSON array of `rows`, written incrementally: "[", the items joined by ",", "]"."""
-    chunk, separator = ["["], ""
+def json_chunks(rows: Iterable[dict], *, opening="[", closing="]\n") -> Iterator[str]:
+    """A JSON array of `rows`, written incrementally: "[", the items joined by ",", "]"
+    (`opening` and `closing` put the array in an object: '{"data":[' and ']}')."""
+    chunk, separator = [opening], ""
     for row in rows:
         chunk.append(separator + json.dumps(row, ensure_ascii=False, default=str))
         separator = ",\n"
         if len(chunk) >= ROWS_PER_CHUNK:
             yield "".join(chunk)
             chunk = []
-    chunk.append("]\n")
+    chunk.append(closing)
     yield "".join(chunk)
 
 

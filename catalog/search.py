@@ -15,17 +15,20 @@ from core.search import clean_query
 
 TRIGRAM_THRESHOLD = 0.45
 
-VECTOR_SQL = """
-UPDATE catalog_repository AS r SET search_vector =
+# The vector of repository row `r` owned by owner row `o` (both aliases in the query).
+VECTOR_EXPRESSION = """
     setweight(to_tsvector('codegouv_fr', coalesce(r.name, '')), 'A')
     || setweight(to_tsvector('codegouv_fr',
         translate(coalesce(r.topics::text, ''), '[]",', '    ')), 'B')
     || setweight(to_tsvector('codegouv_fr', coalesce(r.description, '')), 'C')
     || setweight(to_tsvector('codegouv_fr',
         coalesce(o.path, '') || ' ' || coalesce(o.name, '')), 'D')
-FROM catalog_owner AS o
-WHERE o.id = r.owner_id {where}
 """
+VECTOR_SQL = f"""
+UPDATE catalog_repository AS r SET search_vector = {VECTOR_EXPRESSION}
+FROM catalog_owner AS o
+WHERE o.id = r.owner_id {{where}}
+"""  # noqa: S608 - constants only
 
 
 def update_search_vectors(*, ids=None, forge_id=None, remote_ids=None) -> None:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from catalog import exports
+from catalog import crawler, exports
 from catalog.services import directory_import, harvest, listing_warmup
 from catalog.services.accounts_import import AccountsDownloadError, read_source
 from catalog.services.accounts_import import import_accounts as import_accounts_service
@@ -140,4 +140,43 @@ def schedule_listing_warmup(**_kwargs) -> None:
         flag=listing_warmup.WARMUP_FLAG_KEY,
         flag_timeout=listing_warmup.WARMUP_FLAG_TIMEOUT,
         countdown=listing_warmup.WARMUP_DELAY,
+    )
+
+
+# The crawler catalogue (catalog.crawler): asked for by every harvest run that changed the
+# catalogue and by requests that find the file older than the catalogue; one write a minute
+# after the first ask serves them all.
+CRAWLER_FLAG_KEY = "catalog:crawler-catalogue-queued"
+CRAWLER_FLAG_TIMEOUT = 15 * 60
+CRAWLER_DELAY = 60
+
+
+@shared_task(name="catalog.write_crawler_catalog", soft_time_limit=1800, time_limit=1900)
+def write_crawler_catalog():
+    # Changes from now on ask for another write: this one may have read before them.
+    cache.delete(CRAWLER_FLAG_KEY)
+    with harvest_lock("crawler-catalog") as acquired:
+        if not acquired:
+            logger.info("crawler catalogue skipped: another write runs, or Redis unreachable")
+            return "locked"
+        return crawler.write()
+
+
+def tasks_run_in_process() -> bool:
+    """No worker: tasks run in the web process (no Redis, make run)."""
+    return bool(write_crawler_catalog.app.conf.task_always_eager)
+
+
+def schedule_crawler_catalog(**_kwargs) -> None:
+    """Ask for a new crawler catalogue CRAWLER_DELAY seconds after the current transaction
+    commits, once for every ask until it starts. Receiver of core.signals.catalogue_changed.
+    Nothing when tasks run in-process: requests then stream the document from the
+    database (a catalogue small enough to), and a request must not write 100 MB."""
+    if tasks_run_in_process():
+        return
+    enqueue_after_commit_once(
+        write_crawler_catalog,
+        flag=CRAWLER_FLAG_KEY,
+        flag_timeout=CRAWLER_FLAG_TIMEOUT,
+        countdown=CRAWLER_DELAY,
     )

@@ -1,12 +1,21 @@
 """Repository and owner pages; the listings go through core.listing's skeleton."""
 
+import hashlib
+import re
+
+from django.conf import settings
+from django.http import FileResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
-from catalog import exports, filters, listing_cache, scoring
+from catalog import crawler, exports, filters, listing_cache, scoring, tasks
 from catalog.awesome import card_details
 from catalog.models import Forge, Owner, PublicBody, Repository
+from core import throttle
 from core.listing import Listing
 
 
@@ -164,3 +173,65 @@ def owner_detail(request, host, path):
         template="catalog/owner_detail.html",
         extra={"owner": owner},
     )
+
+
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+@require_safe
+def crawler_catalog(request):
+    """/api/v1/catalog.json (catalog.crawler): the file a worker wrote, as it is when the
+    client takes gzip; a file older than the catalogue while the next is written; streamed
+    from the database only when there is no file, or no worker to write one."""
+    found = crawler.stored()
+    fresh = found is not None and found[1].get("version") == listing_cache.catalog_version()
+    if not fresh:
+        tasks.schedule_crawler_catalog()
+    if found is None or (not fresh and tasks.tasks_run_in_process()):
+        response = _streamed_crawler_catalog()
+    else:
+        response = _crawler_catalog_file(request, *found)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _crawler_catalog_file(request, path, meta):
+    modified = int(path.stat().st_mtime)
+    tag = f"{meta.get('version')}:{meta.get('generated_at')}:{modified}".encode()
+    # Weak: the same for the gzip body and the decompressed one (as GZipMiddleware does).
+    etag = f'W/"{hashlib.sha256(tag).hexdigest()[:32]}"'
+    response = get_conditional_response(request, etag=etag, last_modified=modified)
+    if response is None:
+        if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+            response = FileResponse(
+                path.open("rb"), content_type="application/json", filename="catalog.json"
+            )
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = StreamingHttpResponse(
+                crawler.decompressed(path), content_type="application/json"
+            )
+    patch_vary_headers(response, ["Accept-Encoding"])
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(modified)
+    return response
+
+
+def _streamed_crawler_catalog():
+    """The document from the database, one query read in chunks, in one of the exports'
+    slots (at most EXPORT_MAX_CONCURRENT at once across the workers)."""
+    slot = throttle.acquire(exports.EXPORT_SEMAPHORE, limit=settings.EXPORT_MAX_CONCURRENT)
+    if slot is None:
+        response = JsonResponse(
+            {"detail": "The catalogue is being generated; retry shortly."}, status=503
+        )
+        response["Retry-After"] = str(exports.EXPORT_RETRY_AFTER)
+        return response
+    try:
+        response = StreamingHttpResponse(
+            crawler.chunks(crawler.rows()), content_type="application/json"
+        )
+    except BaseException:
+        slot.release()
+        raise
+    return throttle.release_after_streaming(response, slot)

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from accounts import login as login_views
 from catalog.feeds import OwnerFeed, RepositoryFeed
+from catalog.views import crawler_catalog
 from codegouv import public_bodies, views
 from codegouv.sitemaps import SITEMAPS
 from codegouv.statistics import statistics_page
@@ -36,6 +37,8 @@ urlpatterns = i18n_patterns(
 )
 
 urlpatterns += [
+    # Before the API's include, whose catch-all 404 would otherwise answer it first.
+    path("api/v1/catalog.json", crawler_catalog, name="api_catalog"),
     # The public read API: one address per resource, whatever the language (ADR 16).
     path("api/v1/", include("api.urls")),
     path(

@@ -11,14 +11,28 @@ Bench rows are marked `remote_id = "bench:<n>"` (repositories and owners) and th
 are not `listed`, so no harvest ever touches them; `--clear` deletes them. Forges are reused
 by host, created when missing, and never deleted.
 
+Written for a million repositories, and to leave the repositories' table as a steady
+catalogue's: each repository row is written once, complete, and never updated (no dead
+tuples). The rows go by COPY into a temporary staging table, then into catalog_repository
+by one INSERT … SELECT per batch that adds the search vector (catalog.search's expression);
+the table's indexes are dropped for the load and built again once. The owners get their
+counts by one UPDATE, as after a harvest. Then, outside the transaction, VACUUM FULL
+rewrites the owners' table (and the repositories' after `--clear` deleted rows) and VACUUM
+ANALYZE sets the visibility map and the statistics; inside a transaction (a test's) only
+ANALYZE runs. VACUUM FULL keeps the old row versions another transaction of the database
+may still see (an autovacuum's ANALYZE, say): the owners' table may then keep some free
+space, as after a harvest.
+
 Run by `python manage.py seed_bench` (codegouv/management/commands/seed_bench.py) and by
 scripts/bench_site.py through it; a benchmark tool, so it lives here rather than in an app.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
+import json
 import random
 import re
 import time
@@ -27,7 +41,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -35,12 +49,16 @@ from catalog import demo, licenses
 from catalog.enums import ForgeKind, OwnerKind
 from catalog.models import Forge, Owner, PublicBody, Repository
 from catalog.scoring import score_fields
-from catalog.search import update_search_vectors
+from catalog.search import VECTOR_EXPRESSION
 from catalog.services.counts import refresh_owner_counts
 from catalog.services.public_bodies import TOP_ORGANIZATIONS, sync_ministries
 
 PREFIX = "bench:"
 BATCH = 5000
+COPY_BATCH = 50_000  # repositories per COPY into the staging table
+STAGING = "bench_repository_staging"
+# Memory for building the repositories' indexes after the load (for that step only).
+INDEX_MEMORY = "512MB"
 REPOS_PER_OWNER = 9
 DESCRIPTION_WORDS = (5, 25)
 MAX_NAME_TOKENS = 5
@@ -321,7 +339,9 @@ class Generator:
             chosen.update(dict.fromkeys(self.dist.topics.many(self.rng, count - len(chosen))))
         return list(chosen)
 
-    def repository(self, *, n: int, forge: Forge, owner: Owner) -> Repository:
+    def repository(self, *, n: int, forge: Forge, owner: Owner) -> dict:
+        """The values of repository `n`, by attribute name (`forge_id`, `owner_id`); the
+        other columns take their model defaults."""
         rng = self.rng
         name = f"{self.name()}-{n}"
         full_path = f"{owner.path}/{name}"
@@ -357,9 +377,9 @@ class Generator:
         }
         # The root files are listed.
         values.update(score_fields(values, self.now, license_listed=True))
-        return Repository(
-            forge=forge,
-            owner=owner,
+        values.update(
+            forge_id=forge.pk,
+            owner_id=owner.pk,
             remote_id=f"{PREFIX}{n}",
             full_path=full_path,
             name=name,
@@ -376,8 +396,8 @@ class Generator:
             inspected_activity_at=max(filter(None, [pushed_at, updated_at]), default=None),
             first_seen_at=self.now,
             last_seen_at=self.now,
-            **values,
         )
+        return values
 
 
 def seed(
@@ -409,20 +429,19 @@ def seed(
             raise BenchDataError(
                 f"{existing} bench repositories already seeded: use --clear to replace them"
             )
-        if clear:
-            clear_bench_rows(say)
+        cleared = clear_bench_rows(say) if clear else 0
         forges = get_forges({template.host for template, _ in plan}, dist.forge_kinds)
-        owner_rows = create_owners(plan, forges, say)
-        attach_public_bodies(generator.rng, owner_rows, say)
-        created = create_repositories(generator, plan, owner_rows, forges, started, say)
+        owner_rows = create_owners(generator.rng, plan, forges, say)
+        with indexes_rebuilt("catalog_repository", say):
+            created = create_repositories(generator, plan, owner_rows, forges, started, say)
+        step = time.perf_counter()
+        # The owners' counts, as after a harvest.
+        refresh_owner_counts()
+        say(f"owner counts: {time.perf_counter() - step:.1f} s")
 
     step = time.perf_counter()
-    # Search vectors and the owners' counts, as after a harvest.
-    update_search_vectors()
-    refresh_owner_counts()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE catalog_repository, catalog_owner")
-    say(f"search vectors and statistics: {time.perf_counter() - step:.1f} s")
+    tidy_tables(full=cleared > 0)
+    say(f"vacuum and statistics: {time.perf_counter() - step:.1f} s")
     elapsed = time.perf_counter() - started
     return (
         f"seeded {created} repositories, {len(owner_rows)} owners on {len(forges)} "
@@ -430,13 +449,16 @@ def seed(
     )
 
 
-def clear_bench_rows(say) -> None:
+def clear_bench_rows(say) -> int:
+    """Delete the bench repositories and owners; returns how many repositories went."""
     step = time.perf_counter()
-    repos, _ = Repository.objects.filter(remote_id__startswith=PREFIX).delete()
-    _, deleted = Owner.objects.filter(remote_id__startswith=PREFIX).delete()
+    # Only the ids: the rows themselves are not needed to delete them and what points at them.
+    repos, _ = Repository.objects.filter(remote_id__startswith=PREFIX).only("pk").delete()
+    _, deleted = Owner.objects.filter(remote_id__startswith=PREFIX).only("pk").delete()
     owners = deleted.get(Owner._meta.label, 0)
     elapsed = time.perf_counter() - step
     say(f"cleared {repos} bench repositories and {owners} owners ({elapsed:.1f} s)")
+    return repos
 
 
 def get_forges(hosts: set[str], kinds: dict[str, str]) -> dict[str, Forge]:
@@ -450,8 +472,9 @@ def get_forges(hosts: set[str], kinds: dict[str, str]) -> dict[str, Forge]:
     return forges
 
 
-def create_owners(plan, forges, say) -> list[Owner]:
-    step = time.perf_counter()
+def create_owners(rng, plan, forges, say) -> list[Owner]:
+    """One owner per plan entry, attached to its public body before it is written (each
+    row written once)."""
     taken = set(
         Owner.objects.filter(forge__in=forges.values()).values_list("forge_id", Lower("path"))
     )
@@ -471,6 +494,8 @@ def create_owners(plan, forges, say) -> list[Owner]:
                 name=template.name,
             )
         )
+    attach_public_bodies(rng, owners, say)
+    step = time.perf_counter()
     owners = Owner.objects.bulk_create(owners, batch_size=BATCH)
     say(f"owners: {len(owners)} created ({time.perf_counter() - step:.1f} s)")
     return owners
@@ -498,21 +523,122 @@ def attach_public_bodies(rng, owners, say) -> None:
     for owner in owners:
         if rng.random() < OWNERS_WITH_BODY:
             owner.public_body = rng.choice(bodies)
-    Owner.objects.bulk_update(owners, ["public_body"], batch_size=BATCH)
     say(f"public bodies: {len(bodies)} attached to owners ({time.perf_counter() - step:.1f} s)")
 
 
-def create_repositories(generator, plan, owner_rows, forges, started, say) -> int:
-    total = sum(size for _, size in plan)
-    batch, created, n = [], 0, 0
+def copy_columns() -> list[tuple[str, str, object]]:
+    """The repository columns the COPY writes (all but the id and the search vector), as
+    (column, attribute name, model default ready for COPY)."""
+    skipped = {Repository._meta.pk.attname, "search_vector"}
+    return [
+        (field.column, field.attname, copy_value(field, field.get_default()))
+        for field in Repository._meta.concrete_fields
+        if field.attname not in skipped
+    ]
+
+
+def copy_value(field: models.Field, value):
+    """`value` as COPY takes it: JSON as its text (None stays NULL, as Django stores it)."""
+    if isinstance(field, models.JSONField) and value is not None:
+        return json.dumps(value)
+    return value
+
+
+@contextlib.contextmanager
+def indexes_rebuilt(table: str, say):
+    """Drop the indexes of `table` that back no constraint, and create them again on exit:
+    building an index once over the loaded rows is several times faster than updating it
+    row by row (PostgreSQL's "Populating a Database"), and leaves it compact. The table is
+    locked until the transaction ends; a failure rolls the drop back.
+
+    Django's foreign keys are deferred, and CREATE INDEX refuses a table with checks
+    pending: they run before the drop (those of deleted rows look the indexes up) and before
+    the rebuild (those of the loaded rows), as loaddata runs them."""
+    connection.check_constraints()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index AS x "
+            "JOIN pg_class AS i ON i.oid = x.indexrelid WHERE x.indrelid = %s::regclass "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c WHERE c.conindid = x.indexrelid) "
+            "ORDER BY i.relname",
+            [table],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    step = time.perf_counter()
+    connection.check_constraints()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_MEMORY}'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        cursor.execute("RESET maintenance_work_mem")
+    elapsed = time.perf_counter() - step
+    say(f"{table}: foreign keys checked, {len(indexes)} indexes rebuilt ({elapsed:.1f} s)")
+
+
+def repository_rows(generator, plan, owner_rows, forges, columns):
+    """The COPY row of each repository of the plan, in order."""
+    json_fields = [
+        field for field in Repository._meta.concrete_fields if isinstance(field, models.JSONField)
+    ]
+    n = 0
     for (template, size), owner in zip(plan, owner_rows, strict=True):
         forge = forges[template.host]
         for _ in range(size):
             n += 1
-            batch.append(generator.repository(n=n, forge=forge, owner=owner))
-            if len(batch) == BATCH or n == total:
-                Repository.objects.bulk_create(batch, batch_size=BATCH)
-                created += len(batch)
-                batch = []
-                say(f"repositories: {created}/{total} ({time.perf_counter() - started:.1f} s)")
+            values = generator.repository(n=n, forge=forge, owner=owner)
+            for field in json_fields:
+                if field.attname in values:
+                    values[field.attname] = copy_value(field, values[field.attname])
+            yield [values.get(attname, default) for _, attname, default in columns]
+
+
+def create_repositories(generator, plan, owner_rows, forges, started, say) -> int:
+    """COPY the repositories into a staging table, COPY_BATCH at a time, and move each batch
+    into catalog_repository with one INSERT … SELECT that computes the search vector: every
+    row is written once, complete, and never updated (no dead tuples)."""
+    columns = copy_columns()
+    names = ", ".join(column for column, _, _ in columns)
+    selected = ", ".join(f"r.{column}" for column, _, _ in columns)
+    # SQL from constants and the model's column names only.
+    create_sql = f"CREATE TEMP TABLE {STAGING} AS SELECT {names} FROM catalog_repository"  # noqa: S608
+    # The owner's path and name go into the vector: a lookup per row (rather than a join)
+    # keeps the staging order, hence the ids' order.
+    insert_sql = (
+        f"INSERT INTO catalog_repository ({names}, search_vector) SELECT {selected}, "  # noqa: S608
+        f"(SELECT {VECTOR_EXPRESSION} FROM catalog_owner AS o WHERE o.id = r.owner_id) "
+        f"FROM {STAGING} AS r"
+    )
+    total = sum(size for _, size in plan)
+    rows = repository_rows(generator, plan, owner_rows, forges, columns)
+    created = 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"{create_sql} WITH NO DATA")
+        while batch := list(itertools.islice(rows, COPY_BATCH)):
+            with cursor.copy(f"COPY {STAGING} ({names}) FROM STDIN") as copy:
+                for row in batch:
+                    copy.write_row(row)
+            cursor.execute(insert_sql)
+            cursor.execute(f"TRUNCATE {STAGING}")
+            created += len(batch)
+            say(f"repositories: {created}/{total} ({time.perf_counter() - started:.1f} s)")
+        cursor.execute(f"DROP TABLE {STAGING}")
     return created
+
+
+def tidy_tables(*, full: bool) -> None:
+    """Leave the tables as a steady catalogue would be: statistics, and when the seed ran
+    in its own transaction (not in a test's), no dead tuples and the visibility map set.
+
+    The repositories were only inserted; the owners were updated once (their counts), so
+    their table is rewritten (VACUUM FULL), and so is the repositories' after --clear
+    deleted some. VACUUM cannot run inside a transaction: in one, only ANALYZE runs."""
+    tables = "catalog_repository, catalog_owner"
+    with connection.cursor() as cursor:
+        if connection.in_atomic_block:
+            cursor.execute(f"ANALYZE {tables}")
+            return
+        cursor.execute(f"VACUUM (FULL) {tables if full else 'catalog_owner'}")
+        cursor.execute(f"VACUUM (ANALYZE) {tables}")

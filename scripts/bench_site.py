@@ -7,7 +7,8 @@ Prepares the database named by DATABASE_URL (default: the local PostgreSQL datab
 `codegouv_sitebench`, created on first use): migrate, `seed_bench --repos N` unless N bench
 repositories are already there, collectstatic when the manifest is missing. Starts gunicorn
 with production settings (DEBUG off, plain HTTP, GUNICORN_WORKERS workers) on a free port,
-warms the statistics cache and every worker, then for each page runs CONCURRENCY client
+warms the statistics cache, the broad listings (as the worker does after a harvest)
+and every worker, then for each page runs CONCURRENCY client
 processes issuing requests back to back for DURATION seconds, and prints latency
 percentiles, throughput, errors and the HTML size next to the targets; then the time to
 first byte of a CSV export. Then "HTML pages while full exports run": the p50/p95 of the
@@ -151,6 +152,7 @@ def main() -> int:
             )
             elapsed, status, _size = fetch(port, paths["statistics"], timeout=CSV_TIMEOUT)
             print(f"statistics, first request (cache warming): {status}, {elapsed * 1000:.0f} ms")
+            warm_listings(server_env)
             warm(port, list(paths.values()), clients=args.workers * 2)
 
             results, samples, exports, distinct = {}, [], None, None
@@ -374,6 +376,28 @@ def fetch(port: int, path: str, *, timeout: float) -> tuple[float, int, int]:
         return time.perf_counter() - started, response.status, len(body)
     finally:
         conn.close()
+
+
+def warm_listings(env: dict) -> None:
+    """What the worker does after a harvest (catalog.warm_listings): the summaries of
+    /depots/ and of its single-filter listings, in the server's cache. The distinct searches
+    stay cold: each has words nobody searched before."""
+    code = (
+        "from catalog.services.listing_warmup import warm_listing_summaries; "
+        "print(warm_listing_summaries().summary())"
+    )
+    started = time.perf_counter()
+    done = subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
+        [sys.executable, str(BASE_DIR / "manage.py"), "shell", "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    print(
+        f"warm-up of the broad listings ({time.perf_counter() - started:.1f} s): "
+        f"{(done.stdout.strip() or done.stderr.strip()).splitlines()[-1:]}"
+    )
 
 
 def warm(port: int, paths: list[str], *, clients: int) -> None:

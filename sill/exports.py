@@ -1,15 +1,12 @@
-"""SILL exports: the listing as CSV/JSON, and a full JSON modelled on Catalogi's sill.json."""
+"""SILL exports: the listing as CSV/JSON and its data set of the dumps (Catalogi's format is
+sill/catalogi.py)."""
 
-from collections import defaultdict
-
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from catalog.exports import Column, table_dump
 from core.urls import reverser
-from moderation.models import ModerationStatus
-from sill.enums import DeclarationKind, SoftwareStatus
-from sill.models import Declaration, Software
+from sill.models import Software
 
 SOFTWARE_COLUMNS = [
     Column("id", "integer", _("Identifiant SILL")),
@@ -57,65 +54,6 @@ def software_rows(queryset, *, base_url):
         yield row
 
 
-def catalogi_rows():
-    """The whole SILL with the field names of Catalogi's public sill.json, so that its
-    reusers can switch: counts of users and referents per organisation included."""
-    per_body = defaultdict(dict)
-    counts = (
-        Declaration.objects.published()
-        .values("software_id", "public_body__name")
-        .annotate(
-            userCount=Count("pk", filter=Q(kind=DeclarationKind.USER)),
-            referentCount=Count("pk", filter=Q(kind=DeclarationKind.REFERENT)),
-        )
-        .order_by()
-    )
-    for row in counts:
-        body = row["public_body__name"] or "?"
-        per_body[row["software_id"]][body] = {
-            "userCount": row["userCount"],
-            "referentCount": row["referentCount"],
-        }
-    similar = defaultdict(list)
-    for source, target in Software.similar.through.objects.filter(
-        to_software__moderation_status=ModerationStatus.PUBLISHED
-    ).values_list("from_software__sill_id", "to_software__sill_id"):
-        similar[source].append(target)
-    for software in (
-        Software.objects.published().select_related("parent").order_by("sill_id").iterator()
-    ):
-        yield {
-            "id": software.sill_id,
-            "name": software.name,
-            "function": software.function,
-            "license": software.license,
-            "versionMin": software.min_version,
-            "isStillInObservation": software.status == SoftwareStatus.OBSERVATION,
-            "dereferencing": (
-                {
-                    "reason": software.dereferenced_reason,
-                    "time": software.dereferenced_at.isoformat()
-                    if software.dereferenced_at
-                    else None,
-                }
-                if software.status == SoftwareStatus.DEREFERENCED
-                else None
-            ),
-            "isPresentInSupportContract": software.support_market,
-            "isFromFrenchPublicService": software.made_by_administration,
-            "wikidataId": software.wikidata_id or None,
-            "comptoirDuLibreId": int(software.comptoir_id)
-            if software.comptoir_id.isdigit()
-            else None,
-            "parentSoftwareName": software.parent.name
-            if software.parent and software.parent.is_published
-            else None,
-            "similarSoftwareIds": sorted(similar.get(software.sill_id, [])),
-            "categories": [software.category] if software.category else [],
-            "userAndReferentCountByOrganization": per_body.get(software.pk, {}),
-        }
-
-
 # The SILL's data set in the full dumps of /donnees/ (SillConfig.open_data).
 DUMPS = [
     table_dump(
@@ -131,5 +69,7 @@ DUMPS = [
             Software.objects.published().order_by("name", "pk"), base_url=base_url
         ),
         listing="sill:index",
+        live="sill:catalogi_export",
+        live_label=_("Le SILL complet au format de Catalogi : /sill/sill.json"),
     )
 ]

@@ -7,7 +7,9 @@ app_name = "sill"
 
 urlpatterns = [
     path("", views.software_list, name="index"),
+    # The whole SILL in Catalogi's format, at both of Catalogi's addresses.
     path("sill.json", views.catalogi_export, name="catalogi_export"),
+    path("catalogi.json", views.catalogi_export, name="catalogi_json"),
     path("flux.atom", SoftwareFeed(), name="feed"),
     # Agents' declarations; fixed paths before the <slug:slug>/ catch-all.
     path("proposer/", views.ProposalView.as_view(), name="propose"),

@@ -1,18 +1,20 @@
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from accounts.mixins import PublicAgentRequiredMixin
 from accounts.policy import is_public_agent
-from catalog.exports import base_url_of, download_response, json_response
+from catalog.exports import base_url_of, download_response
 from catalog.models import Repository
 from core.listing import Listing
 from moderation.models import ModerationStatus, resubmitted
 from moderation.views import DeclarationDeleteView as DeclarationDeleteViewBase
 from moderation.views import DeclarationFormView
-from sill import exports, filters, services
+from sill import catalogi, exports, filters, services
 from sill.enums import DeclarationKind
 from sill.forms import (
     DeclarationCreateForm,
@@ -54,8 +56,17 @@ def software_list(request):
     return SOFTWARE_LISTING.response(request, Software.objects.published())
 
 
+@require_safe
 def catalogi_export(request):
-    return json_response(exports.catalogi_rows(), filename="sill.json")
+    """The whole SILL in Catalogi's format (sill.catalogi), from the cache; a 304 when the
+    client holds the same document. Any origin may read it (open data, no credentials)."""
+    body, etag = catalogi.cached_document()
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def software_detail(request, slug):

@@ -27,6 +27,7 @@ from django.utils import timezone
 from core.http import ForgeError, ForgeHTTP, RateLimited
 from core.text import clean_line, safe_url
 from sill.models import ExternalValue, Software
+from sill.versioning import sill_changed
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +94,8 @@ FIELDS = (
     "source_repository",
     "license",
     "latest_version",
+    # Its publication date: stored with it in the same refresh (the same fetched_at).
+    "latest_version_date",
     "wikipedia_fr",
     "wikipedia_en",
 )
@@ -323,7 +326,7 @@ def _publication_date(statement: dict) -> tuple[int, int, int] | None:
     return None
 
 
-def _latest_version(entity: dict) -> str | None:
+def _latest_statement(entity: dict) -> dict | None:
     """The preferred version, else the most recent by publication date, else the last one."""
     candidates = [
         statement
@@ -336,8 +339,23 @@ def _latest_version(entity: dict) -> str | None:
         (date, statement) for statement in candidates if (date := _publication_date(statement))
     ]
     # max() keeps the first of equal dates: reversed, a tie goes to the later statement.
-    chosen = max(reversed(dated), key=lambda pair: pair[0])[1] if dated else candidates[-1]
-    return _snak_value(chosen["mainsnak"]).strip() or None
+    return max(reversed(dated), key=lambda pair: pair[0])[1] if dated else candidates[-1]
+
+
+def _latest_version(entity: dict) -> str | None:
+    statement = _latest_statement(entity)
+    return (_snak_value(statement["mainsnak"]).strip() or None) if statement else None
+
+
+def _latest_version_date(entity: dict) -> str | None:
+    """The publication date of that version, "YYYY-MM-DD" (the 1st for a month or a year
+    only), or None when Wikidata gives none."""
+    statement = _latest_statement(entity)
+    date = _publication_date(statement) if statement else None
+    if date is None or not 1 <= date[0] <= 9999:
+        return None
+    year, month, day = date
+    return f"{year:04d}-{max(month, 1):02d}-{max(day, 1):02d}"
 
 
 def _wikipedia(entity: dict, site: str) -> str | None:
@@ -377,6 +395,7 @@ def _extract(entity: dict) -> dict[str, str | None]:
         "source_repository": _first_string(entity, P_SOURCE),
         "license": _license(entity),
         "latest_version": _latest_version(entity),
+        "latest_version_date": _latest_version_date(entity),
         "wikipedia_fr": _wikipedia(entity, "frwiki"),
         "wikipedia_en": _wikipedia(entity, "enwiki"),
     }
@@ -437,6 +456,8 @@ def _store(
             unique_fields=["software", "source", "field"],
             update_fields=["value", "fetched_at"],
         )
+        # A bulk write sends no signal: the Catalogi-format document is stale.
+        sill_changed()
 
 
 def refresh_software(

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from django.utils import timezone
 
-from catalog import exports, tasks
+from catalog import crawler, exports, tasks
 from catalog.exports import (
     OWNER_COLUMNS,
     REPOSITORY_COLUMNS,
@@ -234,6 +234,7 @@ def test_dumps_are_written_with_their_metadata(catalog, tmp_path):
         "repositories": 2,
         "organisations": 2,
         "accounts": 2,
+        "crawler": 2,
         "sill": 0,
         "contributions": 0,
     }
@@ -249,7 +250,9 @@ def test_dumps_are_written_with_their_metadata(catalog, tmp_path):
     assert on_disk == metadata
     assert on_disk["files"]["repositories.csv.gz"]["rows"] == 2
     # Nothing half-written is left behind.
-    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(exports.dump_files())
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        [*exports.dump_files(), crawler.META]
+    )
 
 
 def test_a_failed_dump_keeps_the_previous_files(catalog, tmp_path, monkeypatch):
@@ -265,7 +268,9 @@ def test_a_failed_dump_keeps_the_previous_files(catalog, tmp_path, monkeypatch):
         export_dumps(directory=tmp_path, base_url=BASE_URL)
 
     assert (tmp_path / "repositories.csv.gz").read_bytes() == before
-    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(exports.dump_files())
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        [*exports.dump_files(), crawler.META]
+    )
 
 
 def test_the_task_writes_the_dumps_where_the_settings_say(catalog, tmp_path, settings):

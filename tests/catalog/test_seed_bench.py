@@ -8,6 +8,7 @@ from django.db.models import Count
 
 from catalog import licenses
 from catalog.models import Forge, Owner, Repository
+from catalog.search import update_search_vectors
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +65,24 @@ def test_seed_bench_creates_repositories_shaped_like_the_2021_dump():
     for description in repos.exclude(description="").values_list("description", flat=True):
         assert 5 <= len(description.split()) <= 25
     assert repos.exclude(topics=[]).exists()
+
+
+def test_seed_bench_makes_the_seeded_repositories_searchable():
+    seed(repos=200, seed=5)
+
+    repos = bench_repositories()
+    assert not repos.filter(search_vector__isnull=True).exists()
+    # The vectors are those a harvest writes.
+    written = dict(repos.values_list("pk", "search_vector"))
+    update_search_vectors()
+    assert dict(repos.values_list("pk", "search_vector")) == written
+
+    repo = repos.select_related("owner").order_by("remote_id").first()
+    name_word = max(repo.name.split("-"), key=len)
+    assert repo in Repository.objects.search(name_word)
+    # The owner is in the vector only (the fallback on names would not find it).
+    owner_word = repo.owner.path.rsplit("-", 1)[0]
+    assert repo in Repository.objects.search(owner_word)
 
 
 def test_seed_bench_is_deterministic_refuses_a_second_run_and_clears():

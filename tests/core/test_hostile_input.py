@@ -252,6 +252,8 @@ def test_stored_worst_strings_break_no_page_feed_or_export(client, poisoned):
         "/sill/?format=csv",
         "/sill/?format=json",
         "/sill/sill.json",
+        "/sill/catalogi.json",
+        "/api/v1/catalog.json",
         "/contributions/?format=csv",
         "/contributions/?format=json",
     ]

@@ -90,6 +90,7 @@ def test_refresh_stores_values_with_provenance_and_fetch_date(wikidata, http):
         "license": "MPL-2.0",
         "source_repository": "https://git.libreoffice.org/core",
         "latest_version": "24.2.3",
+        "latest_version_date": "2024-04-25",
         "wikipedia_fr": "https://fr.wikipedia.org/wiki/LibreOffice",
     }
     assert {value.fetched_at for value in software.external_values.all()} == {FIRST}
@@ -325,6 +326,7 @@ def test_extract_logo_license_and_latest_version():
     assert values["license"] == "wikidata:Q7603"  # the GPL family: no SPDX id to guess
     assert values["website"] == "https://good.example"
     assert values["latest_version"] == "2.1"  # the most recent publication date
+    assert values["latest_version_date"] == "2022-06-01"  # a month: its first day
     assert values["label_fr"] is None
 
 

@@ -8,7 +8,8 @@ from scripts import bench_data
 class Command(BaseCommand):
     help = (
         "Fill the database with synthetic repositories whose distributions follow the 2021 "
-        "catalogue dump, for benchmarks. Rows are marked remote_id 'bench:<n>'."
+        "catalogue dump, for benchmarks, then vacuum the tables. Rows are marked remote_id "
+        "'bench:<n>'."
     )
 
     def add_arguments(self, parser):
