@@ -130,6 +130,8 @@ def test_the_api_answers_when_the_cache_is_down(client, repository, settings):
         "/api/v1/schema/",
         "/donnees/",
         "/sill/sill.json",
+        "/sill/catalogi.json",
+        "/api/v1/catalog.json",
         "/depots/?format=csv",
         "/depots/?format=json",
         "/organisations/?format=json",
