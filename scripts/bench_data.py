@@ -41,10 +41,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
+from django.contrib.postgres.functions import TransactionNow
 from django.db import connection, models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from api.models import Deletion
 from catalog import demo, licenses
 from catalog.enums import ForgeKind, OwnerKind
 from catalog.models import Forge, Owner, PublicBody, Repository
@@ -456,6 +458,11 @@ def clear_bench_rows(say) -> int:
     repos, _ = Repository.objects.filter(remote_id__startswith=PREFIX).only("pk").delete()
     _, deleted = Owner.objects.filter(remote_id__startswith=PREFIX).only("pk").delete()
     owners = deleted.get(Owner._meta.label, 0)
+    # The API's trigger logged each deleted row for mirrors (api.models.Deletion): synthetic
+    # rows were never published, and a million tombstones would weigh on every sync: those
+    # written since the seed's transaction began.
+    tables = [Repository._meta.db_table, Owner._meta.db_table]
+    Deletion.objects.filter(deleted_at__gte=TransactionNow(), source_table__in=tables).delete()
     elapsed = time.perf_counter() - step
     say(f"cleared {repos} bench repositories and {owners} owners ({elapsed:.1f} s)")
     return repos
@@ -527,13 +534,14 @@ def attach_public_bodies(rng, owners, say) -> None:
 
 
 def copy_columns() -> list[tuple[str, str, object]]:
-    """The repository columns the COPY writes (all but the id and the search vector), as
-    (column, attribute name, model default ready for COPY)."""
+    """The repository columns the COPY writes (all but the id, the search vector and the
+    columns the database fills itself, `db_default`), as (column, attribute name, model
+    default ready for COPY)."""
     skipped = {Repository._meta.pk.attname, "search_vector"}
     return [
         (field.column, field.attname, copy_value(field, field.get_default()))
         for field in Repository._meta.concrete_fields
-        if field.attname not in skipped
+        if field.attname not in skipped and field.db_default is models.NOT_PROVIDED
     ]
 
 

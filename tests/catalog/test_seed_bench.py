@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
 
+from api.models import Deletion
 from catalog import licenses
 from catalog.models import Forge, Owner, Repository
 from catalog.search import update_search_vectors
@@ -95,6 +96,8 @@ def test_seed_bench_is_deterministic_refuses_a_second_run_and_clears():
 
     out = seed(repos=500, seed=3, clear=True)
     assert "cleared 500 bench repositories and 56 owners" in out
+    # Synthetic rows leave no tombstone for the API's mirrors.
+    assert not Deletion.objects.exists(), list(Deletion.objects.values_list("source_table", flat=True).distinct())
     again = list(bench_repositories().order_by("remote_id").values_list("full_path", "score"))
     assert again == first
     assert Owner.objects.filter(remote_id__startswith="bench:").count() == 56
