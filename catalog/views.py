@@ -71,8 +71,6 @@ def repository_listing(request, *, base=None, scope="", template, extra=None):
             leave_out=filters.FACETED_FILTERS,
             version=version,
         ),
-        # The cards of the page are cached per repository until the catalogue changes.
-        "catalog_version": version,
         # Filters offered as selects of the facets' values; the form shows the others.
         "faceted_filters": filters.FACETED_FILTERS,
         **(extra or {}),

@@ -195,15 +195,15 @@ class Listing:
             return self.export(rows.order_by(*order), fmt, request, name_parts=name_parts)
         summary = dict(self.summary(filterset)) if self.summary else {}
         total = summary.pop("count", None)
-        facets = summary.pop("facets") if self.summary else None
-        if facets is None:
-            facets = self.facets(rows) if self.facets else {}
         if self.page_by_ids:
             page, per_page = paginate(request, rows.order_by(*order), count=total)
             # By primary key from the unfiltered rows: the search is not run a second time.
             rows_of_page(page, queryset.for_list())
         else:
             page, per_page = paginate(request, rows.for_list().order_by(*order), count=total)
+        if not self.summary:
+            summary["facets"] = self.facets(rows) if self.facets else {}
+        facets = summary.pop("facets")
         return render(
             request,
             self.template,
