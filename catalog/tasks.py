@@ -13,19 +13,22 @@ from catalog import crawler, exports
 from catalog.services import directory_import, harvest, listing_warmup
 from catalog.services.accounts_import import AccountsDownloadError, read_source
 from catalog.services.accounts_import import import_accounts as import_accounts_service
-from core.tasks import enqueue_after_commit_once
+from core.tasks import enqueue_after_commit_once, tasks_run_in_process
 
 logger = logging.getLogger(__name__)
 
 
 @contextmanager
-def harvest_lock(name: str):
+def harvest_lock(name: str, *, expires: int | None = None):
     """A non-blocking lock in the cache (Redis in production): yields whether we hold it.
+    It expires after `expires` seconds (a task killed at its hard limit frees it then); by
+    default a minute after a harvest's time limit.
 
     Each call to Redis has the cache's timeout; while Redis is unreachable the lock is
     never acquired (the cache's add() is then False), so no harvest runs unguarded."""
     key, token = f"harvest-lock:{name}", uuid.uuid4().hex
-    acquired = cache.add(key, token, timeout=settings.HARVEST_TASK_TIME_LIMIT + 60)
+    expires = expires or settings.HARVEST_TASK_TIME_LIMIT + 60
+    acquired = cache.add(key, token, timeout=expires)
     try:
         yield acquired
     finally:
@@ -112,11 +115,14 @@ def export_dumps_task():
     return metadata["counts"]
 
 
-@shared_task(name="catalog.warm_listings", soft_time_limit=600, time_limit=660)
+WARM_LISTINGS_LIMIT = 660
+
+
+@shared_task(name="catalog.warm_listings", soft_time_limit=600, time_limit=WARM_LISTINGS_LIMIT)
 def warm_listings():
     # Changes from now on ask for another run: their writes may come too late for this one.
     cache.delete(listing_warmup.WARMUP_FLAG_KEY)
-    with harvest_lock("listing-warmup") as acquired:
+    with harvest_lock("listing-warmup", expires=WARM_LISTINGS_LIMIT) as acquired:
         if not acquired:
             logger.info("listing warm-up skipped: another one runs, or Redis unreachable")
             return "locked"
@@ -132,9 +138,8 @@ def schedule_listing_warmup(**_kwargs) -> None:
     starts share that one run. Nothing when tasks run in-process (no Redis: make run, make
     dev): the cache is then the web process's own memory, so warming it would make the
     request that ended the harvest compute some fifty summaries for one worker of several."""
-    if warm_listings.app.conf.task_always_eager:
+    if tasks_run_in_process():
         return
-
     enqueue_after_commit_once(
         warm_listings,
         flag=listing_warmup.WARMUP_FLAG_KEY,
@@ -151,20 +156,18 @@ CRAWLER_FLAG_TIMEOUT = 15 * 60
 CRAWLER_DELAY = 60
 
 
-@shared_task(name="catalog.write_crawler_catalog", soft_time_limit=1800, time_limit=1900)
+CRAWLER_LIMIT = 1900
+
+
+@shared_task(name="catalog.write_crawler_catalog", soft_time_limit=1800, time_limit=CRAWLER_LIMIT)
 def write_crawler_catalog():
     # Changes from now on ask for another write: this one may have read before them.
     cache.delete(CRAWLER_FLAG_KEY)
-    with harvest_lock("crawler-catalog") as acquired:
+    with harvest_lock("crawler-catalog", expires=CRAWLER_LIMIT) as acquired:
         if not acquired:
             logger.info("crawler catalogue skipped: another write runs, or Redis unreachable")
             return "locked"
         return crawler.write()
-
-
-def tasks_run_in_process() -> bool:
-    """No worker: tasks run in the web process (no Redis, make run)."""
-    return bool(write_crawler_catalog.app.conf.task_always_eager)
 
 
 def schedule_crawler_catalog(**_kwargs) -> None:

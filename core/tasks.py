@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from celery import current_app
 from django.core.cache import cache
 from django.db import transaction
 from kombu.exceptions import OperationalError
@@ -21,6 +22,11 @@ logger = logging.getLogger(__name__)
 # What sending raises when the broker cannot be reached: kombu wraps the transport's errors
 # in OperationalError; Redis's own, in case a path lets them through.
 BROKER_UNAVAILABLE = (OperationalError, RedisConnectionError, RedisTimeoutError)
+
+
+def tasks_run_in_process() -> bool:
+    """No worker: tasks run eagerly in the calling process (no Redis: `make run`, `make dev`)."""
+    return bool(current_app.conf.task_always_eager)
 
 
 def enqueue(task, *args, **options) -> bool:
