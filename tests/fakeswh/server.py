@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler
@@ -40,6 +41,7 @@ _ROUTES = (
     ("known", re.compile(r"^/api/1/known/$")),
 )
 _METHODS = {"save_status": "GET", "save": "POST", "visit_latest": "GET", "known": "POST"}
+KINDS = (*_METHODS, "other")
 
 
 class LoggedRequest(NamedTuple):
@@ -133,7 +135,7 @@ class FakeSoftwareHeritage(ServedFake):
 
     # --- data -------------------------------------------------------------------------------
 
-    def add_origin(self, url: str, visits: list[Visit | dict] = ()) -> list[Visit]:
+    def add_origin(self, url: str, visits: Iterable[Visit | dict] = ()) -> list[Visit]:
         """Store an origin (replacing one with that URL) with its visits, numbered 1, 2, …
         in the order given; visits: `visit(...)` or dicts of its arguments."""
         with self._lock:
@@ -250,6 +252,8 @@ class FakeSoftwareHeritage(ServedFake):
 
     def count(self, kind: str | None = None) -> int:
         """How many requests of that kind (all, if None) were received, retries included."""
+        if kind is not None and kind not in KINDS:
+            raise ValueError(f"unknown request kind: {kind!r} (one of {', '.join(KINDS)})")
         with self._lock:
             return sum(1 for r in self.requests if kind is None or r.kind == kind)
 

@@ -88,6 +88,8 @@ def test_request_log(swh, http):
     assert second.authorization is None and second.origin_url is None
     assert second.body == f'["swh:1:rev:{REV}"]'.encode()
     assert (swh.count(), swh.count("known"), swh.count("save")) == (2, 1, 0)
+    with pytest.raises(ValueError):
+        swh.count("visit-latest")  # a typo would otherwise count 0
     swh.reset_log()
     assert swh.requests == []
 
