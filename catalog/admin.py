@@ -4,7 +4,9 @@ overwrite them; editors edit what is theirs (public bodies, forge and owner sett
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -13,11 +15,19 @@ from django.utils.translation import ngettext
 from catalog import awesome, tasks
 from catalog.enums import NameSource
 from catalog.listing_cache import bump_catalog_version
-from catalog.models import AWESOME_CRITERIA, Forge, HarvestRun, Owner, PublicBody, Repository
-from catalog.services import harvest
+from catalog.models import (
+    AWESOME_CRITERIA,
+    Forge,
+    HarvestRun,
+    Owner,
+    PublicBody,
+    Repository,
+    SaveRequest,
+)
+from catalog.services import archive, harvest
 from catalog.services.accounts_export import export_accounts
 from catalog.services.public_bodies import rename
-from core.tasks import enqueue_each
+from core.tasks import enqueue, enqueue_each
 
 HARVEST_STATE = ("last_attempt_at", "last_success_at", "last_error")
 
@@ -212,13 +222,14 @@ class RepositoryAdmin(admin.ModelAdmin):
         "forge__kind",
         "is_archived",
         "is_fork",
+        "archive_state",
         "publiccode_valid",
         "awesome_checked_at",
     )
     # The Awesome selection is the editors' own: everything else comes from the harvest.
     editor_fields = AWESOME_FIELDS
     form = AwesomeForm
-    actions = ["remove_from_awesome"]
+    actions = ["remove_from_awesome", "request_archival"]
     search_fields = ("full_path", "description")
     list_select_related = ("forge",)
     date_hierarchy = "updated_at"
@@ -251,6 +262,55 @@ class RepositoryAdmin(admin.ModelAdmin):
     @admin.action(description=_("Retirer de la sélection Awesome"))
     def remove_from_awesome(self, request, queryset):
         awesome.unmark_awesome(queryset)
+
+    @admin.action(description=_("Demander l’archivage"), permissions=["change"])
+    def request_archival(self, request, queryset):
+        """Queue a Software Heritage save request for each selected repository; the
+        hourly task sends them within SWH_SAVE_HOURLY_BUDGET (this one at once)."""
+        report = archive.queue_saves(queryset, user=request.user)
+        if report.queued:
+            transaction.on_commit(lambda: enqueue(tasks.send_save_requests))
+        self.message_user(
+            request,
+            _(
+                "%(queued)d demande(s) d’archivage mise(s) en file (envoi dans la limite de "
+                "%(budget)d par heure), %(skipped)d dépôt(s) en ont déjà une en cours. "
+                "Suivez-les dans « Demandes d’archivage »."
+            )
+            % {
+                "queued": report.queued,
+                "skipped": report.skipped,
+                "budget": settings.SWH_SAVE_HOURLY_BUDGET,
+            },
+            messages.SUCCESS,
+        )
+
+
+@admin.register(SaveRequest)
+class SaveRequestAdmin(admin.ModelAdmin):
+    """The progress of each Software Heritage save request; made by the action on
+    repositories (or the nightly option), never here."""
+
+    list_display = (
+        "origin_url",
+        "created_at",
+        "requested_by",
+        "request_status",
+        "task_status",
+        "visit_status",
+        "visit_at",
+        "followed_at",
+    )
+    list_filter = ("request_status", "task_status")
+    list_select_related = ("requested_by",)
+    search_fields = ("origin_url",)
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(HarvestRun)

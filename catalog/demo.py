@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from django.utils import timezone
 
 from catalog import awesome, licenses
-from catalog.enums import ForgeKind
+from catalog.enums import ArchiveState, ForgeKind
 from catalog.models import Forge, Owner, Repository
 from catalog.scoring import score_fields
 from catalog.search import update_search_vectors
@@ -138,8 +138,10 @@ def load(*, stdout) -> None:
                 open_issues=_int(row.get("open_issues_count")),
                 language=(row.get("language") or "").strip(),
                 topics=[t.strip() for t in (row.get("topics") or "").split(",") if t.strip()],
-                swh_exists=_bool(row.get("software_heritage_exists")),
-                swh_url=(row.get("software_heritage_url") or "").strip(),
+                # The dump's flag, dated: what it said then, not a fresh fact.
+                archive_state=ArchiveState.UNKNOWN,
+                archive_reported=_bool(row.get("software_heritage_exists")),
+                archive_checked_at=dumped_at,
                 first_seen_at=now,
                 last_seen_at=now,
                 **values,
@@ -156,8 +158,7 @@ def load(*, stdout) -> None:
         "license_spdx",
         "language",
         "topics",
-        "swh_exists",
-        "swh_url",
+        "archive_reported",
         "score",
         "score_checkable",
         "score_checks",

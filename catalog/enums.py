@@ -42,3 +42,35 @@ class NameSource(models.TextChoices):
     TOP = "top", _("liste des ministères et grandes institutions")
     DIRECTORY = "directory", _("annuaire de l’administration")
     EDITOR = "editor", _("équipe éditoriale")
+
+
+class ArchiveState(models.TextChoices):
+    """What Software Heritage holds of a repository, as last checked (catalog.services.archive)."""
+
+    ARCHIVED = "archived", _("archivé")
+    OUTDATED = "archived_outdated", _("archivé, copie ancienne")
+    NO_SNAPSHOT = "visited_no_snapshot", _("visité, rien d’archivé")
+    ABSENT = "absent", _("pas encore archivé")
+    UNKNOWN = "unknown", _("non vérifié")
+
+
+class SaveRequestStatus(models.TextChoices):
+    """A Save Code Now request's decision; QUEUED: not sent yet (waits for the budget)."""
+
+    QUEUED = "queued", _("à envoyer")
+    ACCEPTED = "accepted", _("acceptée")
+    PENDING = "pending", _("en attente de validation")
+    REJECTED = "rejected", _("refusée")
+    FAILED = "failed", _("échec de l’envoi")
+
+
+class SaveTaskStatus(models.TextChoices):
+    """Software Heritage's progress on an accepted save request."""
+
+    NOT_CREATED = "not created", _("non créée")
+    NOT_YET_SCHEDULED = "not yet scheduled", _("pas encore planifiée")
+    PENDING = "pending", _("en attente")
+    SCHEDULED = "scheduled", _("planifiée")
+    RUNNING = "running", _("en cours")
+    SUCCEEDED = "succeeded", _("réussie")
+    FAILED = "failed", _("échouée")

@@ -1,6 +1,8 @@
 import re
+from datetime import timedelta
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib.postgres.lookups import Unaccent
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -12,7 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from catalog.enums import HARVESTED_KINDS, ForgeKind, NameSource, OwnerKind, RunStatus
+from catalog.enums import (
+    HARVESTED_KINDS,
+    ArchiveState,
+    ForgeKind,
+    NameSource,
+    OwnerKind,
+    RunStatus,
+    SaveRequestStatus,
+    SaveTaskStatus,
+)
 from catalog.scoring import MAX_SCORE, checks_from_json, score_of
 from catalog.search import search
 from core.fields import modified_at, modified_index, optional_url, public_body_link
@@ -175,6 +186,9 @@ class PublicBodyQuerySet(models.QuerySet):
 
 
 # The columns a listing of repositories never shows (for_list defers publiccode too).
+# How long a Software Heritage check stays fresh (catalog.services.archive).
+ARCHIVE_RECHECK_AFTER = timedelta(days=7)
+
 LIST_DEFERRED = (
     "raw",
     "codemeta",
@@ -268,6 +282,28 @@ class RepositoryQuerySet(models.QuerySet):
         if source_repository_id:
             related |= Q(pk=source_repository_id)
         return self.filter(related).by_score()
+
+    def archive_due(self, now):
+        """Visible repositories whose Software Heritage state should be checked again:
+        never checked, checked more than a week ago, or pushed since the archive's last
+        visit; the never checked first, then the longest unchecked."""
+        week_ago = now - ARCHIVE_RECHECK_AFTER
+        return (
+            self.visible()
+            .filter(
+                Q(archive_checked_at__isnull=True)
+                | Q(archive_checked_at__lt=week_ago)
+                | Q(pushed_at__gt=F("archive_visit_at"))
+            )
+            .order_by(F("archive_checked_at").asc(nulls_first=True), "pk")
+        )
+
+    def to_archive(self):
+        """Visible originals (not forks) that the archive lacks or holds an old copy of:
+        what the nightly option asks Software Heritage to save."""
+        return self.visible().filter(
+            is_fork=False, archive_state__in=[ArchiveState.ABSENT, ArchiveState.OUTDATED]
+        )
 
     def similar_to(self, repository):
         """Same owner, or same language and a shared topic; best score first."""
@@ -528,8 +564,26 @@ class Repository(models.Model):
     codemeta_errors = models.JSONField(default=list, blank=True)
     # The activity date the root files were last inspected at: re-inspect when it moves.
     inspected_activity_at = models.DateTimeField(null=True, blank=True)
-    swh_exists = models.BooleanField(_("archivé par Software Heritage"), null=True, blank=True)
-    swh_url = models.URLField(max_length=1000, blank=True)
+    # What Software Heritage holds, as catalog.services.archive last checked it.
+    archive_state = models.CharField(
+        _("archivage Software Heritage"),
+        max_length=24,
+        choices=ArchiveState.choices,
+        default=ArchiveState.UNKNOWN,
+    )
+    archive_origin = models.URLField(_("origine dans l’archive"), max_length=1000, blank=True)
+    archive_visit_at = models.DateTimeField(
+        _("dernière visite de l’archive"), null=True, blank=True
+    )
+    archive_visit_status = models.CharField(_("statut de la visite"), max_length=16, blank=True)
+    archive_snapshot = models.CharField(_("instantané (SWHID)"), max_length=60, blank=True)
+    archive_checked_at = models.DateTimeField(_("archivage vérifié le"), null=True, blank=True)
+    # What an older source said (the 2021 catalogue's flag), dated by archive_checked_at
+    # while the state is still unknown: never shown as a fresh fact.
+    archive_reported = models.BooleanField(_("archivé selon une source antérieure"), null=True)
+    # The commit at the head of the default branch when the harvest knows it: the archive's
+    # freshness is then asked in one known/ call per 1,000 repositories.
+    head_commit = models.CharField(_("dernier commit"), max_length=64, blank=True)
     # Out of 100 over the checked criteria only; score_checkable says how many of the 100
     # points could be checked (see catalog.scoring).
     score = models.PositiveSmallIntegerField(_("potentiel de réutilisation"), default=0)
@@ -667,7 +721,99 @@ class Repository(models.Model):
 
     @property
     def software_heritage_url(self):
-        return software_heritage_url(self.web_url)
+        """The archive's page of the repository's origin (the one found archived, else
+        the web address)."""
+        return software_heritage_url(self.archive_origin or self.web_url)
+
+    @property
+    def is_in_archive(self):
+        return self.archive_state in (ArchiveState.ARCHIVED, ArchiveState.OUTDATED)
+
+    @property
+    def archive_swhid(self):
+        """The citable identifier of the archived copy: the snapshot, with its origin."""
+        if not (self.is_in_archive and self.archive_snapshot):
+            return ""
+        return f"{self.archive_snapshot};origin={self.archive_origin}"
+
+    def archive_origins(self) -> list[str]:
+        """The URLs Software Heritage may know the repository under, the likelier first:
+        GitHub repositories are archived under their web address, GitLab, Gitea, Forgejo
+        and Gogs ones under their clone address (the web address + .git)."""
+        web = self.web_url.rstrip("/")
+        if web.endswith(".git"):
+            web = web[:-4]
+        if self.forge.kind == ForgeKind.GITHUB:
+            return [web, f"{web}.git"]
+        return [f"{web}.git", web]
+
+
+class SaveRequestQuerySet(models.QuerySet):
+    def queued(self):
+        return self.filter(request_status=SaveRequestStatus.QUEUED).order_by("created_at", "pk")
+
+    def unfinished(self):
+        """Sent and still moving on Software Heritage's side: to follow."""
+        return self.filter(
+            request_status__in=[SaveRequestStatus.ACCEPTED, SaveRequestStatus.PENDING],
+            swh_id__isnull=False,
+        ).exclude(task_status__in=[SaveTaskStatus.SUCCEEDED, SaveTaskStatus.FAILED])
+
+    def open(self):
+        """Queued or unfinished: a repository with one gets no second request."""
+        return self.queued() | self.unfinished()
+
+
+class SaveRequest(models.Model):
+    """A Software Heritage "Save Code Now" request for one repository, followed to its end.
+
+    Editors queue them (admin action, or the nightly option); catalog.tasks sends the
+    queued ones within the hourly budget and follows the sent ones until the archive's
+    task succeeds or fails.
+    """
+
+    repository = models.ForeignKey(
+        Repository, on_delete=models.CASCADE, related_name="save_requests"
+    )
+    origin_url = models.URLField(_("origine"), max_length=1000)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("demandé par"),
+    )
+    created_at = models.DateTimeField(_("demandé le"), default=timezone.now)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    swh_id = models.BigIntegerField(_("numéro chez Software Heritage"), null=True, blank=True)
+    request_status = models.CharField(
+        _("demande"),
+        max_length=16,
+        choices=SaveRequestStatus.choices,
+        default=SaveRequestStatus.QUEUED,
+    )
+    task_status = models.CharField(
+        _("archivage"), max_length=20, choices=SaveTaskStatus.choices, blank=True
+    )
+    visit_status = models.CharField(_("statut de la visite"), max_length=16, blank=True)
+    visit_at = models.DateTimeField(_("visite le"), null=True, blank=True)
+    snapshot = models.CharField(_("instantané (SWHID)"), max_length=60, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    followed_at = models.DateTimeField(_("suivi le"), null=True, blank=True)
+
+    objects = SaveRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demande d’archivage")
+        verbose_name_plural = _("demandes d’archivage")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["request_status", "task_status"], name="catalog_save_status"),
+        ]
+
+    def __str__(self):
+        return self.origin_url
 
 
 class HarvestRun(models.Model):

@@ -1,6 +1,7 @@
 """Celery tasks of the catalogue: a few lines each, calling a service."""
 
 import logging
+import time
 import uuid
 from contextlib import contextmanager
 
@@ -8,9 +9,10 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
-from catalog import crawler, exports
-from catalog.services import directory_import, harvest, listing_warmup
+from catalog import crawler, exports, swh
+from catalog.services import archive, directory_import, harvest, listing_warmup
 from catalog.services.accounts_import import AccountsDownloadError, read_source
 from catalog.services.accounts_import import import_accounts as import_accounts_service
 from core.tasks import enqueue_after_commit_once, tasks_run_in_process
@@ -183,3 +185,44 @@ def schedule_crawler_catalog(**_kwargs) -> None:
         flag_timeout=CRAWLER_FLAG_TIMEOUT,
         countdown=CRAWLER_DELAY,
     )
+
+
+@shared_task(
+    name="catalog.check_archive",
+    soft_time_limit=settings.SWH_CHECK_TIME_LIMIT,
+    time_limit=settings.SWH_CHECK_TIME_LIMIT + 60,
+)
+def check_archive():
+    """Check the due repositories with Software Heritage; when its budget runs out, come
+    back at the reset for the rest (still due: nothing was written for them)."""
+    with harvest_lock("archive-check", expires=settings.SWH_CHECK_TIME_LIMIT + 60) as acquired:
+        if not acquired:
+            logger.info("archive check skipped: another one runs, or Redis unreachable")
+            return "locked"
+        with swh.client_from_settings() as client:
+            report = archive.check_due(client=client, limit=settings.SWH_CHECK_LIMIT)
+    logger.info("archive check: %s", report.summary())
+    if report.reset_at:
+        check_archive.apply_async(countdown=max(int(report.reset_at - time.time()), 0) + 5)
+    return report.summary()
+
+
+# The nightly option queues its requests during these hours (Europe/Paris).
+NIGHT_HOURS = range(0, 6)
+
+
+@shared_task(name="catalog.send_save_requests", soft_time_limit=900, time_limit=960)
+def send_save_requests():
+    """Hourly: queue the nightly requests (SWH_SAVE_NIGHTLY, at night), send the queued
+    ones within SWH_SAVE_HOURLY_BUDGET, then follow those sent."""
+    with harvest_lock("save-requests", expires=960) as acquired:
+        if not acquired:
+            logger.info("save requests skipped: another run is sending, or Redis unreachable")
+            return "locked"
+        budget = settings.SWH_SAVE_HOURLY_BUDGET
+        if settings.SWH_SAVE_NIGHTLY and timezone.localtime().hour in NIGHT_HOURS:
+            archive.queue_nightly(limit=budget)
+        with swh.client_from_settings() as client:
+            sent = archive.send_queued(client=client, budget=budget)
+            followed = archive.follow_sent(client=client)
+    return f"{sent.summary()} / {followed.summary()}"

@@ -458,6 +458,22 @@ EXPORT_MAX_CONCURRENT = config.get_int("EXPORT_MAX_CONCURRENT", default=2, minim
 WIKIDATA_API_URL = config.get_str("WIKIDATA_API_URL") or "https://www.wikidata.org/w/api.php"
 WIKIDATA_SCHEDULE = config.get_crontab("WIKIDATA_SCHEDULE", default="30 5 * * *")
 
+# Software Heritage (catalog.swh, catalog.services.archive; ADR 0018). The token is sent to
+# the SWH_API_URL host only and never logged.
+SWH_API_URL = config.get_str("SWH_API_URL") or "https://archive.softwareheritage.org/api/1/"
+SWH_API_TOKEN = config.get_str("SWH_API_TOKEN")
+SWH_CHECK_SCHEDULE = config.get_crontab("SWH_CHECK_SCHEDULE", default="0 1 * * *")
+# Repositories one daily check looks at at most (the due ones, the longest unchecked first).
+SWH_CHECK_LIMIT = config.get_int("SWH_CHECK_LIMIT", default=50_000, minimum=1)
+SWH_CHECK_TIME_LIMIT = config.get_int("SWH_CHECK_TIME_LIMIT", default=6 * 3600, minimum=60)
+# Longest wait for the archive's rate limit to reset before a check stops (the rest waits
+# for the next run, requeued at the reset), in seconds.
+SWH_MAX_RATE_LIMIT_WAIT = config.get_int("SWH_MAX_RATE_LIMIT_WAIT", default=120)
+# Save Code Now requests sent per hour at most (the archive allows 10 anonymously, 100
+# with a token); the nightly option asks for the absent and outdated originals.
+SWH_SAVE_HOURLY_BUDGET = config.get_int("SWH_SAVE_HOURLY_BUDGET", default=8)
+SWH_SAVE_NIGHTLY = config.get_bool("SWH_SAVE_NIGHTLY", default=False)
+
 CELERY_BEAT_SCHEDULE = {
     # The heartbeat lets /healthz tell when a worker last ran a task.
     "heartbeat": {"task": "codegouv.ping", "schedule": 300.0},
@@ -473,6 +489,10 @@ CELERY_BEAT_SCHEDULE = {
     # computes those of a change that sent no signal (an editor's Awesome check).
     "warm-listings": {"task": "catalog.warm_listings", "schedule": 600.0},
     "refresh-wikidata": {"task": "sill.refresh_wikidata", "schedule": WIKIDATA_SCHEDULE},
+    "check-archive": {"task": "catalog.check_archive", "schedule": SWH_CHECK_SCHEDULE},
+    # Sends the queued save requests within the hourly budget (at night, first queues the
+    # absent and outdated originals when SWH_SAVE_NIGHTLY), then follows the sent ones.
+    "send-save-requests": {"task": "catalog.send_save_requests", "schedule": 3600.0},
 }
 
 # --- The public read API, /api/v1/ (api app, docs/adr/0016-public-read-api.md) -------------

@@ -21,7 +21,14 @@ USER_AGENT = "codegouv-harvester (+https://code.gouv.fr)"
 
 
 class ForgeError(Exception):
-    """A request to a forge failed; the message is safe to store and show to editors."""
+    """A request to a forge failed; the message is safe to store and show to editors.
+    `status` is the HTTP status of a 4xx answer, `reason` the API's own explanation when
+    it gave one in a JSON body ({"reason": …} or {"message": …})."""
+
+    def __init__(self, message: str, *, status: int | None = None, reason: str = ""):
+        super().__init__(message)
+        self.status = status
+        self.reason = reason
 
 
 class NotFound(ForgeError):
@@ -30,7 +37,7 @@ class NotFound(ForgeError):
 
 class RateLimited(ForgeError):
     def __init__(self, message: str, *, reset_at: float | None = None):
-        super().__init__(message)
+        super().__init__(message, status=429)
         self.reset_at = reset_at
 
 
@@ -82,6 +89,7 @@ class ForgeHTTP:
         max_rate_limit_wait: float = 900,
         sleep=time.sleep,
         clock=time.time,
+        on_response=None,
     ):
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
@@ -95,6 +103,9 @@ class ForgeHTTP:
         self.sleep = sleep
         self.clock = clock
         self.stats = RequestStats()
+        # Called with every answer's headers before it is handled (e.g. to follow a rate
+        # budget that 404s and errors spend as well).
+        self.on_response = on_response
 
     def close(self):
         self.session.close()
@@ -116,7 +127,10 @@ class ForgeHTTP:
         retry_after = response.headers.get("Retry-After")
         if retry_after and retry_after.strip().isdigit():
             return float(retry_after), None
-        if response.headers.get("X-RateLimit-Remaining") == "0":
+        # GitHub says Remaining: 0; Software Heritage's 429 may carry only the reset.
+        if response.headers.get("X-RateLimit-Remaining") == "0" or (
+            response.status_code == 429 and response.headers.get("X-RateLimit-Reset")
+        ):
             try:
                 reset_at = float(response.headers.get("X-RateLimit-Reset", ""))
             except ValueError:
@@ -127,6 +141,14 @@ class ForgeHTTP:
         return None
 
     def get(self, url: str, *, params: dict | None = None, etag: str = "") -> Response:
+        return self.request("GET", url, params=params, etag=etag)
+
+    def post(self, url: str, *, json_body=None) -> Response:
+        return self.request("POST", url, json_body=json_body)
+
+    def request(
+        self, method: str, url: str, *, params: dict | None = None, etag: str = "", json_body=None
+    ) -> Response:
         headers = {"Accept": "application/json"}
         if etag:
             headers["If-None-Match"] = etag
@@ -134,7 +156,14 @@ class ForgeHTTP:
         while True:
             self.stats.requests += 1
             try:
-                raw = self.session.get(url, params=params, headers=headers, timeout=self.timeout)
+                raw = self.session.request(
+                    method,
+                    url,
+                    params=params,
+                    json=json_body,
+                    headers=headers,
+                    timeout=self.timeout,
+                )
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if attempt >= self.max_retries:
                     kind = "timed out" if isinstance(exc, requests.Timeout) else "unreachable"
@@ -145,10 +174,21 @@ class ForgeHTTP:
             except requests.RequestException as exc:
                 raise ForgeError(f"{url}: {type(exc).__name__}") from None
 
+            if self.on_response is not None:
+                self.on_response(raw.headers)
             limited = self._rate_limit_wait(raw)
             if limited is not None:
                 seconds, reset_at = limited
                 raw.close()
+                if (
+                    reset_at is None
+                    and raw.status_code == 429
+                    and not raw.headers.get("Retry-After")
+                ):
+                    # A bare 429 says nothing of when: retried like a 5xx, boundedly.
+                    if attempt >= self.max_retries:
+                        raise RateLimited(f"{url}: HTTP 429 after {attempt + 1} attempts")
+                    attempt += 1
                 self._wait(seconds, url, f"rate limited (HTTP {raw.status_code})", reset_at)
                 continue
             if raw.status_code >= 500:
@@ -162,9 +202,13 @@ class ForgeHTTP:
                 self.stats.not_modified += 1
                 return Response(304, raw.url, raw.headers, b"", etag, self._links(raw))
             if raw.status_code == 404:
-                raise NotFound(f"{raw.url}: not found")
+                raise NotFound(f"{raw.url}: not found", status=404, reason=self._reason(raw))
             if raw.status_code >= 400:
-                raise ForgeError(f"{raw.url}: HTTP {raw.status_code}")
+                raise ForgeError(
+                    f"{raw.url}: HTTP {raw.status_code}",
+                    status=raw.status_code,
+                    reason=self._reason(raw),
+                )
             return Response(
                 raw.status_code,
                 raw.url,
@@ -173,6 +217,18 @@ class ForgeHTTP:
                 raw.headers.get("ETag", ""),
                 self._links(raw),
             )
+
+    @staticmethod
+    def _reason(raw: requests.Response) -> str:
+        """The API's explanation of a 4xx, from a JSON body, on one bounded line."""
+        try:
+            data = raw.json()
+        except ValueError:
+            return ""
+        if not isinstance(data, dict):
+            return ""
+        reason = data.get("reason") or data.get("message") or ""
+        return " ".join(str(reason).split())[:500]
 
     @staticmethod
     def _links(raw: requests.Response) -> dict:

@@ -48,7 +48,10 @@ def test_load_demo_loads_the_accounts_list_and_the_2021_dump_and_can_run_again(c
     )
     assert repo.license_spdx == "MIT"
     assert repo.owner.path == "opendatateam"
-    assert repo.swh_exists is True
+    # The dump's Software Heritage flag is what it said in 2021, not a fresh fact.
+    assert repo.archive_reported is True
+    assert repo.archive_state == "unknown"
+    assert repo.archive_checked_at.date().isoformat() <= "2021-11-15"
     assert repo.created_at.year == 2018
     # The dump never listed root files: README & co. are not checked, never "absent".
     states = {c.code: c.state for c in repo.explained_checks()}
