@@ -47,11 +47,11 @@ class NameSource(models.TextChoices):
 class ArchiveState(models.TextChoices):
     """What Software Heritage holds of a repository, as last checked (catalog.services.archive)."""
 
-    ARCHIVED = "archived", _("archivé")
-    OUTDATED = "archived_outdated", _("archivé, copie ancienne")
-    NO_SNAPSHOT = "visited_no_snapshot", _("visité, rien d’archivé")
-    ABSENT = "absent", _("pas encore archivé")
-    UNKNOWN = "unknown", _("non vérifié")
+    ARCHIVED = "archived", _("Archivé")
+    OUTDATED = "archived_outdated", _("Archivé, copie ancienne")
+    NO_SNAPSHOT = "visited_no_snapshot", _("Visité, rien d’archivé")
+    ABSENT = "absent", _("Pas encore archivé")
+    UNKNOWN = "unknown", _("Non vérifié")
 
 
 class SaveRequestStatus(models.TextChoices):

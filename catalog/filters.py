@@ -10,7 +10,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from catalog.enums import ForgeKind
+from catalog.enums import ArchiveState, ForgeKind
 from catalog.licenses import FREE_LICENSES, NOASSERTION
 from catalog.models import SCORE_ORDER, Owner, PublicBody, Repository
 from core.facets import summarize
@@ -106,6 +106,10 @@ def license_label(value) -> str:
     return str(LICENSE_GROUPS.get(value, value))
 
 
+def archive_label(value) -> str:
+    return str(ArchiveState(value).label) if value in ArchiveState.values else str(value)
+
+
 class RepositoryFilter(SearchableFilterSet):
     forge = django_filters.CharFilter(field_name="forge__host", label=_("Forge"))
     owner = django_filters.CharFilter(method="filter_owner", label=_("Organisation"))
@@ -129,6 +133,11 @@ class RepositoryFilter(SearchableFilterSet):
     )
     active = yes_no(_("Actifs dans les 12 derniers mois"), method="filter_active")
     awesome = yes_no(_("Sélection Awesome"), method="filter_awesome")
+    swh = django_filters.ChoiceFilter(
+        field_name="archive_state",
+        choices=ArchiveState.choices,
+        label=_("Archivage Software Heritage"),
+    )
     min_stars = django_filters.NumberFilter(
         field_name="stars",
         lookup_expr="gte",
@@ -159,6 +168,7 @@ class RepositoryFilter(SearchableFilterSet):
         "license": license_label,
         "public_body": public_body_label,
         "ministry": public_body_label,
+        "swh": archive_label,
     }
 
     def filter_q(self, queryset, name, value):
@@ -238,6 +248,7 @@ FACET_COLUMNS = {
     "forge": "forge__host",
     "language": "language",
     "license": "license_spdx",
+    "swh": "archive_state",
 }
 
 
@@ -245,7 +256,7 @@ FACET_COLUMNS = {
 # facet links and the organisation and body pages only (owner, public body): not as text
 # boxes in the form, nor the search box again.
 FACETED_FILTERS = frozenset(
-    {"q", "license", "language", "forge", "topic", "ministry", "public_body", "owner"}
+    {"q", "license", "language", "forge", "topic", "ministry", "public_body", "owner", "swh"}
 )
 # The facets' values offered by the filter selects (the sidebar links show the first few).
 FACET_LIMIT = 20
@@ -263,6 +274,17 @@ def license_facet(values) -> list[tuple[str, int, str]]:
     return [(key, count, LICENSE_GROUPS[key]) for key, count in groups if count] + [
         row for row in values if row[0] != NOASSERTION
     ][:FACET_LIMIT]
+
+
+def archive_facet(values) -> list[tuple[str, int, str]]:
+    """The Software Heritage states in their own order, labels lazy (the summary is cached
+    for every language)."""
+    counts = {value: count for value, count, _label in values}
+    return [
+        (state.value, counts[state.value], state.label)
+        for state in ArchiveState
+        if counts.get(state.value)
+    ]
 
 
 def listing_summary(filterset, *, limit: int = FACET_LIMIT) -> dict:
@@ -294,5 +316,8 @@ def listing_summary(filterset, *, limit: int = FACET_LIMIT) -> dict:
         limits={"license": LICENSE_LIMIT},
         aside="is_archived" if hiding else None,
     )
-    facets = summary.facets | {"license": license_facet(summary.facets["license"])}
+    facets = summary.facets | {
+        "license": license_facet(summary.facets["license"]),
+        "swh": archive_facet(summary.facets["swh"]),
+    }
     return {"count": summary.count, "facets": facets, "archived_hidden": summary.aside}

@@ -52,11 +52,11 @@ class Migration(migrations.Migration):
             name="archive_state",
             field=models.CharField(
                 choices=[
-                    ("archived", "archivé"),
-                    ("archived_outdated", "archivé, copie ancienne"),
-                    ("visited_no_snapshot", "visité, rien d’archivé"),
-                    ("absent", "pas encore archivé"),
-                    ("unknown", "non vérifié"),
+                    ("archived", "Archivé"),
+                    ("archived_outdated", "Archivé, copie ancienne"),
+                    ("visited_no_snapshot", "Visité, rien d’archivé"),
+                    ("absent", "Pas encore archivé"),
+                    ("unknown", "Non vérifié"),
                 ],
                 default="unknown",
                 max_length=24,

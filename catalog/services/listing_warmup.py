@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 # The facets whose links the sidebar shows (templates/catalog/includes/_repository_listing
 # .html), as many values each as it shows. Not the owners: too many to matter one by one.
-SIDEBAR_FACETS = ("license", "language", "forge", "topic", "ministry", "public_body")
+SIDEBAR_FACETS = ("license", "language", "forge", "topic", "ministry", "public_body", "swh")
 SIDEBAR_VALUES = 8
 
 # catalog.tasks.schedule_listing_warmup: the delay after a catalogue change, and the flag

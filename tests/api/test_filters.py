@@ -98,6 +98,8 @@ def repository_cases(rows):
         {"active": "false"},
         {"awesome": "false"},
         {"min_stars": "10"},
+        {"swh": "unknown"},
+        {"swh": "absent"},
         {"language": "python", "archived": "include", "fork": "true"},
     ]
 

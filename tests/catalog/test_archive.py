@@ -352,3 +352,32 @@ def test_visitors_cannot_request_archival(client, fake_swh):
     assert response.status_code == 302 and "/login/" in response["Location"]
     assert not SaveRequest.objects.exists()
     assert fake_swh.count("save") == 0
+
+
+# --- What visitors see -----------------------------------------------------------------
+
+
+def test_the_repository_page_and_the_listing_say_what_the_archive_holds(client, fake_swh):
+    archived = repo_on("gitlab.example.fr", "gitlab", "kept-safe", pushed_at=ago(days=3))
+    absent = repo_on("gitlab.example.fr", "gitlab", "not-yet")
+    fake_swh.add_origin(
+        archived.web_url + ".git",
+        visits=[visit(date="2026-11-20T10:00:00+00:00", snapshot=SNAP)],
+    )
+    call_command("swh_check", stdout=io.StringIO())
+
+    html = client.get(archived.get_absolute_url()).content.decode()
+    assert "Archivé par Software Heritage — dernière visite le 20 novembre 2026" in html
+    assert f"swh:1:snp:{SNAP};origin={archived.web_url}.git" in html
+    assert "origin_url=https%3A%2F%2Fgitlab.example.fr%2Fdinum%2Fkept-safe.git" in html
+    html = client.get(absent.get_absolute_url()).content.decode()
+    assert "Pas encore archivé" in html
+
+    listing = client.get("/depots/?swh=absent").content.decode()
+    assert "not-yet" in listing and "kept-safe" not in listing
+    # The facet counts each state and links to its listing.
+    listing = client.get("/depots/").content.decode()
+    assert 'href="?swh=absent"' in listing and "Pas encore archivé" in listing
+    english = client.get("/en/depots/?swh=archived").content.decode()
+    assert "kept-safe" in english and "not-yet" not in english
+    assert client.get("/depots/?swh=nonsense").status_code == 200

@@ -232,6 +232,8 @@ def test_repository_page_explains_its_score_and_links_out(client):
     assert "README présent" in html
     assert "Direction interministérielle du numérique" in html
     assert "https://spdx.org/licenses/MIT.html" in html
+    # Not checked with Software Heritage yet: the page says so and offers to look.
+    assert "L’archivage de ce dépôt n’a pas encore été vérifié." in html
     assert repository.software_heritage_url.replace("&", "&amp;") in html
     assert 'href="/depots/?topic=sant%C3%A9"' in html
 
