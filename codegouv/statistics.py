@@ -31,6 +31,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from catalog.enums import ArchiveState
 from catalog.licenses import NOASSERTION, is_free_license
 from catalog.models import LAST_ACTIVITY, Repository
 from core.db import longer_statements
@@ -45,7 +46,7 @@ STATISTICS_STATEMENT_TIMEOUT = 60_000
 REFRESH_FLAG_KEY = "catalog:statistics:refresh-scheduled"
 # Bump when the shape of compute_statistics()'s result changes: a cached copy of another
 # version is ignored and recomputed instead of breaking the page after a deployment.
-VERSION = 2
+VERSION = 3
 
 TOP = 15
 TOP_OWNERS = 10
@@ -84,7 +85,7 @@ def _grouped(queryset, field: str):
 
 
 def compute_statistics() -> dict:
-    """The catalogue's and the SILL's figures, in ten aggregate queries."""
+    """The catalogue's and the SILL's figures, in fourteen aggregate queries."""
     now = timezone.now()
     visible = Repository.objects.visible()
 
@@ -150,7 +151,22 @@ def compute_statistics() -> dict:
         for row in owner_rows
     ]
 
-    # 7–9. The SILL: software by category, licence and status.
+    # 7. Software Heritage: the states, and the archived share per forge, organisation
+    # and ministry (largest first).
+    archive = {
+        "states": {
+            row["archive_state"]: row["count"] for row in _grouped(visible, "archive_state")
+        },
+        "forges": _archive_shares(visible, "forge__host", TOP),
+        "owners": _archive_shares(visible, ("owner__forge__host", "owner__path"), TOP_OWNERS),
+        "ministries": _archive_shares(
+            visible.with_public_body().exclude(ministry_slug=None),
+            ("ministry_slug", "ministry_name"),
+            TOP,
+        ),
+    }
+
+    # 8–10. The SILL: software by category, licence and status.
     sill = {
         "total": Software.objects.published().count(),
         "categories": _ranked(
@@ -178,7 +194,33 @@ def compute_statistics() -> dict:
         },
         "activity": activity_counts,
         "top_owners": top_owners,
+        "archive": archive,
     }
+
+
+IN_ARCHIVE = Q(archive_state__in=[ArchiveState.ARCHIVED, ArchiveState.OUTDATED])
+
+
+def _archive_shares(queryset, keys, top: int) -> list[dict]:
+    """[{"key": [values of `keys`], "repositories", "checked", "archived"}] of the `top`
+    largest groups: how many of their repositories the archive check reached, and holds."""
+    keys = (keys,) if isinstance(keys, str) else keys
+    rows = (
+        queryset.values(*keys)
+        .annotate(
+            repositories=Count("pk"),
+            checked=Count("pk", filter=~Q(archive_state=ArchiveState.UNKNOWN)),
+            archived=Count("pk", filter=IN_ARCHIVE),
+        )
+        .order_by("-repositories", *keys)[:top]
+    )
+    return [
+        {
+            "key": [row[key] for key in keys],
+            **{name: row[name] for name in ("repositories", "checked", "archived")},
+        }
+        for row in rows
+    ]
 
 
 # --- Caching and refreshing ------------------------------------------------------------
@@ -386,6 +428,23 @@ def _charts(statistics: dict) -> list[dict]:
             ),
         },
     ]
+    states = statistics["archive"]["states"]
+    charts.append(
+        {
+            "id": "stats-archive",
+            "heading": _("Archivage Software Heritage"),
+            "intro": _(
+                "Ce que l’archive Software Heritage détient de chaque dépôt, vérifié chaque "
+                "semaine et après chaque envoi de code."
+            ),
+            "title": _("Répartition des dépôts par état d’archivage"),
+            "category": _("État d’archivage"),
+            "items": [
+                (str(state.label), states.get(state.value, 0), repositories_where(swh=state))
+                for state in ArchiveState
+            ],
+        }
+    )
     sill = statistics["sill"]
     if sill["total"]:
         sill_charts = [
@@ -461,6 +520,7 @@ def _sections(charts: list[dict]) -> list[dict]:
         (_("En chiffres"), "stats-totals"),
         *((chart["heading"], f"{chart['id']}-heading") for chart in charts),
         (_("Organisations"), "stats-owners-heading"),
+        (_("Part archivée"), "stats-archive-shares-heading"),
     ]
     # The keys django-dsfr's sidemenu reads: no entry is the current page.
     return [{"label": label, "link": f"#{target}", "is_active": False} for label, target in entries]
@@ -486,6 +546,58 @@ def _figures(totals: dict) -> list[dict]:
     ]
 
 
+def _archive_tables(archive: dict) -> list[dict]:
+    """The archived share per forge, organisation and ministry, for
+    catalog/tables/archive_shares.html: a label, a listing link, the counts and the share
+    of the checked repositories that the archive holds."""
+
+    def rows(entries, label, link):
+        return [
+            {
+                "label": label(entry["key"]),
+                "url": link(entry["key"]),
+                "repositories": entry["repositories"],
+                "checked": entry["checked"],
+                "archived": entry["archived"],
+                "percent": _percent(entry["archived"], entry["checked"])
+                if entry["checked"]
+                else None,
+            }
+            for entry in entries
+        ]
+
+    return [
+        {
+            "id": "stats-archive-forges",
+            "caption": _("Part archivée par forge"),
+            "category": _("Forge"),
+            "rows": rows(
+                archive["forges"], lambda key: key[0], lambda key: repositories_where(forge=key[0])
+            ),
+        },
+        {
+            "id": "stats-archive-owners",
+            "caption": _("Part archivée des dix organisations publiant le plus de dépôts"),
+            "category": _("Organisation"),
+            "rows": rows(
+                archive["owners"],
+                lambda key: f"{key[0]}/{key[1]}",
+                lambda key: repositories_where(owner=f"{key[0]}/{key[1]}"),
+            ),
+        },
+        {
+            "id": "stats-archive-ministries",
+            "caption": _("Part archivée par ministère"),
+            "category": _("Ministère"),
+            "rows": rows(
+                archive["ministries"],
+                lambda key: key[1],
+                lambda key: repositories_where(ministry=key[0]),
+            ),
+        },
+    ]
+
+
 @require_safe
 def statistics_page(request):
     statistics = get_statistics()
@@ -505,6 +617,7 @@ def statistics_page(request):
             "figures": _figures(statistics["totals"]),
             "charts": charts,
             "sections": _sections(charts),
+            "archive_tables": _archive_tables(statistics["archive"]),
             "top_owners": [
                 {**owner, "url": f"https://{owner['host']}/{owner['path']}"}
                 for owner in statistics["top_owners"]

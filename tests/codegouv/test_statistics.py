@@ -10,7 +10,7 @@ from catalog.models import Forge, Owner, Repository
 from codegouv import statistics, tasks
 from core.signals import catalogue_changed
 from sill.enums import SoftwareStatus
-from tests.factories import SoftwareFactory
+from tests.factories import PublicBodyFactory, SoftwareFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,9 +63,16 @@ def catalogue():
         pushed_at=ago(10),
         created_at=created(2019),
         stars=5,
+        archive_state="archived",
     )
     make_repo(
-        ville, "site", language="Python", updated_at=ago(180), created_at=created(2020), stars=1
+        ville,
+        "site",
+        language="Python",
+        updated_at=ago(180),
+        created_at=created(2020),
+        stars=1,
+        archive_state="absent",
     )
     make_repo(
         dinum,
@@ -86,7 +93,13 @@ def catalogue():
         created_at=created(2015),
         is_fork=True,
     )
-    make_repo(etalab, "x", language="Python", license_spdx="LicenseRef-proprietary")
+    make_repo(
+        etalab,
+        "x",
+        language="Python",
+        license_spdx="LicenseRef-proprietary",
+        archive_state="archived_outdated",
+    )
     make_repo(
         etalab,
         "old",
@@ -203,11 +216,11 @@ def test_the_figures_survive_a_trip_through_json(catalogue):
 
 def test_the_number_of_queries_does_not_grow_with_the_catalogue(django_assert_num_queries):
     make_many(30, prefix="a")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(14):
         first = statistics.compute_statistics()
 
     make_many(30, prefix="b")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(14):
         second = statistics.compute_statistics()
 
     assert (first["totals"]["repositories"], second["totals"]["repositories"]) == (30, 60)
@@ -296,10 +309,13 @@ def test_the_page_shows_the_figures_as_charts_and_tables(client, catalogue):
         "stats-forges-title",
         "stats-years-title",
         "stats-activity-title",
+        "stats-archive-title",
     ]
     for chart in charts:
         assert f'<title id="{chart}">' in html
-    assert html.count("<caption>") == 6  # five charts and the organisations
+    # Six charts, the organisations, the archived share per forge and per organisation
+    # (no ministry here).
+    assert html.count("<caption>") == 9
     assert "<script" not in html.split('id="content"')[1].split("</main>")[0]
     # Labels and figures, French formatting.
     assert "20,0\u00a0% des dépôts (1) n’ont pas de licence reconnue." in html  # NOASSERTION
@@ -486,10 +502,40 @@ def test_a_side_menu_leads_to_every_section(client, catalogue):
         "stats-forges-heading",
         "stats-years-heading",
         "stats-activity-heading",
+        "stats-archive-heading",
         "stats-sill-categories-heading",
         "stats-sill-licenses-heading",
         "stats-sill-statuses-heading",
         "stats-owners-heading",
+        "stats-archive-shares-heading",
     ]
     for target in targets:
         assert re.search(rf'<h2 id="{target}">', html), target
+
+
+def test_the_archived_share_per_forge_and_organisation(client, catalogue):
+    html = client.get("/statistiques/").content.decode()
+    table = html.split('id="stats-archive-forges"')[1].split("</table>")[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    cells = [re.findall(r">([^<>]+)</t[dh]>|>([^<>]+)</a>", row) for row in rows]
+    flat = [[a or b for a, b in row] for row in cells]
+    # git.example.fr: 2 repositories, both checked, one archived; github.com: 3, one
+    # checked (outdated counts as archived).
+    assert flat[0] == ["Forge", "Dépôts", "Vérifiés", "Archivés", "Part archivée"]
+    assert flat[1:] == [
+        ["github.com", "3", "1", "1", "100,0 %"],
+        ["git.example.fr", "2", "2", "1", "50,0 %"],
+    ]
+    assert 'href="/depots/?swh=absent&amp;archived=include"' in html
+    assert "Pas encore archivé" in html
+
+
+def test_the_archived_share_per_ministry(client, catalogue):
+    ministry = PublicBodyFactory(name="Ministère de l’Exemple", is_ministry=True)
+    body = PublicBodyFactory(name="Préfecture d’Exemple", ministry=ministry)
+    Owner.objects.filter(path="ville").update(public_body=body)
+    statistics.refresh()
+    html = client.get("/statistiques/").content.decode()
+    table = html.split('id="stats-archive-ministries"')[1].split("</table>")[0]
+    assert "Ministère de l’Exemple" in table and "50,0 %" in table
+    assert f'href="/depots/?ministry={ministry.slug}&amp;archived=include"' in table
