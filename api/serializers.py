@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from catalog.enums import ArchiveState
 from catalog.models import Forge, Owner, PublicBody, Repository
 from contributions.models import Contribution
 from sill.models import Software
@@ -173,6 +174,30 @@ class PubliccodeSerializer(serializers.Serializer):
     )
 
 
+class ArchiveSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(
+        source="archive_state",
+        choices=ArchiveState.choices,
+        help_text="What Software Heritage holds: archived, archived_outdated (the head commit "
+        "missing for over a month), visited_no_snapshot, absent, unknown (not checked).",
+    )
+    origin = serializers.CharField(source="archive_origin", help_text="The origin URL found.")
+    swhid = serializers.CharField(
+        source="archive_swhid", help_text="The snapshot's SWHID with its origin, to cite."
+    )
+    last_visit_at = serializers.DateTimeField(source="archive_visit_at", allow_null=True)
+    last_visit_status = serializers.CharField(source="archive_visit_status")
+    checked_at = serializers.SerializerMethodField()
+    url = serializers.URLField(source="software_heritage_url")
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_checked_at(self, obj):
+        # The 2021 catalogue's date is not a check of ours.
+        if obj.archive_state == ArchiveState.UNKNOWN:
+            return None
+        return serializers.DateTimeField().to_representation(obj.archive_checked_at)
+
+
 class RepositorySerializer(ApiSerializer):
     detail_name = "repository"
     forge = serializers.SerializerMethodField()
@@ -202,6 +227,7 @@ class RepositorySerializer(ApiSerializer):
     score = serializers.SerializerMethodField()
     publiccode = serializers.SerializerMethodField()
     software_heritage_url = serializers.URLField()
+    software_heritage = ArchiveSerializer(source="*")
 
     @extend_schema_field(ForgeLink)
     def get_forge(self, obj):

@@ -31,7 +31,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from catalog import scoring
-from catalog.models import Owner, Repository, software_heritage_url
+from catalog.enums import ArchiveState
+from catalog.models import Owner, Repository, archive_swhid, software_heritage_url
 from catalog.services.accounts_export import export_accounts
 from core import throttle
 from core.listing import EXPORT_FORMATS, export_filename
@@ -146,6 +147,30 @@ REPOSITORY_COLUMNS = [
         "software_heritage_url",
         "url",
         _("Adresse de l’origine du dépôt dans l’archive Software Heritage."),
+    ),
+    Column(
+        "archive_state",
+        "string",
+        _(
+            "Ce que Software Heritage détient du dépôt : archived (archivé), "
+            "archived_outdated (copie de plus d’un mois de retard), visited_no_snapshot "
+            "(visité, rien d’archivé), absent (pas encore archivé), unknown (non vérifié)."
+        ),
+    ),
+    Column(
+        "archive_swhid",
+        "string",
+        _("Identifiant à citer de la copie archivée (SWHID de l’instantané, avec son origine)."),
+    ),
+    Column(
+        "archive_visit_at",
+        "datetime",
+        _("Date de la dernière visite de Software Heritage qui a archivé le dépôt."),
+    ),
+    Column(
+        "archive_checked_at",
+        "datetime",
+        _("Date à laquelle l’état d’archivage a été vérifié."),
     ),
     Column(
         "first_seen_at",
@@ -281,6 +306,11 @@ REPOSITORY_FIELDS = (
     "score",
     "score_checkable",
     "first_seen_at",
+    "archive_state",
+    "archive_origin",
+    "archive_snapshot",
+    "archive_visit_at",
+    "archive_checked_at",
 )
 
 
@@ -325,7 +355,14 @@ def _repository_rows(queryset, base_url: str, page) -> Iterator[dict]:
             **scoring.root_file_facts(row["root_files"], row["publiccode_valid"]),
             "score": row["score"],
             "score_checkable": row["score_checkable"],
-            "software_heritage_url": software_heritage_url(row["web_url"]),
+            "software_heritage_url": software_heritage_url(row["archive_origin"] or row["web_url"]),
+            "archive_state": row["archive_state"],
+            "archive_swhid": archive_swhid(row),
+            "archive_visit_at": _iso(row["archive_visit_at"]),
+            # A date only once checked: the 2021 catalogue's is not a check of ours.
+            "archive_checked_at": _iso(row["archive_checked_at"])
+            if row["archive_state"] != ArchiveState.UNKNOWN
+            else None,
             "first_seen_at": _iso(row["first_seen_at"]),
             "page": base_url + page(row["forge__host"], row["full_path"]),
         }

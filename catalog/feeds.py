@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from catalog.enums import ArchiveState
 from catalog.filters import filter_repositories
 from catalog.models import Owner, Repository
 from core.feeds import CleanAtom1Feed
@@ -66,7 +67,14 @@ class RepositoryItemsFeed(Feed):
         return item.owner.path
 
     def item_categories(self, item):
-        return [str(topic) for topic in item.topics or []]
+        categories = [str(topic) for topic in item.topics or []]
+        if item.archive_state != ArchiveState.UNKNOWN:
+            # What Software Heritage holds, once checked: readers can filter on it.
+            categories.append(
+                gettext("Software Heritage : %(state)s")
+                % {"state": ArchiveState(item.archive_state).label}
+            )
+        return categories
 
 
 class RepositoryFeed(RepositoryItemsFeed):

@@ -52,6 +52,15 @@ LAST_ACTIVITY = Greatest(Coalesce("pushed_at", "updated_at"), Coalesce("updated_
 SOFTWARE_HERITAGE_BROWSE = "https://archive.softwareheritage.org/browse/origin/?origin_url="
 
 
+def archive_swhid(row) -> str:
+    """The citable identifier of a repository's archived copy (its snapshot, with its
+    origin) from its archive_* values, or ""."""
+    in_archive = row["archive_state"] in (ArchiveState.ARCHIVED, ArchiveState.OUTDATED)
+    if not (in_archive and row["archive_snapshot"]):
+        return ""
+    return f"{row['archive_snapshot']};origin={row['archive_origin']}"
+
+
 def software_heritage_url(web_url: str) -> str:
     """The page of a repository's origin in the Software Heritage archive."""
     return SOFTWARE_HERITAGE_BROWSE + quote(web_url, safe="")
@@ -731,10 +740,8 @@ class Repository(models.Model):
 
     @property
     def archive_swhid(self):
-        """The citable identifier of the archived copy: the snapshot, with its origin."""
-        if not (self.is_in_archive and self.archive_snapshot):
-            return ""
-        return f"{self.archive_snapshot};origin={self.archive_origin}"
+        fields = ("archive_state", "archive_snapshot", "archive_origin")
+        return archive_swhid({name: getattr(self, name) for name in fields})
 
     def archive_origins(self) -> list[str]:
         """The URLs Software Heritage may know the repository under, the likelier first:

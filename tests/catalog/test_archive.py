@@ -2,6 +2,7 @@
 over HTTP against the fake archive (tests.fakeswh)."""
 
 import io
+import json
 import logging
 import time
 from datetime import timedelta
@@ -381,3 +382,39 @@ def test_the_repository_page_and_the_listing_say_what_the_archive_holds(client, 
     english = client.get("/en/depots/?swh=archived").content.decode()
     assert "kept-safe" in english and "not-yet" not in english
     assert client.get("/depots/?swh=nonsense").status_code == 200
+
+
+def test_the_state_is_in_the_exports_the_feed_and_the_api(client, fake_swh):
+    archived = repo_on("github.com", "github", "exported")
+    fake_swh.add_origin(
+        archived.web_url, visits=[visit(date="2026-11-20T10:00:00+00:00", snapshot=SNAP)]
+    )
+    repo_on("github.com", "github", "unchecked")
+    Repository.objects.filter(name="unchecked").update(archive_checked_at=ago(days=2000))
+    with archive_client() as swh_client:
+        archive.check_repositories(
+            Repository.objects.filter(pk=archived.pk).select_related("forge"), client=swh_client
+        )
+
+    exported = client.get("/depots/?format=json&archived=include")
+    rows = {row["name"]: row for row in json.loads(b"".join(exported.streaming_content))}
+    assert rows["exported"]["archive_state"] == "archived"
+    assert rows["exported"]["archive_swhid"] == f"swh:1:snp:{SNAP};origin={archived.web_url}"
+    assert rows["exported"]["archive_visit_at"].startswith("2026-11-20T10:00:00")
+    assert rows["exported"]["archive_checked_at"]
+    # Not checked by us: no date, whatever an older source said.
+    assert rows["unchecked"]["archive_state"] == "unknown"
+    assert rows["unchecked"]["archive_checked_at"] is None
+    csv_text = b"".join(client.get("/depots/?format=csv").streaming_content).decode()
+    assert "archive_state" in csv_text.splitlines()[0]
+
+    feed = client.get("/depots/flux.atom").content.decode()
+    assert 'term="Software Heritage : Archivé"' in feed
+
+    item = client.get(f"/api/v1/repositories/{archived.pk}/").json()
+    assert item["software_heritage"]["state"] == "archived"
+    assert item["software_heritage"]["swhid"] == f"swh:1:snp:{SNAP};origin={archived.web_url}"
+    assert item["software_heritage"]["last_visit_status"] == "full"
+    assert item["software_heritage"]["checked_at"]
+    listed = client.get("/api/v1/repositories/?swh=archived").json()["results"]
+    assert [entry["name"] for entry in listed] == ["exported"]
