@@ -53,6 +53,16 @@ class SoftwareHeritage:
         sleep=time.sleep,
         clock=time.time,
     ):
+        self.options = {
+            "api_url": api_url,
+            "token": token,
+            "max_wait": max_wait,
+            "connect_timeout": connect_timeout,
+            "read_timeout": read_timeout,
+            "max_retries": max_retries,
+            "sleep": sleep,
+            "clock": clock,
+        }
         self.api_url = api_url.rstrip("/") + "/"
         self.max_wait = max_wait
         self.sleep = sleep
@@ -72,6 +82,10 @@ class SoftwareHeritage:
             on_response=self._record_budget,
         )
         self.http.session.headers["User-Agent"] = USER_AGENT
+
+    def clone(self) -> SoftwareHeritage:
+        """Another client like this one, on its own connection (one per thread)."""
+        return SoftwareHeritage(**self.options)
 
     def close(self):
         self.http.close()

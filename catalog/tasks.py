@@ -200,7 +200,9 @@ def check_archive():
             logger.info("archive check skipped: another one runs, or Redis unreachable")
             return "locked"
         with swh.client_from_settings() as client:
-            report = archive.check_due(client=client, limit=settings.SWH_CHECK_LIMIT)
+            report = archive.check_due(
+                client=client, limit=settings.SWH_CHECK_LIMIT, workers=settings.SWH_CHECK_WORKERS
+            )
     logger.info("archive check: %s", report.summary())
     if report.reset_at:
         check_archive.apply_async(countdown=max(int(report.reset_at - time.time()), 0) + 5)

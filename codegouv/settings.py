@@ -466,6 +466,9 @@ SWH_CHECK_SCHEDULE = config.get_crontab("SWH_CHECK_SCHEDULE", default="0 1 * * *
 # Repositories one daily check looks at at most (the due ones, the longest unchecked first).
 SWH_CHECK_LIMIT = config.get_int("SWH_CHECK_LIMIT", default=50_000, minimum=1)
 SWH_CHECK_TIME_LIMIT = config.get_int("SWH_CHECK_TIME_LIMIT", default=6 * 3600, minimum=60)
+# Repositories asked about at once: 1 keeps an anonymous run under the archive's 700
+# requests a minute; with a token, 8 makes a national run take minutes.
+SWH_CHECK_WORKERS = config.get_int("SWH_CHECK_WORKERS", default=1, minimum=1)
 # Longest wait for the archive's rate limit to reset before a check stops (the rest waits
 # for the next run, requeued at the reset), in seconds.
 SWH_MAX_RATE_LIMIT_WAIT = config.get_int("SWH_MAX_RATE_LIMIT_WAIT", default=120)

@@ -10,10 +10,15 @@ the others as they were (never downgraded), still due for the next run.
 
 from __future__ import annotations
 
+import builtins
 import logging
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import islice
+from queue import Queue
 
 from django.db import transaction
 from django.utils import timezone
@@ -55,6 +60,7 @@ class CheckReport:
     requests: int = 0
     stopped: str = ""
     reset_at: float | None = None
+    errors_in_a_row: int = 0
 
     def summary(self) -> str:
         states = ", ".join(f"{state} {count}" for state, count in sorted(self.states.items()))
@@ -130,38 +136,65 @@ def _heads_known(client: SoftwareHeritage, found: list, report: CheckReport) -> 
 
 
 def check_repositories(
-    repositories, *, client: SoftwareHeritage, now: datetime | None = None
+    repositories, *, client: SoftwareHeritage, now: datetime | None = None, workers: int = 1
 ) -> CheckReport:
-    """Check each repository of the iterable (forge selected) and write what was found."""
+    """Check each repository of the iterable (forge selected) and write what was found,
+    CHUNK at a time. `workers` > 1 asks the archive that many repositories at once (each
+    on its own connection): with a token's budget, latency is what bounds a run."""
     now = now or timezone.now()
     report = CheckReport()
-    start_requests = client.requests
-    batch = []
-    in_a_row = 0
-    for repository in repositories:
-        try:
-            origin, visit = find_visit(client, repository)
-        except RateLimited as exc:
-            report.stopped, report.reset_at = str(exc), exc.reset_at
-            break
-        except ForgeError as exc:
-            report.errors.append(f"{repository.web_url}: {exc}")
-            in_a_row += 1
-            if in_a_row >= MAX_ERRORS_IN_A_ROW:
-                report.stopped = f"{in_a_row} repositories failed in a row: {exc}"
-                break
-            continue
-        in_a_row = 0
-        batch.append((repository, origin, visit))
-        if len(batch) >= CHUNK:
-            _write(batch, client=client, report=report, now=now)
-            batch = []
-    _write(batch, client=client, report=report, now=now, ask_heads=not report.stopped)
-    report.requests = client.requests - start_requests
+    clients = [client, *(client.clone() for _ in range(workers - 1))]
+    start_requests = sum(c.requests for c in clients)
+    try:
+        with ThreadPoolExecutor(workers) if workers > 1 else nullcontext() as pool:
+            iterator = iter(repositories)
+            while chunk := list(islice(iterator, CHUNK)):
+                found = _found_in_chunk(chunk, clients, pool, report)
+                _write(found, client=client, report=report, now=now, ask_heads=not report.stopped)
+                if report.stopped:
+                    break
+    finally:
+        for extra in clients[1:]:
+            extra.close()
+    report.requests = sum(c.requests for c in clients) - start_requests
     if report.changed:
         bump_catalog_version()
         catalogue_changed.send(sender=Repository)
     return report
+
+
+def _found_in_chunk(chunk, clients, pool, report: CheckReport) -> list:
+    """[(repository, origin, visit)] of the chunk's repositories checked to the end, up to
+    the first spent budget or the MAX_ERRORS_IN_A_ROW-th failure in a row."""
+    idle = Queue()
+    for one_client in clients:
+        idle.put(one_client)
+
+    def visit_of(repository):
+        one_client = idle.get()
+        try:
+            return repository, *find_visit(one_client, repository), None
+        except ForgeError as exc:  # RateLimited included
+            return repository, "", None, exc
+        finally:
+            idle.put(one_client)
+
+    found, in_a_row = [], report.errors_in_a_row
+    for repository, origin, visit, error in (pool or builtins).map(visit_of, chunk):
+        if isinstance(error, RateLimited):
+            report.stopped, report.reset_at = str(error), error.reset_at
+            break
+        if error is not None:
+            report.errors.append(f"{repository.web_url}: {error}")
+            in_a_row += 1
+            if in_a_row >= MAX_ERRORS_IN_A_ROW:
+                report.stopped = f"{in_a_row} repositories failed in a row: {error}"
+                break
+            continue
+        in_a_row = 0
+        found.append((repository, origin, visit))
+    report.errors_in_a_row = in_a_row
+    return found
 
 
 def _write(batch, *, client, report: CheckReport, now: datetime, ask_heads: bool = True):
@@ -184,11 +217,13 @@ def _write(batch, *, client, report: CheckReport, now: datetime, ask_heads: bool
     Repository.objects.bulk_update(changed, ARCHIVE_FIELDS)
 
 
-def check_due(*, client: SoftwareHeritage, limit: int, now: datetime | None = None) -> CheckReport:
+def check_due(
+    *, client: SoftwareHeritage, limit: int, now: datetime | None = None, workers: int = 1
+) -> CheckReport:
     """Check the due repositories (Repository.objects.archive_due), `limit` at most."""
     now = now or timezone.now()
     ids = list(Repository.objects.archive_due(now).values_list("pk", flat=True)[:limit])
-    return check_repositories(_in_chunks(ids), client=client, now=now)
+    return check_repositories(_in_chunks(ids), client=client, now=now, workers=workers)
 
 
 def _in_chunks(ids: list[int]):

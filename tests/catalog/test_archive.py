@@ -418,3 +418,38 @@ def test_the_state_is_in_the_exports_the_feed_and_the_api(client, fake_swh):
     assert item["software_heritage"]["checked_at"]
     listed = client.get("/api/v1/repositories/?swh=archived").json()["results"]
     assert [entry["name"] for entry in listed] == ["exported"]
+
+
+def test_a_recheck_finding_the_same_state_is_no_change_for_api_mirrors(fake_swh):
+    repository = repo_on("github.com", "github", "stable")
+    fake_swh.add_origin(repository.web_url, visits=[visit(snapshot=SNAP)])
+    with archive_client() as swh_client:
+        archive.check_repositories(Repository.objects.select_related("forge"), client=swh_client)
+        repository.refresh_from_db()
+        changed_at, checked_at = repository.modified_at, repository.archive_checked_at
+        archive.check_repositories(Repository.objects.select_related("forge"), client=swh_client)
+        repository.refresh_from_db()
+        assert repository.archive_checked_at > checked_at
+        assert repository.modified_at == changed_at  # only the check's date moved
+        fake_swh.add_visit(repository.web_url, snapshot="ef" * 20)
+        archive.check_repositories(Repository.objects.select_related("forge"), client=swh_client)
+    repository.refresh_from_db()
+    assert repository.modified_at > changed_at  # a new snapshot is a change
+
+
+@pytest.mark.parametrize("workers", [1, 4])
+def test_several_workers_check_the_same_way_and_stop_at_a_spent_budget(fake_swh, workers):
+    repositories = [repo_on("gitlab.example.fr", "gitlab", f"w{index}") for index in range(12)]
+    for repository in repositories[::2]:
+        fake_swh.add_origin(repository.web_url + ".git", visits=[visit(snapshot=SNAP)])
+    with archive_client() as swh_client:
+        report = archive.check_due(client=swh_client, limit=100, workers=workers)
+    assert report.states == {"archived": 6, "absent": 6}
+    assert report.requests == fake_swh.count("visit_latest") == 6 * 1 + 6 * 2
+
+    Repository.objects.update(archive_checked_at=None, archive_state=ArchiveState.UNKNOWN)
+    fake_swh.set_rate_limit("default", 700, remaining=0, reset_at=int(time.time()) + 3600)
+    with archive_client() as swh_client:
+        report = archive.check_due(client=swh_client, limit=100, workers=workers)
+    assert report.checked == 0 and report.reset_at
+    assert set(Repository.objects.values_list("archive_state", flat=True)) == {"unknown"}

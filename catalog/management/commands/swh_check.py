@@ -31,7 +31,9 @@ class Command(BaseCommand):
                     raise CommandError(f"no visible repository at {repository!r}")
                 report = archive.check_repositories([found], client=client)
             else:
-                report = archive.check_due(client=client, limit=limit)
+                report = archive.check_due(
+                    client=client, limit=limit, workers=settings.SWH_CHECK_WORKERS
+                )
         for error in report.errors[:20]:
             self.stderr.write(f"  {error}")
         self.stdout.write(f"Software Heritage: {report.summary()}")
