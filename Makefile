@@ -24,7 +24,7 @@ WITH_DATABASE = $(PY) scripts/with_database.py
 # Settings require DATABASE_URL; commands that read no database get one that answers nothing.
 NO_DATABASE = DATABASE_URL=postgres://no-database@127.0.0.1:1/none
 
-.PHONY: help install run dev manage worker beat test lint fmt bench bench-harvest hostile check-deploy messages lock clean
+.PHONY: help install run dev manage worker beat test lint fmt bench bench-harvest bench-archive hostile check-deploy messages lock clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -98,6 +98,9 @@ bench: $(STAMP) ## Serve 100,000 synthetic repositories with gunicorn and measur
 
 bench-harvest: $(STAMP) ## Harvest a fake forge of 20,000 repositories and print figures
 	$(PY) scripts/bench_harvest.py $(BENCH_ARGS)
+
+bench-archive: $(STAMP) ## Check the 2021 catalogue against a fake Software Heritage and print figures
+	$(PY) scripts/bench_archive.py $(BENCH_ARGS)
 
 hostile: $(STAMP) ## Serve the demo data plus hostile rows with gunicorn, send 5,000 hostile requests, fail on any 5xx
 	$(PY) scripts/hostile_run.py $(HOSTILE_ARGS)
