@@ -530,15 +530,25 @@ def download_response(
     unless the download goes ahead."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
-    slot = throttle.acquire(EXPORT_SEMAPHORE, limit=settings.EXPORT_MAX_CONCURRENT)
-    if slot is None:
-        return too_many_downloads(request)
-    try:
+
+    def streamed():
         filename = export_filename(stem, name_parts, fmt)
         if fmt == "csv":
-            response = csv_response(rows, columns, filename=filename)
-        else:
-            response = json_response(rows, filename=filename)
+            return csv_response(rows, columns, filename=filename)
+        return json_response(rows, filename=filename)
+
+    return in_export_slot(streamed, refused=lambda: too_many_downloads(request))
+
+
+def in_export_slot(streamed, *, refused):
+    """The streaming response `streamed()` builds, holding one of the exports' slots (at
+    most settings.EXPORT_MAX_CONCURRENT across every worker) until it ends or the client
+    goes away; `refused()` when none is free."""
+    slot = throttle.acquire(EXPORT_SEMAPHORE, limit=settings.EXPORT_MAX_CONCURRENT)
+    if slot is None:
+        return refused()
+    try:
+        response = streamed()
     except BaseException:
         slot.release()
         raise

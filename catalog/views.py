@@ -3,7 +3,6 @@
 import hashlib
 import re
 
-from django.conf import settings
 from django.http import FileResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -15,7 +14,6 @@ from django.views.decorators.http import require_safe
 from catalog import crawler, exports, filters, listing_cache, scoring, tasks
 from catalog.awesome import card_details
 from catalog.models import Forge, Owner, PublicBody, Repository
-from core import throttle
 from core.listing import Listing
 
 
@@ -189,8 +187,7 @@ def crawler_catalog(request):
         response = _streamed_crawler_catalog()
     else:
         response = _crawler_catalog_file(request, *found)
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return response  # CORS: django-cors-headers (CORS_URLS_REGEX), with Vary: Origin
 
 
 def _crawler_catalog_file(request, path, meta):
@@ -218,18 +215,17 @@ def _crawler_catalog_file(request, path, meta):
 def _streamed_crawler_catalog():
     """The document from the database, one query read in chunks, in one of the exports'
     slots (at most EXPORT_MAX_CONCURRENT at once across the workers)."""
-    slot = throttle.acquire(exports.EXPORT_SEMAPHORE, limit=settings.EXPORT_MAX_CONCURRENT)
-    if slot is None:
+
+    def refused():
         response = JsonResponse(
             {"detail": "The catalogue is being generated; retry shortly."}, status=503
         )
         response["Retry-After"] = str(exports.EXPORT_RETRY_AFTER)
         return response
-    try:
-        response = StreamingHttpResponse(
+
+    return exports.in_export_slot(
+        lambda: StreamingHttpResponse(
             crawler.chunks(crawler.rows()), content_type="application/json"
-        )
-    except BaseException:
-        slot.release()
-        raise
-    return throttle.release_after_streaming(response, slot)
+        ),
+        refused=refused,
+    )

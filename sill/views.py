@@ -65,8 +65,7 @@ def catalogi_export(request):
     if response is None:
         response = HttpResponse(body, content_type="application/json")
     response["ETag"] = etag
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return response  # CORS: django-cors-headers (CORS_URLS_REGEX), with Vary: Origin
 
 
 def software_detail(request, slug):

@@ -518,8 +518,9 @@ def test_only_published_rows_count_and_private_instances_stay_out(client):
 
 def test_the_document_is_cached_until_the_sill_changes(client, django_assert_num_queries):
     software = SoftwareFactory(name="GLPI")
-    first = client.get("/sill/sill.json")
+    first = client.get("/sill/sill.json", headers={"origin": "https://catalogi.example.eu"})
     assert first["Access-Control-Allow-Origin"] == "*"
+    assert "origin" in first["Vary"].lower()
     with django_assert_num_queries(0):
         again = client.get("/sill/sill.json")
     assert again.content == first.content and again["ETag"] == first["ETag"]
