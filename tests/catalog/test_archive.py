@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from catalog import swh
+from catalog import swh, tasks
 from catalog.enums import ArchiveState
 from catalog.models import Owner, Repository, SaveRequest
 from catalog.services import archive
@@ -453,3 +453,29 @@ def test_several_workers_check_the_same_way_and_stop_at_a_spent_budget(fake_swh,
         report = archive.check_due(client=swh_client, limit=100, workers=workers)
     assert report.checked == 0 and report.reset_at
     assert set(Repository.objects.values_list("archive_state", flat=True)) == {"unknown"}
+
+
+def test_a_refused_known_call_falls_back_on_the_push_and_visit_dates(fake_swh):
+    stale = repo_on("github.com", "github", "stale-head", head_commit=HEAD, pushed_at=ago(days=60))
+    fake_swh.add_origin(stale.web_url, visits=[visit(date=iso(ago(days=90)), snapshot=SNAP)])
+    fake_swh.add_known_revision(HEAD)  # it would say archived, were it asked
+    fake_swh.fail_next(400, kind="known", body='{"exception": "BadInputExc", "reason": "x"}')
+    with archive_client() as swh_client:
+        report = archive.check_due(client=swh_client, limit=10)
+    assert report.checked == 1 and "known/" in report.errors[0]
+    stale.refresh_from_db()
+    # Without an answer about its head: pushed after the visit, over a month ago.
+    assert stale.archive_state == ArchiveState.OUTDATED
+
+
+def test_the_daily_task_comes_back_at_the_reset(fake_swh, monkeypatch):
+    repo_on("github.com", "github", "later")
+    reset = int(time.time()) + 600
+    fake_swh.set_rate_limit("default", 700, remaining=0, reset_at=reset)
+    requeued = []
+    monkeypatch.setattr(
+        tasks.check_archive, "apply_async", lambda **options: requeued.append(options)
+    )
+    tasks.check_archive()
+    assert len(requeued) == 1 and 590 <= requeued[0]["countdown"] <= 610
+    assert Repository.objects.get().archive_state == ArchiveState.UNKNOWN

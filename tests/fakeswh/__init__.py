@@ -64,8 +64,9 @@ Log:
 
 Faults (queued, consumed in order, one per request; ``origin``: only requests about that
 origin URL; a throttled request consumes none):
-    ``fail_next(status=503, times=1, *, origin=None, headers=None, body=None)``: an HTML
-    error page (or ``body``) with that status.
+    ``fail_next(status=503, times=1, *, origin=None, headers=None, body=None, kind=None)``:
+    an HTML error page (or ``body``) with that status (``kind``: only requests of that
+    kind, e.g. ``"known"``).
     ``malformed_next(times=1, *, origin=None)``: 200 with truncated JSON.
     ``delay_next(seconds, times=1, *, origin=None)``: answer late (read timeouts); ``stop()``
     wakes it up.

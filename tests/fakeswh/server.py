@@ -70,6 +70,7 @@ class _Fault:
     location: str = ""
     headers: dict[str, str] | None = None
     body: bytes | None = None
+    kind: str | None = None  # only requests of this kind ("known", "save"…)
 
 
 @dataclass
@@ -271,12 +272,15 @@ class FakeSoftwareHeritage(ServedFake):
         origin: str | None = None,
         headers: dict[str, str] | None = None,
         body: bytes | str | None = None,
+        kind: str | None = None,
     ) -> None:
-        """The next `times` requests (about `origin`, if given) get HTTP `status`, with an
-        HTML page unless `body` is given."""
+        """The next `times` requests (about `origin`, of `kind`, if given) get HTTP
+        `status`, with an HTML page unless `body` is given."""
         if isinstance(body, str):
             body = body.encode()
-        self._add_fault(_Fault("fail", times, origin, status=status, headers=headers, body=body))
+        self._add_fault(
+            _Fault("fail", times, origin, status=status, headers=headers, body=body, kind=kind)
+        )
 
     def malformed_next(self, times: int = 1, *, origin: str | None = None) -> None:
         """The next `times` requests get a 200 with truncated JSON."""
@@ -311,9 +315,11 @@ class FakeSoftwareHeritage(ServedFake):
             with self._lock:
                 self._faults.append(fault)
 
-    def _take_fault(self, origin_url: str | None) -> _Fault | None:
+    def _take_fault(self, origin_url: str | None, kind: str) -> _Fault | None:
         with self._lock:
             for fault in self._faults:
+                if fault.kind not in (None, kind):
+                    continue
                 if fault.origin is None or fault.origin == origin_url:
                     fault.times -= 1
                     if fault.times <= 0:
@@ -350,7 +356,7 @@ class FakeSoftwareHeritage(ServedFake):
             if not throttled:
                 budget.remaining -= 1
             rate_headers = budget.headers()
-        fault = None if throttled else self._take_fault(origin_url)
+        fault = None if throttled else self._take_fault(origin_url, kind)
         if fault is not None and fault.action == "delay":
             self._stopping.wait(fault.seconds)
             fault = None
