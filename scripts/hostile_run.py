@@ -120,6 +120,7 @@ REPOSITORY_PARAMS = [
     "active",
     "awesome",
     "min_stars",
+    "swh",
 ]
 LISTING_PARAMS = ["sort", "page", "per_page", "format"]
 OWNER_PARAMS = ["q", "forge", "kind"]
