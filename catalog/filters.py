@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.enums import ArchiveState, ForgeKind
-from catalog.licenses import FREE_LICENSES, NOASSERTION
+from catalog.licenses import FREE_LICENSES, NOASSERTION, normalize_license
 from catalog.models import SCORE_ORDER, Owner, PublicBody, Repository
 from core.facets import summarize
 from core.filters import FilterForm, SearchableFilterSet, yes_no
@@ -106,6 +107,17 @@ def license_label(value) -> str:
     return str(LICENSE_GROUPS.get(value, value))
 
 
+def validate_license_filter(value) -> None:
+    """A licence filter names a licence group ("free", "none") or an SPDX licence (or
+    expression); anything else matches nothing and is refused (a 400 in the API)."""
+    if value in LICENSE_GROUPS or value.startswith("LicenseRef-"):
+        return
+    if normalize_license(value) == NOASSERTION:
+        raise ValidationError(
+            _("Licence inconnue : donnez un identifiant SPDX (MIT, EUPL-1.2…), free ou none.")
+        )
+
+
 def archive_label(value) -> str:
     return str(ArchiveState(value).label) if value in ArchiveState.values else str(value)
 
@@ -120,7 +132,9 @@ class RepositoryFilter(SearchableFilterSet):
     language = django_filters.CharFilter(
         field_name="language", lookup_expr="iexact", label=_("Langage")
     )
-    license = django_filters.CharFilter(method="filter_license", label=_("Licence"))
+    license = django_filters.CharFilter(
+        method="filter_license", label=_("Licence"), validators=[validate_license_filter]
+    )
     topic = django_filters.CharFilter(method="filter_topic", label=_("Thématique"))
     publiccode = yes_no(_("Avec un publiccode.yml valide"), field_name="publiccode_valid")
     contributing = yes_no(_("Avec un guide de contribution"), method="filter_contributing")

@@ -26,6 +26,7 @@ PARAMS = [
     "topic",
     "archived",
     "min_stars",
+    "swh",
     "fork",
     "kind",
     "category",
@@ -97,6 +98,8 @@ def test_hostile_item_addresses_are_404s(client, rows, path):
         ({"page_size": "0"}, "page_size"),
         ({"page_size": "ten"}, "page_size"),
         ({"cursor": "garbage"}, "cursor"),
+        ({"license": "NOT-A-LICENCE"}, "license"),
+        ({"swh": "maybe"}, "swh"),
     ],
 )
 def test_bad_parameters_are_400_problems_naming_them(client, rows, params, name):
@@ -166,3 +169,8 @@ def test_crafted_cursors_are_an_answer_or_a_400(client, rows, cursor):
             {"cursor": cursor, "ordering": ordering, "updated_since": "2020-01-01"},
         )
         assert response.status_code in (200, 400), (cursor, ordering)
+
+
+@pytest.mark.parametrize("value", ["MIT", "cecill-2.1", "MIT OR Apache-2.0", "free", "none"])
+def test_known_licences_and_groups_are_accepted(client, rows, value):
+    assert client.get("/api/v1/repositories/", {"license": value}).status_code == 200
