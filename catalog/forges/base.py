@@ -32,6 +32,8 @@ ROOT_FILE_PATTERNS = {
     "publiccode.yml": re.compile(r"^publiccode\.ya?ml$", re.I),
     "codemeta.json": re.compile(r"^codemeta\.json$", re.I),
 }
+# A git commit id as Software Heritage can look it up: SHA-1, 40 lower-case hex digits.
+COMMIT_SHA1 = re.compile(r"[0-9a-f]{40}")
 
 
 def detect_root_files(names) -> tuple[list[str], dict[str, str]]:
@@ -75,6 +77,12 @@ def decode_content(data, where: str) -> bytes:
         return base64.b64decode(data.get("content") or "")
     except (binascii.Error, ValueError):
         raise MalformedResponse(f"{where}: invalid base64") from None
+
+
+def commit_sha1(value) -> str:
+    """`value` when it is a SHA-1 commit id as forges write it (40 lower-case hex digits),
+    else "" (a SHA-256 repository's 64 digits included)."""
+    return value if isinstance(value, str) and COMMIT_SHA1.fullmatch(value) else ""
 
 
 def with_page(url: str, page: str | None = None) -> str:
@@ -268,6 +276,29 @@ class ForgeClient(ABC):
     def license(self, repo: RepoInfo) -> str:
         return repo.license_reported
 
+    # The key of the commit's id in the branch payload's `commit` object.
+    branch_commit_key = "id"
+
+    @abstractmethod
+    def branch_url(self, repo: RepoInfo) -> str:
+        """The API URL of the repository's default branch (a branch object with its
+        head commit)."""
+
+    def head_commit(self, repo: RepoInfo) -> str:
+        """The SHA-1 of the commit at the head of the default branch: one request, none for
+        an empty repository or one without a default branch; "" for those, for a branch the
+        forge does not know (404) and for an id that is not a SHA-1."""
+        if repo.is_empty or not repo.default_branch:
+            return ""
+        try:
+            data = self.http.get(self.branch_url(repo)).json()
+        except NotFound:
+            return ""
+        commit = data.get("commit") if isinstance(data, dict) else None
+        if not isinstance(commit, dict):
+            raise MalformedResponse(f"{repo.full_path}: the default branch has no commit object")
+        return commit_sha1(commit.get(self.branch_commit_key))
+
 
 class ContentsAPI:
     """Root listing, files and languages through the `/repos/{owner}/{repo}/contents` API
@@ -335,3 +366,7 @@ class ContentsAPI:
     def languages(self, repo: RepoInfo) -> dict:
         data = self.http.get(self.url(f"repos/{repo.api_ref}/languages")).json()
         return data if isinstance(data, dict) else {}
+
+    def branch_url(self, repo: RepoInfo) -> str:
+        # A branch name may hold slashes: the route takes the rest of the path.
+        return self.url(f"repos/{repo.api_ref}/branches/{quote(repo.default_branch)}")

@@ -18,6 +18,7 @@ from core.http import MalformedResponse
 
 class GitHubClient(ContentsAPI, ForgeClient):
     contents_root = "contents/"
+    branch_commit_key = "sha"
 
     def fetch_owner(self, path: str) -> OwnerInfo:
         data, is_org = self.org_or_user(path)

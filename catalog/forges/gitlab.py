@@ -117,6 +117,10 @@ class GitLabClient(ForgeClient):
         data = self.http.get(self.url(f"projects/{repo.api_ref}/languages")).json()
         return data if isinstance(data, dict) else {}
 
+    def branch_url(self, repo: RepoInfo) -> str:
+        branch = quote(repo.default_branch, safe="")
+        return self.url(f"projects/{repo.api_ref}/repository/branches/{branch}")
+
     def license(self, repo: RepoInfo) -> str:
         data = self.http.get(self.url(f"projects/{repo.api_ref}", license="true")).json()
         license_data = (data or {}).get("license") if isinstance(data, dict) else None

@@ -3,10 +3,11 @@
 For each page: one query reads the rows already known for the page's forge ids, unchanged
 repositories (same listing fingerprint) are not written, and the others are upserted in one
 `bulk_create(update_conflicts=True)` on the natural key (forge, remote_id), so renamed or
-transferred repositories are updated, not duplicated. Root files, metadata files, languages
-and (where the listing lacks it) the licence are fetched only for repositories whose
-activity date moved since they were last inspected. Only a complete listing marks the
-repositories it no longer returns as gone; they are never deleted.
+transferred repositories are updated, not duplicated. Root files, metadata files, languages,
+the head commit of the default branch and (where the listing lacks it) the licence are
+fetched only for repositories whose activity date moved since they were last inspected.
+Only a complete listing marks the repositories it no longer returns as gone; they are never
+deleted.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ INSPECTION_FIELDS = [
     "publiccode_valid",
     "codemeta",
     "codemeta_errors",
+    "head_commit",
     "inspected_activity_at",
 ]
 KNOWN_FIELDS = [
@@ -110,7 +112,9 @@ def fingerprint(repo: RepoInfo) -> str:
 
 
 def _inspect(client: ForgeClient, repo: RepoInfo, values: dict, progress: Progress) -> None:
-    """Fetch root files, metadata files, languages and licence for one repository."""
+    """Fetch root files, metadata files, languages, head commit and licence for one
+    repository. A repository without root files (empty) costs no languages or branch
+    request."""
     try:
         names = client.root_names(repo)
         found, actual = detect_root_files(names)
@@ -128,6 +132,7 @@ def _inspect(client: ForgeClient, repo: RepoInfo, values: dict, progress: Progre
             if prefix == "publiccode":
                 values["publiccode_valid"] = bool(parsed and parsed.is_valid)
         values["languages"] = client.languages(repo) if names else {}
+        values["head_commit"] = client.head_commit(repo) if names else ""
         if client.license_needs_request and "LICENSE" in found:
             values["license_reported"] = client.license(repo)
         values["inspected_activity_at"] = repo.last_activity_at
@@ -135,9 +140,10 @@ def _inspect(client: ForgeClient, repo: RepoInfo, values: dict, progress: Progre
         raise
     except ForgeError as exc:
         # The listing stays right; inspection is tried again at the next run. Until then
-        # the root files are unknown: their checks are "not checked", never "absent".
+        # the root files are unknown: their checks are "not checked", never "absent";
+        # the head commit too (the stored one is older than the activity that moved).
         progress.errors.append(str(exc))
-        values.update(root_files=None, inspected_activity_at=None)
+        values.update(root_files=None, head_commit="", inspected_activity_at=None)
 
 
 class Harvester:

@@ -38,6 +38,10 @@ Data:
     ``move_repo``, ``get_owner``, ``get_repo``, ``owners``, ``repos``. Assigning a FakeRepo
     field takes effect at once (``name``/``owner``/``id`` re-index it; ``files``/``empty``
     simulate a push: ``pushed_at``/``updated_at`` move forward). Naive datetimes are UTC.
+    Head commit: ``repo.head_commit`` is the default branch's commit id, a stable fake
+    SHA-1 of the id and ``repo.pushes`` (counted by ``touch()``, by ``files``/``empty``
+    assignments and by a new ``pushed_at``; a rename keeps it), "" for an empty repository;
+    ``repo.head_sha = "..."`` serves that exact string instead (a malformed id).
     ``populate(server, owners=..., repos_per_owner=..., seed=0, publiccode_share=0.1)`` fills
     a server with varied deterministic data (20,000 repos in about a second).
 
@@ -66,7 +70,10 @@ Persistent:
     ``clear_faults()`` drops all of them and resets the rate-limit window.
 
 Endpoints: see the docstrings of the ``github``, ``gitlab`` and ``gitea`` modules and their
-``ROUTES``.
+``ROUTES``. Branches: only the default branch exists, with the head commit (404 for any
+other name and for an empty repository): GitHub ``/repos/{owner}/{repo}/branches/{branch}``
+(``commit.sha``), Gitea ``/api/v1/repos/{owner}/{repo}/branches/{branch}`` (``commit.id``),
+GitLab ``/api/v4/projects/{id}/repository/branches/{branch}`` (URL-encoded, ``commit.id``).
 """
 
 from .core import FakeOwner, FakeRepo

@@ -164,6 +164,11 @@ class FakeRepo:
     Assigning ``name``, ``owner`` (a FakeOwner or a path) or ``id`` re-indexes the repository;
     assigning ``files`` or ``empty`` simulates a push (see ``touch``). In-place edits of
     ``files``/``topics`` are served too but do not bump the dates.
+
+    The default branch's head commit (``head_commit``) is a stable fake SHA-1 of the id and
+    ``pushes``, the number of pushes (``touch()``, or assigning ``pushed_at``); a rename or a
+    transfer keeps it. ``head_sha`` set to a string is served as it is instead (a malformed
+    id, a SHA-256 one).
     """
 
     owner: FakeOwner
@@ -187,6 +192,8 @@ class FakeRepo:
     pushed_at: datetime = field(default_factory=utcnow)
     homepage: str = ""
     empty: bool = False
+    pushes: int = 0
+    head_sha: str | None = None
 
     def __setattr__(self, name: str, value: Any) -> None:
         if isinstance(value, datetime):
@@ -205,11 +212,22 @@ class FakeRepo:
     def is_empty(self) -> bool:
         return self.empty or not self.files
 
+    @property
+    def head_commit(self) -> str:
+        """The id of the commit at the head of the default branch ("" when empty)."""
+        if self.is_empty:
+            return ""
+        if self.head_sha is not None:
+            return self.head_sha
+        return sha1(f"commit {self.id} push {self.pushes}".encode())
+
     def touch(self) -> None:
-        """Simulate a push: ``pushed_at`` and ``updated_at`` move forward (at least 1 s)."""
+        """Simulate a push: ``pushed_at`` and ``updated_at`` move forward (at least 1 s) and
+        the default branch gets a new head commit."""
         stamp = max(utcnow(), self.pushed_at + timedelta(seconds=1))
         object.__setattr__(self, "pushed_at", stamp)
         object.__setattr__(self, "updated_at", max(stamp, self.updated_at))
+        object.__setattr__(self, "pushes", self.pushes + 1)
         forge = self.__dict__.get("_forge")
         if forge is not None:
             forge._changed()

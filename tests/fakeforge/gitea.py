@@ -250,6 +250,35 @@ def get_languages(req: Request, owner: str, name: str) -> Any:
     return _repo(req, owner, name).language_bytes()
 
 
+def get_branch(req: Request, owner: str, name: str, branch: str) -> Any:
+    """The default branch (the only one there is) with its head commit."""
+    repo = _repo(req, owner, name)
+    if repo.is_empty or branch != repo.default_branch:
+        raise ApiError(404)
+    web, full, sha = req.forge.base_url, repo.full_name, repo.head_commit
+    person = {"name": repo.owner.display_name, "email": "", "username": repo.owner.login}
+    return {
+        "name": branch,
+        "commit": {
+            "id": sha,
+            "message": f"Push {repo.pushes}\n",
+            "url": f"{web}/{full}/commit/{sha}",
+            "author": person,
+            "committer": person,
+            "verification": None,
+            "timestamp": iso(repo.pushed_at),
+            "added": None,
+            "removed": None,
+            "modified": None,
+        },
+        "protected": False,
+        "required_approvals": 0,
+        "enable_status_check": False,
+        "user_can_push": False,
+        "user_can_merge": False,
+    }
+
+
 _SEG = "([^/]+)"
 ROUTES = [
     (re.compile(pattern.replace("{}", _SEG)), handler)
@@ -263,5 +292,6 @@ ROUTES = [
         ("/repos/{}/{}/contents", get_contents),
         ("/repos/{}/{}/contents/(.+)", get_contents),
         ("/repos/{}/{}/languages", get_languages),
+        ("/repos/{}/{}/branches/(.+)", get_branch),
     ]
 ]

@@ -20,6 +20,7 @@ from .core import (
     link_header,
     paginate,
     reason,
+    sha1,
     sort_repos,
 )
 
@@ -284,6 +285,38 @@ def get_languages(req: Request, login: str, name: str) -> Any:
     return _repo(req, login, name).language_bytes()
 
 
+def get_branch(req: Request, login: str, name: str, branch: str) -> Any:
+    """The default branch (the only one there is) with its head commit."""
+    repo = _repo(req, login, name)
+    if repo.is_empty or branch != repo.default_branch:
+        raise ApiError(404, "Branch not found")
+    api, web, full, sha = req.forge.api_url, req.forge.base_url, repo.full_name, repo.head_commit
+    person = {"name": repo.owner.display_name, "email": "", "date": iso(repo.pushed_at)}
+    return {
+        "name": branch,
+        "commit": {
+            "sha": sha,
+            "node_id": _node_id("06:Commit", repo.id),
+            "commit": {
+                "author": person,
+                "committer": person,
+                "message": f"Push {repo.pushes}",
+                "tree": {"sha": sha1(f"tree {repo.id} {sha}".encode()), "url": ""},
+                "url": f"{api}/repos/{full}/git/commits/{sha}",
+            },
+            "url": f"{api}/repos/{full}/commits/{sha}",
+            "html_url": f"{web}/{full}/commit/{sha}",
+            "parents": [],
+        },
+        "_links": {
+            "self": f"{api}/repos/{full}/branches/{quote(branch)}",
+            "html": f"{web}/{full}/tree/{quote(branch)}",
+        },
+        "protected": False,
+        "protection_url": f"{api}/repos/{full}/branches/{quote(branch)}/protection",
+    }
+
+
 _SEG = "([^/]+)"
 ROUTES = [
     (re.compile(pattern.replace("{}", _SEG)), handler)
@@ -296,5 +329,6 @@ ROUTES = [
         ("/repos/{}/{}/contents", get_contents),
         ("/repos/{}/{}/contents/(.+)", get_contents),
         ("/repos/{}/{}/languages", get_languages),
+        ("/repos/{}/{}/branches/(.+)", get_branch),
     ]
 ]

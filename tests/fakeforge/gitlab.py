@@ -353,6 +353,41 @@ def get_languages(req: Request, ref: str) -> Any:
     return shares
 
 
+def get_branch(req: Request, ref: str, branch: str) -> Any:
+    """The default branch (the only one there is) with its head commit."""
+    repo = _project(req, ref)
+    if repo.is_empty or branch != repo.default_branch:
+        raise ApiError(404, "404 Branch Not Found")
+    web, sha, date = f"{req.forge.base_url}/{repo.full_name}", repo.head_commit, repo.pushed_at
+    author = repo.owner.display_name
+    return {
+        "name": branch,
+        "merged": False,
+        "protected": True,
+        "default": True,
+        "developers_can_push": False,
+        "developers_can_merge": False,
+        "can_push": False,
+        "web_url": f"{web}/-/tree/{branch}",
+        "commit": {
+            "id": sha,
+            "short_id": sha[:8],
+            "created_at": iso(date, millis=True),
+            "parent_ids": [],
+            "title": f"Push {repo.pushes}",
+            "message": f"Push {repo.pushes}",
+            "author_name": author,
+            "author_email": "",
+            "authored_date": iso(date, millis=True),
+            "committer_name": author,
+            "committer_email": "",
+            "committed_date": iso(date, millis=True),
+            "trailers": {},
+            "web_url": f"{web}/-/commit/{sha}",
+        },
+    }
+
+
 _SEG = "([^/]+)"
 ROUTES = [
     (re.compile(pattern.replace("{}", _SEG)), handler)
@@ -366,5 +401,6 @@ ROUTES = [
         ("/projects/{}/repository/tree", get_tree),
         ("/projects/{}/repository/files/(.+)/raw", get_raw_file),
         ("/projects/{}/languages", get_languages),
+        ("/projects/{}/repository/branches/{}", get_branch),
     ]
 ]

@@ -340,9 +340,12 @@ class FakeForge(ServedFake):
                     self._index(repo)
                     raise
             else:
+                pushed = attr == "pushed_at" and value != repo.pushed_at
                 object.__setattr__(repo, attr, value)
                 if attr in ("files", "empty"):
                     repo.touch()
+                elif pushed:  # a push sets pushed_at: the branch moves on too
+                    object.__setattr__(repo, "pushes", repo.pushes + 1)
             self._changed()
 
     # --- faults -----------------------------------------------------------------------------

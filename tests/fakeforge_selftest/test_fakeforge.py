@@ -577,6 +577,40 @@ def test_rename_move_remove(github, http):
         github.get_repo("etalab", "newer")
 
 
+@pytest.mark.parametrize("kind", ["github", "gitlab", "gitea"])
+def test_default_branch_and_its_head_commit(make_forge, http, kind):
+    forge = make_forge(kind)
+    repo = forge.add_repo("dinum", "app", default_branch="release/1.0")
+    forge.add_repo("dinum", "empty", empty=True)
+    api, key = forge.api_url, "sha" if kind == "github" else "id"
+
+    def branch(name, branch_name):
+        if kind == "gitlab":
+            project = quote(f"dinum/{name}", safe="")
+            url = f"{api}/projects/{project}/repository/branches/{quote(branch_name, safe='')}"
+        else:
+            url = f"{api}/repos/dinum/{name}/branches/{quote(branch_name)}"
+        return get(http, url)
+
+    response = branch("app", "release/1.0")
+    assert response.status_code == 200
+    first = response.json()["commit"][key]
+    assert first == repo.head_commit and len(first) == 40 and int(first, 16) >= 0
+    assert response.json()["name"] == "release/1.0"
+    assert branch("app", "main").status_code == 404  # only the default branch exists
+    assert branch("empty", "main").status_code == 404
+    assert forge.get_repo("dinum", "empty").head_commit == ""
+    repo.name = "renamed"  # a rename keeps the commit
+    assert branch("renamed", "release/1.0").json()["commit"][key] == first
+    repo.files = {**repo.files, "NEWS": "1.1"}  # a push moves the branch on
+    second = branch("renamed", "release/1.0").json()["commit"][key]
+    assert second == repo.head_commit != first and repo.pushes == 1
+    repo.pushed_at = datetime(2030, 1, 1)  # so does a new push date
+    assert repo.pushes == 2 and repo.head_commit not in (first, second)
+    repo.head_sha = "not-a-sha"  # served as it is
+    assert branch("renamed", "release/1.0").json()["commit"][key] == "not-a-sha"
+
+
 def test_owner_validation(github, gitlab):
     with pytest.raises(ValueError, match="nested"):
         github.add_owner("a/b")
