@@ -169,8 +169,10 @@ class PubliccodeSummary(serializers.Serializer):
 class PubliccodeSerializer(serializers.Serializer):
     valid = serializers.BooleanField()
     summary = PubliccodeSummary(allow_null=True)
-    document = serializers.JSONField(
-        allow_null=True, help_text="The parsed publiccode.yml (its raw text is not stored)."
+    document = serializers.JSONField(allow_null=True, help_text="The parsed publiccode.yml.")
+    raw = serializers.CharField(
+        help_text="The file as the forge served it (control characters removed); empty for "
+        "repositories last inspected before the text was kept."
     )
 
 
@@ -256,13 +258,14 @@ class RepositorySerializer(ApiSerializer):
 
     @extend_schema_field(PubliccodeSerializer(allow_null=True))
     def get_publiccode(self, obj):
-        if not obj.publiccode:
+        if not (obj.publiccode or obj.publiccode_text):
             return None
-        document = {k: v for k, v in obj.publiccode.items() if k != "_summary"}
+        document = {k: v for k, v in (obj.publiccode or {}).items() if k != "_summary"}
         return {
             "valid": obj.publiccode_valid,
             "summary": obj.publiccode_summary,
-            "document": document,
+            "document": document or None,
+            "raw": obj.publiccode_text,
         }
 
 

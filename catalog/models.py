@@ -200,6 +200,7 @@ ARCHIVE_RECHECK_AFTER = timedelta(days=7)
 
 LIST_DEFERRED = (
     "raw",
+    "publiccode_text",
     "codemeta",
     "score_checks",
     "search_vector",
@@ -269,6 +270,7 @@ class RepositoryQuerySet(models.QuerySet):
             "forge__public_body__ministry", "owner__public_body__ministry"
         ).defer(
             "raw",
+            "publiccode_text",
             "search_vector",
             "owner__raw",
             "owner__conditional_state",
@@ -567,6 +569,9 @@ class Repository(models.Model):
     # None when the root was never listed (a dump, a failed inspection): unknown, not empty.
     root_files = models.JSONField(_("fichiers à la racine"), null=True, blank=True, default=None)
     publiccode = models.JSONField(_("publiccode.yml"), null=True, blank=True)
+    # The file as the forge served it (cleaned, at most catalog.metadata.MAX_SIZE): what
+    # reusers of the API get besides the parsed document.
+    publiccode_text = models.TextField(_("publiccode.yml (texte)"), blank=True)
     publiccode_errors = models.JSONField(default=list, blank=True)
     publiccode_valid = models.BooleanField(_("publiccode.yml valide"), default=False)
     codemeta = models.JSONField(_("codemeta.json"), null=True, blank=True)

@@ -26,13 +26,14 @@ from catalog import licenses
 from catalog.enums import RunStatus
 from catalog.forges import build_client
 from catalog.forges.base import ForgeClient, OwnerInfo, RepoInfo, detect_root_files
-from catalog.metadata import parse_codemeta, parse_publiccode
+from catalog.metadata import MAX_SIZE, parse_codemeta, parse_publiccode
 from catalog.models import Forge, HarvestRun, Owner, Repository
 from catalog.scoring import score_fields
 from catalog.search import update_search_vectors
 from catalog.services.counts import refresh_owner_counts
 from core.http import ForgeError, RateLimited
 from core.signals import catalogue_changed
+from core.text import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ INSPECTION_FIELDS = [
     "languages",
     "root_files",
     "publiccode",
+    "publiccode_text",
     "publiccode_errors",
     "publiccode_valid",
     "codemeta",
@@ -123,10 +125,17 @@ def _inspect(client: ForgeClient, repo: RepoInfo, values: dict, progress: Progre
             ("publiccode.yml", parse_publiccode, "publiccode"),
             ("codemeta.json", parse_codemeta, "codemeta"),
         ):
-            parsed = None
+            parsed = content = None
             if canonical in actual:
                 content = client.read_file(repo, actual[canonical])
                 parsed = parse(content) if content is not None else None
+            if prefix == "publiccode":
+                # The file as published, for reusers (the API): cleaned, bounded.
+                values["publiccode_text"] = (
+                    clean_text(content[:MAX_SIZE].decode("utf-8-sig", "replace"), max_length=None)
+                    if content
+                    else ""
+                )
             values[prefix] = parsed.data if parsed else None
             values[f"{prefix}_errors"] = list(parsed.errors) if parsed else []
             if prefix == "publiccode":

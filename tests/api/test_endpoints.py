@@ -40,6 +40,7 @@ def catalogue():
         license_spdx="EUPL-1.2",
         topics=["archives"],
         publiccode={"name": "Gallica", "_summary": {"name": "Gallica", "languages": ["fr"]}},
+        publiccode_text="publiccodeYmlVersion: '0.4'\nname: Gallica\n",
         publiccode_valid=True,
         score=75,
         score_checkable=80,
@@ -103,6 +104,7 @@ def test_a_repository_carries_its_licence_score_publiccode_and_links(api, catalo
     assert item["publiccode"]["valid"] is True
     assert item["publiccode"]["summary"]["name"] == "Gallica"
     assert item["publiccode"]["document"] == {"name": "Gallica"}
+    assert item["publiccode"]["raw"] == "publiccodeYmlVersion: '0.4'\nname: Gallica\n"
     assert item["owner"]["url"] == f"http://testserver/api/v1/owners/{repository.owner_id}/"
     assert item["public_body"]["slug"] == catalogue["body"].slug
     # Every related address answers.

@@ -316,6 +316,22 @@ def test_an_invalid_publiccode_yml_is_kept_with_its_messages(fake):
     assert repo.publiccode_valid is False
     assert repo.publiccode_errors and "YAML" in repo.publiccode_errors[0]
     assert {c["code"]: c["passed"] for c in repo.score_checks}["publiccode"] is False
+    # The text as published is kept for reusers, broken or not.
+    assert repo.publiccode_text == "name: [broken"
+
+
+def test_the_publiccode_text_is_kept_clean_and_follows_the_file(fake):
+    server = fake("gitlab")
+    text = "\ufeffpubliccodeYmlVersion: '0.4'\nname: Démo\x00\x1b[31m\n"
+    repo = server.add_repo("dinum", "app", files={"README.md": "x", "publiccode.yml": text})
+    owner = owner_row(forge_row(server), "dinum")
+    harvest_owner(owner_id=owner.pk)
+    stored = Repository.objects.get()
+    assert stored.publiccode_text == "publiccodeYmlVersion: '0.4'\nname: Démo[31m\n"
+
+    repo.files = {"README.md": "x"}  # the file removed, and a push
+    harvest_owner(owner_id=owner.pk)
+    assert Repository.objects.get().publiccode_text == ""
 
 
 def test_an_ignored_owner_is_not_harvested(fake):
