@@ -113,10 +113,10 @@ def fingerprint(repo: RepoInfo) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _inspect(client: ForgeClient, repo: RepoInfo, values: dict, progress: Progress) -> None:
+def _inspect(client: ForgeClient, repo: RepoInfo, values: dict, progress: Progress) -> bool:
     """Fetch root files, metadata files, languages, head commit and licence for one
-    repository. A repository without root files (empty) costs no languages or branch
-    request."""
+    repository: whether it went through. A repository without root files (empty) costs no
+    languages or branch request."""
     try:
         names = client.root_names(repo)
         found, actual = detect_root_files(names)
@@ -148,11 +148,14 @@ def _inspect(client: ForgeClient, repo: RepoInfo, values: dict, progress: Progre
     except RateLimited:
         raise
     except ForgeError as exc:
-        # The listing stays right; inspection is tried again at the next run. Until then
-        # the root files are unknown: their checks are "not checked", never "absent";
-        # the head commit too (the stored one is older than the activity that moved).
+        # The listing stays right; inspection is tried again at the next run (see
+        # Harvester.uninspected). Until then the root files are unknown: their checks are
+        # "not checked", never "absent"; the head commit too (the stored one is older than
+        # the activity that moved).
         progress.errors.append(str(exc))
         values.update(root_files=None, head_commit="", inspected_activity_at=None)
+        return False
+    return True
 
 
 class Harvester:
@@ -165,6 +168,9 @@ class Harvester:
         self.now = now
         self.progress = Progress()
         self.seen_ids: set[str] = set()
+        # Forge ids whose inspection failed in this run: their page is not kept as
+        # unchanged (no ETag stored), so the next run lists it again and retries them.
+        self.uninspected: set[str] = set()
         self.touched_owners: set[int] = set()
 
     def process(self, repos: list[RepoInfo], *, full: bool) -> None:
@@ -193,6 +199,8 @@ class Harvester:
                 and row["fingerprint"] == print_
                 and row["gone_since"] is None
                 and row["owner_id"] == owner.pk
+                # A failed inspection (root files unknown) is tried again.
+                and row["root_files"] is not None
             ):
                 self.progress.unchanged += 1
                 continue
@@ -200,7 +208,8 @@ class Harvester:
             values.update(owner=owner, fingerprint=print_, last_seen_at=self.now, gone_since=None)
             inspected = row and row["inspected_activity_at"]
             if full or not inspected or inspected != repo.last_activity_at:
-                _inspect(self.client, repo, values, self.progress)
+                if not _inspect(self.client, repo, values, self.progress):
+                    self.uninspected.add(repo.remote_id)
             else:
                 values.update({name: row[name] for name in INSPECTION_FIELDS})
                 if self.client.license_needs_request:
@@ -263,8 +272,9 @@ def _run_listing(harvester: Harvester, pages, state: dict, *, full: bool) -> Non
             continue
         with transaction.atomic():
             harvester.process(page.repos, full=full)
+        retry = any(repo.remote_id in harvester.uninspected for repo in page.repos)
         new_state[page.url] = {
-            "etag": page.etag,
+            "etag": "" if retry else page.etag,
             "ids": [repo.remote_id for repo in page.repos],
             "next": page.next_url,
         }

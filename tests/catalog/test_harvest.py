@@ -454,3 +454,31 @@ def test_hostile_forge_text_and_urls_are_stored_cleaned(fake, client, kind, home
     assert ("Site du projet" in page) is bool(repo.homepage)
     for feed in ("/depots/flux.atom", f"/organisations/{kind}.test/hostile/flux.atom"):
         assert client.get(feed).status_code == 200
+
+
+def test_a_failed_inspection_is_tried_again_at_the_next_run(fake):
+    server = fake("github")
+    server.add_repo("dinum", "app", files={"README.md": "x"})
+    server.add_repo("dinum", "lib", files={"README.md": "x"})
+    owner = owner_row(forge_row(server), "dinum")
+    server.fail_next(status=503, times=10, path=r"/repos/dinum/app/contents")
+
+    first = harvest_owner(owner_id=owner.pk)
+    app = Repository.objects.get(name="app")
+    assert first.errors and app.root_files is None  # unknown, not "absent"
+
+    # Nothing changed on the forge: the listing is asked again (not a 304) and the
+    # repository whose inspection failed is inspected again; the other one is not.
+    server.clear_faults()
+    server.reset_log()
+    second = harvest_owner(owner_id=owner.pk)
+    app.refresh_from_db()
+    assert not second.errors
+    assert app.root_files == ["README"]
+    assert Repository.objects.get(name="lib").root_files == ["README"]
+    assert second.not_modified == 0
+    inspected = {r.path for r in server.requests if "/contents" in r.path}
+    assert inspected and all("/dinum/app/" in target for target in inspected)
+
+    third = harvest_owner(owner_id=owner.pk)
+    assert third.not_modified >= 1 and third.updated == 0  # back to conditional requests
