@@ -1,6 +1,6 @@
 """Benchmark the Software Heritage check on the demo catalogue: prints figures, asserts nothing.
 
-    make bench-archive [BENCH_ARGS="--workers 8"]
+    make bench-archive [BENCH_ARGS="--workers 8 --latency 0.1 --limit 2000"]
 
 Loads the 2021 catalogue (9,066 repositories) into the database `codegouv_bench_archive`,
 serves a fake archive (tests/fakeswh) that holds what the 2021 check found
@@ -32,6 +32,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=1, help="repositories asked at once")
     parser.add_argument("--found", default=str(FOUND_2021), help="the 2021 swh_exists.csv")
+    parser.add_argument(
+        "--latency", type=float, default=0, help="seconds each answer takes (network)"
+    )
+    parser.add_argument("--limit", type=int, default=10**6, help="repositories checked")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "codegouv.settings")
@@ -65,7 +69,7 @@ def main() -> None:
         }
     chance = random.Random(1)  # noqa: S311 - a reproducible sample, not a secret
     expected = Counter()
-    with FakeSoftwareHeritage() as server:
+    with FakeSoftwareHeritage(latency=args.latency) as server:
         server.set_rate_limit("default", 10**9)
         for repository in Repository.objects.visible().select_related("forge"):
             web = repository.web_url.rstrip("/")
@@ -89,11 +93,14 @@ def main() -> None:
             server.reset_log()
             started = time.perf_counter()
             with swh.client_from_settings(api_url=server.url, token="") as client:
-                report = archive.check_due(client=client, limit=10**6, workers=args.workers)
+                report = archive.check_due(client=client, limit=args.limit, workers=args.workers)
             wall = time.perf_counter() - started
             checked = report.checked or 1
             print(f"\n{label}: {report.summary()}")
-            print(f"  wall time                 {wall:8.1f} s ({args.workers} worker(s))")
+            print(
+                f"  wall time                 {wall:8.1f} s ({args.workers} worker(s), "
+                f"{args.latency * 1000:.0f} ms per answer)"
+            )
             print(f"  repositories per second   {report.checked / wall:8.1f}")
             print(f"  requests per repository   {report.requests / checked:8.3f}")
             if label == "first run":
@@ -112,7 +119,8 @@ def main() -> None:
                 per_minute = NATIONAL * report.requests / checked / ANONYMOUS_PER_MINUTE
                 print(
                     f"  {NATIONAL:,} repositories within {ANONYMOUS_PER_MINUTE} requests a "
-                    f"minute: {per_minute:.0f} minutes"
+                    f"minute: {per_minute:.0f} minutes; at this run's pace: "
+                    f"{NATIONAL / (report.checked / wall) / 60:.0f} minutes"
                 )
         by_kind = Counter(request.kind for request in server.requests)
         print(f"  requests by kind (second run): {dict(by_kind) or 'none'}")

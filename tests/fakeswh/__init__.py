@@ -39,6 +39,8 @@ Usage::
         assert swh.count("visit_latest") == 1
         assert swh.requests[0].headers["authorization"] == "Bearer token"
 
+``FakeSoftwareHeritage(latency=0.1)`` answers every request that much later (benchmarks).
+
 Always stop a started server (``with``, or ``stop()`` in a fixture's teardown): it closes
 the listening socket and open connections, which the suite's warnings-as-errors needs.
 

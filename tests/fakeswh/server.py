@@ -108,8 +108,10 @@ def _is_valid_origin(url: str) -> bool:
 class FakeSoftwareHeritage(ServedFake):
     """A fake Software Heritage Web API served over HTTP on 127.0.0.1 (see the package docs)."""
 
-    def __init__(self, *, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, latency: float = 0):
         self._init_lifecycle(host, port)
+        # Seconds every answer takes (benchmarks: a real archive is a network away).
+        self.latency = latency
         self.origins: dict[str, list[Visit]] = {}
         self.known: set[str] = set()
         self.saves: dict[int, SaveRequest] = {}
@@ -357,6 +359,8 @@ class FakeSoftwareHeritage(ServedFake):
                 budget.remaining -= 1
             rate_headers = budget.headers()
         fault = None if throttled else self._take_fault(origin_url, kind)
+        if self.latency:
+            self._stopping.wait(self.latency)
         if fault is not None and fault.action == "delay":
             self._stopping.wait(fault.seconds)
             fault = None
