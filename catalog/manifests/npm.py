@@ -68,6 +68,8 @@ def _add(collector: Collector, section: str, raw_name, requirement, scope: str) 
     alias = _ALIAS.match(requirement)
     if alias:
         raw_name, requirement = alias.group(1), alias.group(2) or ""
+        if collector.check_name(raw_name, section) is None:
+            return
     # New npm names are lower case (a few old ones are not); the purl specification
     # lower-cases npm names, so one package has one purl whatever the manifest's spelling.
     name = raw_name.lower()
