@@ -1,5 +1,6 @@
 """package.json: what npm installs, under the names and purls the registry knows."""
 
+from catalog.manifests import parse_manifest
 from tests.catalog.manifests.conftest import rows
 
 
@@ -110,3 +111,12 @@ def test_a_latin1_file_is_read_as_latin1_with_a_note(parse):
     assert parsed.ok
     assert rows(parsed) == [("jquery", "1.12.4", "runtime")]
     assert parsed.errors == ["not UTF-8: read as Latin-1"]
+
+
+def test_an_alias_to_a_bad_name_is_skipped():
+    content = b'{"dependencies": {"ok": "npm:bad name@1", "fine": "npm:@scope/real"}}'
+
+    parsed = parse_manifest("package.json", content)
+
+    assert rows(parsed) == [("@scope/real", "", "runtime")]
+    assert parsed.errors == ["dependencies: “bad name” has spaces or control characters; skipped"]

@@ -1,5 +1,6 @@
 """Gemfile: gem lines, their versions, and the groups that make them development-only."""
 
+from catalog.manifests import parse_manifest
 from tests.catalog.manifests.conftest import rows
 
 
@@ -38,3 +39,26 @@ def test_a_latin1_gemfile_is_read_as_latin1_with_a_note(parse):
 
     assert rows(parsed) == [("rails", "~> 7.1", "runtime")]
     assert parsed.errors == ["not UTF-8: read as Latin-1"]
+
+
+def test_older_option_spellings_and_nested_blocks():
+    content = b"""
+gem "rake", :group => :test
+gem "thin", :groups => [:development]
+group(:test) do
+  platforms :jruby do
+    gem "jdbc"
+  end
+  gem "factory_bot" # after the inner block's end, still in :test
+end
+gem "rack" # "#" inside a string: gem "not-a-gem"
+"""
+    parsed = parse_manifest("Gemfile", content)
+
+    assert rows(parsed) == [
+        ("rake", "", "development"),
+        ("thin", "", "development"),
+        ("jdbc", "", "development"),
+        ("factory_bot", "", "development"),
+        ("rack", "", "runtime"),
+    ]
