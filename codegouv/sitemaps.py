@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from bluehats.sitemaps import EventSitemap, GazetteSitemap
 from catalog.sitemaps import OwnerSitemap, RepositorySitemap
 from contributions.sitemaps import ContributionSitemap
 from editorial.models import GuidePage
@@ -26,6 +27,10 @@ class StaticViewSitemap(Sitemap):
             "data:dictionary",
             "sill:index",
             "contributions:index",
+            "bluehats:home",
+            "bluehats:events",
+            "bluehats:archive",
+            "bluehats:gazette",
             "stats",
             "pages:accessibility",
             "pages:legal",
@@ -56,4 +61,6 @@ SITEMAPS = {
     "sill": SoftwareSitemap,
     "guides": GuidePageSitemap,
     "contributions": ContributionSitemap,
+    "bluehats-events": EventSitemap,
+    "bluehats-gazette": GazetteSitemap,
 }
