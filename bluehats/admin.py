@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from bluehats import services
-from bluehats.models import Event, GazetteIssue
+from bluehats.models import ContributorProfile, Event, GazetteIssue
 from moderation.admin import ModerationAdminMixin
 
 
@@ -12,12 +12,25 @@ class EventAdmin(ModerationAdminMixin, admin.ModelAdmin):
     list_filter = ("kind", "status")
     list_select_related = ("organiser",)
     search_fields = ("title", "description", "speakers", "place")
-    autocomplete_fields = ("author", "organiser", "software", "repositories")
+    autocomplete_fields = ("author", "organiser", "software", "repositories", "speaker_profiles")
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "start_at"
     readonly_fields = ("uid", "sequence", "created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("kind", "title", "slug", "status", "organiser", "speakers")}),
+        (
+            None,
+            {
+                "fields": (
+                    "kind",
+                    "title",
+                    "slug",
+                    "status",
+                    "organiser",
+                    "speakers",
+                    "speaker_profiles",
+                )
+            },
+        ),
         (
             _("Date et lieu (heure de Paris)"),
             {"fields": ("start_at", "end_at", "all_day", "online", "place", "online_url")},
@@ -43,3 +56,12 @@ class GazetteIssueAdmin(admin.ModelAdmin):
     search_fields = ("title", "body")
     date_hierarchy = "published_on"
     readonly_fields = ("created_at", "updated_at")
+
+
+@admin.register(ContributorProfile)
+class ContributorProfileAdmin(admin.ModelAdmin):
+    list_display = ("display_name", "slug", "is_public", "updated_at")
+    list_filter = ("is_public",)
+    search_fields = ("display_name", "slug")
+    autocomplete_fields = ("user",)
+    readonly_fields = ("updated_at",)

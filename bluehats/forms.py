@@ -1,5 +1,7 @@
 """The form where an agent proposes a BlueHats event (moderated like every declaration)."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
@@ -9,7 +11,7 @@ from dsfr.forms import DsfrBaseForm
 
 from bluehats.enums import EventKind
 from bluehats.models import PARIS
-from bluehats.services import PROPOSAL_FIELDS
+from bluehats.services import PROFILE_FIELDS, PROPOSAL_FIELDS
 from catalog.models import PublicBody
 from core.forms import SubmissionTokenMixin, web_url_field
 
@@ -106,3 +108,84 @@ class EventProposalForm(DsfrBaseForm, SubmissionTokenMixin):
             field: data.get(field) or ""
             for field in ("place", "online_url", "registration_url", "description", "speakers")
         }
+
+
+MAX_FORGE_HANDLES = 10
+FORGE_HANDLE = re.compile(
+    r"^[a-z0-9.-]+\.[a-z]{2,}(?::\d+)?/[\w.~-]+(?:/[\w.~-]+)*$", re.IGNORECASE
+)
+
+
+def forge_handles(text: str) -> list[str]:
+    """One account a line, `github.com/jdupont` or its https address, as `host/handle`."""
+    handles, errors = [], []
+    for line in text.splitlines():
+        value = line.strip().removeprefix("https://").removeprefix("http://").rstrip("/")
+        if not value:
+            continue
+        if not FORGE_HANDLE.match(value):
+            errors.append(
+                _("« %(value)s » n’est pas un compte de forge (par exemple github.com/jdupont).")
+                % {"value": value[:80]}
+            )
+        elif value.lower() not in [h.lower() for h in handles]:
+            handles.append(value)
+    if errors:
+        raise ValidationError(errors)
+    if len(handles) > MAX_FORGE_HANDLES:
+        raise ValidationError(_("%(max)s comptes au plus.") % {"max": MAX_FORGE_HANDLES})
+    return handles
+
+
+class ContributorProfileForm(DsfrBaseForm):
+    is_public = forms.BooleanField(
+        label=_("Rendre mon profil public"),
+        required=False,
+        help_text=_(
+            "Visible de tous, avec vos contributions publiées et les événements où vous êtes "
+            "intervenu. Votre adresse électronique n’y figure jamais."
+        ),
+    )
+    display_name = forms.CharField(label=_("Nom affiché"), max_length=120)
+    short_bio = forms.CharField(
+        label=_("Présentation courte"),
+        max_length=300,
+        required=False,
+        help_text=_("Une phrase : votre rôle, vos sujets."),
+    )
+    body = forms.CharField(
+        label=_("Présentation"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        required=False,
+        help_text=_("La mise en forme Markdown est acceptée (5 000 caractères au plus)."),
+    )
+    forge_handles = forms.CharField(
+        label=_("Comptes sur les forges"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text=_("Un par ligne, par exemple github.com/jdupont ou gitlab.com/jdupont."),
+    )
+
+    def __init__(self, *args, user, instance=None, **kwargs):
+        if instance is not None:
+            initial = {field: getattr(instance, field) for field in PROFILE_FIELDS}
+            initial["forge_handles"] = "\n".join(instance.forge_handles)
+        else:
+            name = f"{user.first_name} {user.last_name}".strip()
+            initial = {"display_name": name}
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+
+    def clean_display_name(self):
+        name = self.cleaned_data["display_name"].strip()
+        if "@" in name:
+            raise ValidationError(_("Un nom, pas une adresse électronique."))
+        return name
+
+    def clean_forge_handles(self):
+        return forge_handles(self.cleaned_data["forge_handles"])
+
+    def values(self):
+        return {field: self.cleaned_data[field] for field in PROFILE_FIELDS}

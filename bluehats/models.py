@@ -1,5 +1,6 @@
 """BlueHats, the community of public free-software contributors: its events (webinars,
-meetups, sprints…) and the issues of its gazette.
+meetups, sprints…), the issues of its gazette, and the contributor profiles agents may
+make public.
 
 Times are stored as aware datetimes (UTC in the database) and entered, shown and exported
 in Europe/Paris: see docs/adr/0019-bluehats-events-and-calendar.md. Whether an event is
@@ -10,6 +11,7 @@ import uuid
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -144,6 +146,13 @@ class Event(Moderated):
         related_name="bluehats_events",
         blank=True,
     )
+    # The speakers who have a public contributor profile (their page lists the event).
+    speaker_profiles = models.ManyToManyField(
+        "bluehats.ContributorProfile",
+        verbose_name=_("intervenants ayant un profil"),
+        related_name="talks",
+        blank=True,
+    )
     status = models.CharField(
         _("statut"), max_length=16, choices=EventStatus.choices, default=EventStatus.SCHEDULED
     )
@@ -244,3 +253,58 @@ class GazetteIssue(models.Model):
 
     def rendered_body(self):
         return render_markdown(self.body)
+
+
+class ContributorProfileQuerySet(models.QuerySet):
+    def public(self):
+        """Profiles their owner made public (and whose account is active)."""
+        return self.filter(is_public=True, user__is_active=True)
+
+    def visible_to(self, user):
+        """Public profiles, plus the user's own whatever its state (to preview it)."""
+        if user.is_authenticated:
+            return self.filter(Q(is_public=True, user__is_active=True) | Q(user=user))
+        return self.public()
+
+    def for_list(self):
+        return self.order_by("display_name", "pk")
+
+
+class ContributorProfile(models.Model):
+    """An agent's public page as a free-software contributor: opt-in, never their address."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="contributor_profile",
+        verbose_name=_("compte"),
+    )
+    is_public = models.BooleanField(_("profil public"), default=False)
+    slug = models.SlugField(_("identifiant d’URL"), max_length=120, unique=True)
+    display_name = models.CharField(_("nom affiché"), max_length=120)
+    short_bio = models.CharField(_("présentation courte"), max_length=300, blank=True)
+    body = models.TextField(_("présentation (Markdown)"), max_length=5000, blank=True)
+    # "host/handle" of their accounts on forges: github.com/jdupont, gitlab.com/jdupont.
+    forge_handles = models.JSONField(_("comptes sur les forges"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = ContributorProfileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("profil de contributeur")
+        verbose_name_plural = _("profils de contributeurs")
+        ordering = ["display_name", "pk"]
+
+    def __str__(self):
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("contributors:detail", args=[self.slug])
+
+    def rendered_body(self):
+        return render_markdown(self.body, from_user=True)
+
+    @property
+    def forge_links(self):
+        """[(url, label)] of the forge accounts, https only."""
+        return [(f"https://{handle}", handle) for handle in self.forge_handles]

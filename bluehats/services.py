@@ -1,11 +1,12 @@
-"""Writes on BlueHats events: an agent's proposal (moderated, once per form), its edits, and
-the editors' changes, which raise the calendar SEQUENCE when attendees must be told."""
+"""Writes on BlueHats events and contributor profiles. Events: an agent's proposal
+(moderated, once per form), its edits, and the editors' changes, which raise the calendar
+SEQUENCE when attendees must be told."""
 
 from django.db import transaction
 from django.db.models import F
 
 from bluehats.enums import EventStatus
-from bluehats.models import Event
+from bluehats.models import ContributorProfile, Event
 from core.text import clean_line, clean_text, free_slug
 from moderation.models import initial_status
 from moderation.services import create_once, update_declared
@@ -88,3 +89,30 @@ def cancel_event(*, event: Event) -> Event:
         event.save(update_fields=["status", "updated_at"])
         raise_sequence(event)
     return event
+
+
+PROFILE_FIELDS = ("is_public", "display_name", "short_bio", "body", "forge_handles")
+
+
+@transaction.atomic
+def save_profile(*, user, **values) -> ContributorProfile:
+    """Create or update `user`'s contributor profile; its address follows the name given
+    the first time (a later rename keeps the address, so links keep working)."""
+    values = {field: values[field] for field in PROFILE_FIELDS}
+    values["display_name"] = clean_line(values["display_name"], max_length=120)
+    values["short_bio"] = clean_line(values["short_bio"], max_length=300)
+    values["body"] = clean_text(values["body"], max_length=5000).strip()
+    profile = ContributorProfile.objects.select_for_update().filter(user=user).first()
+    if profile is None:
+        slug = free_slug(
+            values["display_name"],
+            taken_in=ContributorProfile.objects.all(),
+            max_length=100,
+            fallback="contributeur",
+            reserved=("mon-profil",),
+        )
+        return ContributorProfile.objects.create(user=user, slug=slug, **values)
+    for field, value in values.items():
+        setattr(profile, field, value)
+    profile.save()
+    return profile

@@ -1,6 +1,6 @@
 from django.contrib.sitemaps import Sitemap
 
-from bluehats.models import Event, GazetteIssue
+from bluehats.models import ContributorProfile, Event, GazetteIssue
 
 
 class EventSitemap(Sitemap):
@@ -27,3 +27,15 @@ class GazetteSitemap(Sitemap):
 
     def lastmod(self, issue):
         return issue.updated_at
+
+
+class ContributorSitemap(Sitemap):
+    changefreq = "weekly"
+    i18n = True
+    alternates = True
+
+    def items(self):
+        return ContributorProfile.objects.public().order_by("pk").only("slug", "updated_at")
+
+    def lastmod(self, profile):
+        return profile.updated_at

@@ -5,19 +5,22 @@ is decided at each request from the clock."""
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.decorators.http import require_GET
 
 from accounts.mixins import PublicAgentRequiredMixin
 from bluehats import ical, services
 from bluehats.filters import EventFilter, event_facets
-from bluehats.forms import EventProposalForm
-from bluehats.models import Event, GazetteIssue
+from bluehats.forms import ContributorProfileForm, EventProposalForm
+from bluehats.models import ContributorProfile, Event, GazetteIssue
 from catalog.exports import base_url_of
-from core.listing import Listing
+from contributions.models import Contribution
+from core.listing import Listing, paginate
 from moderation.views import DeclarationDeleteView, DeclarationFormView
 
 EVENT_LISTING = Listing(
@@ -204,3 +207,80 @@ class EventDeleteView(PublicAgentRequiredMixin, DeclarationDeleteView):
 
     def success_url(self, event):
         return reverse("bluehats:events")
+
+
+# --- Contributor profiles (opt-in) ------------------------------------------------------------
+
+
+@require_GET
+def contributor_list(request):
+    page, _per_page = paginate(request, ContributorProfile.objects.public().for_list())
+    return render(
+        request,
+        "bluehats/contributors.html",
+        {
+            "page_title": _("Contributeurs et contributrices"),
+            "page_obj": page,
+            "profiles": page.object_list,
+        },
+    )
+
+
+@require_GET
+def contributor_detail(request, slug):
+    """A public profile (its owner also sees it while private); anyone else gets a 404."""
+    profile = get_object_or_404(ContributorProfile.objects.visible_to(request.user), slug=slug)
+    contributions = (
+        Contribution.objects.published()
+        .filter(author_id=profile.user_id)
+        .for_list()
+        .order_by("-started_on", "-pk")
+    )
+    page, _per_page = paginate(request, contributions)
+    talks = profile.talks.published().for_list().order_by("-start_at", "-pk")
+    return render(
+        request,
+        "bluehats/contributor.html",
+        {
+            "profile": profile,
+            "page_title": profile.display_name,
+            "page_obj": page,
+            "contributions": page.object_list,
+            "events": talks,
+            "own": request.user.is_authenticated and profile.user_id == request.user.pk,
+        },
+    )
+
+
+class OwnProfileView(PublicAgentRequiredMixin, View):
+    """/contributeurs/mon-profil/: create or edit one's own profile."""
+
+    template_name = "bluehats/profile_form.html"
+
+    def current(self):
+        return ContributorProfile.objects.filter(user=self.request.user).first()
+
+    def render_form(self, form, profile):
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "profile": profile, "page_title": _("Mon profil de contributeur")},
+        )
+
+    def get(self, request):
+        profile = self.current()
+        return self.render_form(
+            ContributorProfileForm(user=request.user, instance=profile), profile
+        )
+
+    def post(self, request):
+        profile = self.current()
+        form = ContributorProfileForm(request.POST, user=request.user, instance=profile)
+        if not form.is_valid():
+            return self.render_form(form, profile)
+        profile = services.save_profile(user=request.user, **form.values())
+        if profile.is_public:
+            messages.success(request, _("Votre profil est public."))
+        else:
+            messages.success(request, _("Votre profil est enregistré ; il reste privé."))
+        return redirect(profile.get_absolute_url())

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from bluehats.sitemaps import EventSitemap, GazetteSitemap
+from bluehats.sitemaps import ContributorSitemap, EventSitemap, GazetteSitemap
 from catalog.sitemaps import OwnerSitemap, RepositorySitemap
 from contributions.sitemaps import ContributionSitemap
 from editorial.models import GuidePage
@@ -31,6 +31,7 @@ class StaticViewSitemap(Sitemap):
             "bluehats:events",
             "bluehats:archive",
             "bluehats:gazette",
+            "contributors:index",
             "stats",
             "pages:accessibility",
             "pages:legal",
@@ -63,4 +64,5 @@ SITEMAPS = {
     "contributions": ContributionSitemap,
     "bluehats-events": EventSitemap,
     "bluehats-gazette": GazetteSitemap,
+    "contributors": ContributorSitemap,
 }

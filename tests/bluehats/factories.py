@@ -42,3 +42,18 @@ class GazetteIssueFactory(factory.django.DjangoModelFactory):
     published_on = factory.LazyFunction(lambda: timezone.localdate())
     title = factory.LazyAttribute(lambda o: f"Gazette BlueHats n°{o.number}")
     body = "Les nouvelles de la communauté."
+
+
+class ContributorProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "bluehats.ContributorProfile"
+
+    user = factory.SubFactory("tests.factories.UserFactory")
+    is_public = True
+    display_name = factory.Sequence(lambda n: f"Camille Durand {n}")
+    slug = factory.Sequence(lambda n: f"camille-durand-{n}")
+    short_bio = "Développeuse à la DINUM."
+    forge_handles = factory.LazyFunction(lambda: ["github.com/cdurand"])
+
+    class Params:
+        private = factory.Trait(is_public=False)
