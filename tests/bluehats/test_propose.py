@@ -49,6 +49,10 @@ def test_an_agent_proposes_an_event_which_waits_for_moderation(client, agent):
     page = response.content.decode()
     assert "sera publié après vérification" in page
     assert "<strong>Grist</strong>" in page and "<script>alert" not in page
+    assert (
+        f'href="/bluehats/evenements/{event.pk}/modifier/"'
+        in client.get("/compte/").content.decode()
+    )
     client.logout()
     assert client.get(f"/bluehats/evenements/{event.slug}/").status_code == 404
 
