@@ -6,18 +6,17 @@ winter and summer. The UID is the event's uuid at the site's host, the same on e
 request and after every edit; a change a calendar must apply raises SEQUENCE.
 """
 
-from datetime import date
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
-from icalendar import Calendar, Timezone
+from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard
 from icalendar import Event as VEvent
 
 from bluehats.enums import EventStatus
-from bluehats.models import PARIS
 from core.text import clean_text, safe_url
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -27,8 +26,6 @@ STATUS = {
     # A postponed event has no new date yet: still in calendars, as tentative.
     EventStatus.POSTPONED: "TENTATIVE",
 }
-# The VTIMEZONE covers the years the events may fall in.
-TIMEZONE_FIRST, TIMEZONE_LAST = 2015, 2040
 
 
 def site_host() -> str:
@@ -72,6 +69,30 @@ def vevent(event, *, base_url: str, now) -> VEvent:
     return item
 
 
+def paris_timezone() -> Timezone:
+    """Europe/Paris as the EU has had it since 1996: summer time from the last Sunday of
+    March at 02:00 to the last Sunday of October at 03:00 (the usual published VTIMEZONE,
+    two rules instead of one dated line per year)."""
+    zone = Timezone()
+    zone.add("tzid", "Europe/Paris")
+    for kind, name, start, offsets, month in (
+        (TimezoneDaylight, "CEST", datetime(1970, 3, 29, 2, 0), ("+0100", "+0200"), 3),
+        (TimezoneStandard, "CET", datetime(1970, 10, 25, 3, 0), ("+0200", "+0100"), 10),
+    ):
+        rule = kind()
+        rule.add("tzname", name)
+        rule.add("dtstart", start)
+        rule.add("tzoffsetfrom", _offset(offsets[0]))
+        rule.add("tzoffsetto", _offset(offsets[1]))
+        rule.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})
+        zone.add_component(rule)
+    return zone
+
+
+def _offset(text: str) -> timedelta:
+    return timedelta(hours=int(text[:3]), minutes=int(text[3:]))
+
+
 def calendar(events, *, name: str, base_url: str) -> Calendar:
     cal = Calendar()
     cal.add("prodid", f"-//{site_host()}//BlueHats//FR")
@@ -80,14 +101,7 @@ def calendar(events, *, name: str, base_url: str) -> Calendar:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/Paris")
-    cal.add_component(
-        Timezone.from_tzinfo(
-            PARIS,
-            tzid="Europe/Paris",
-            first_date=date(TIMEZONE_FIRST, 1, 1),
-            last_date=date(TIMEZONE_LAST, 1, 1),
-        )
-    )
+    cal.add_component(paris_timezone())
     now = timezone.now()
     for event in events:
         cal.add_component(vevent(event, base_url=base_url, now=now))

@@ -150,3 +150,20 @@ def test_stored_control_characters_never_break_the_feed(client):
     _cal, events = events_of(client.get(FEED))
 
     assert "\x0b" not in str(next(iter(events.values()))["SUMMARY"])
+
+
+def test_the_vtimezone_itself_gives_paris_offsets_around_the_clock_changes(client):
+    """For clients that read the VTIMEZONE rather than their own zone data."""
+    EventFactory()
+    calendar, _events = events_of(client.get(FEED))
+    (vtimezone,) = calendar.walk("VTIMEZONE")
+    zone = vtimezone.to_tz()
+
+    def offset(*moment):
+        return datetime(*moment, tzinfo=zone).utcoffset()
+
+    assert offset(2025, 1, 10, 11, 0) == timedelta(hours=1)
+    assert offset(2025, 6, 12, 11, 0) == timedelta(hours=2)
+    assert offset(2025, 3, 30, 1, 59) == timedelta(hours=1)
+    assert offset(2025, 3, 30, 3, 0) == timedelta(hours=2)
+    assert offset(2025, 10, 26, 3, 1) == timedelta(hours=1)
