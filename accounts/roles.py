@@ -20,6 +20,8 @@ EDITOR_PERMISSIONS = [
     ("editorial", "highlight", ("add", "change", "delete", "view")),
     ("contributions", "contribution", ("change", "view")),
     ("contributions", "unpublishedcode", ("change", "view")),
+    ("bluehats", "event", ("add", "change", "delete", "view")),
+    ("bluehats", "gazetteissue", ("add", "change", "delete", "view")),
 ]
 # Permissions that are not one of a model's add/change/delete/view.
 EDITOR_EXTRA_PERMISSIONS = [("accounts", "moderate_declarations")]

@@ -14,6 +14,7 @@ MAIN_NAVIGATION = (
     (_("Ministères"), "ministries"),
     (_("SILL"), "sill:index"),
     (_("Contributions"), "contributions:index"),
+    (_("BlueHats"), "bluehats:home"),
     (_("Awesome"), "catalog:awesome"),
     (_("Statistiques"), "stats"),
     (_("Données"), "data:index"),

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "sill",
     "contributions",
     "editorial",
+    "bluehats",
     "api",
 ]
 
@@ -476,6 +477,36 @@ SWH_MAX_RATE_LIMIT_WAIT = config.get_int("SWH_MAX_RATE_LIMIT_WAIT", default=120)
 # with a token); the nightly option asks for the absent and outdated originals.
 SWH_SAVE_HOURLY_BUDGET = config.get_int("SWH_SAVE_HOURLY_BUDGET", default=8)
 SWH_SAVE_NIGHTLY = config.get_bool("SWH_SAVE_NIGHTLY", default=False)
+
+
+# BlueHats (bluehats app): the public channels /bluehats/ links to. Defaults: those
+# code.gouv.fr lists (bluehats/data/channels.yml); http(s) addresses only.
+def _web_url(variable, url):
+    if url and not url.startswith(("https://", "http://")):
+        raise config.ConfigurationError(variable, f"expected an http(s):// URL, got {url!r}")
+    return url
+
+
+def _bluehats_url(variable, default):
+    return _web_url(variable, config.get_str(variable, default=default))
+
+
+BLUEHATS_MAILING_LIST_URL = _bluehats_url(
+    "BLUEHATS_MAILING_LIST_URL", "https://lists.sr.ht/~bluehats/fr"
+)
+BLUEHATS_CHAT_URLS = [
+    _web_url("BLUEHATS_CHAT_URLS", url)
+    for url in config.get_list(
+        "BLUEHATS_CHAT_URLS",
+        default=["https://matrix.to/#/#bluehats:matrix.org", "https://web.libera.chat/#bluehats"],
+    )
+]
+# Where the gazette's "S'abonner" button leads (an external list: the portal stores no
+# subscriber); the public mailing list unless set.
+BLUEHATS_NEWSLETTER_URL = _bluehats_url("BLUEHATS_NEWSLETTER_URL", BLUEHATS_MAILING_LIST_URL)
+BLUEHATS_VIDEO_URL = _bluehats_url(
+    "BLUEHATS_VIDEO_URL", "https://tube.numerique.gouv.fr/c/bluehats"
+)
 
 CELERY_BEAT_SCHEDULE = {
     # The heartbeat lets /healthz tell when a worker last ran a task.

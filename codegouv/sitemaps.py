@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from bluehats.sitemaps import ContributorSitemap, EventSitemap, GazetteSitemap
 from catalog.sitemaps import OwnerSitemap, RepositorySitemap
 from contributions.sitemaps import ContributionSitemap
 from editorial.models import GuidePage
@@ -26,6 +27,11 @@ class StaticViewSitemap(Sitemap):
             "data:dictionary",
             "sill:index",
             "contributions:index",
+            "bluehats:home",
+            "bluehats:events",
+            "bluehats:archive",
+            "bluehats:gazette",
+            "contributors:index",
             "stats",
             "pages:accessibility",
             "pages:legal",
@@ -56,4 +62,7 @@ SITEMAPS = {
     "sill": SoftwareSitemap,
     "guides": GuidePageSitemap,
     "contributions": ContributionSitemap,
+    "bluehats-events": EventSitemap,
+    "bluehats-gazette": GazetteSitemap,
+    "contributors": ContributorSitemap,
 }

@@ -24,6 +24,8 @@ urlpatterns = i18n_patterns(
     path("donnees/", include("catalog.urls_data")),
     path("sill/", include("sill.urls")),
     path("contributions/", include("contributions.urls")),
+    path("bluehats/", include("bluehats.urls")),
+    path("contributeurs/", include("bluehats.urls_contributors")),
     path("recherche/", views.search, name="search"),
     path("statistiques/", statistics_page, name="stats"),
     path("ministeres/", public_bodies.ministry_list, name="ministries"),

@@ -3,7 +3,7 @@ only from the layers below it, and no module hides an import of a project module
 function (where it would hide a cycle or an upward dependency).
 
 Layers, bottom to top (docs/adr/0012-layers.md):
-core → catalog, moderation → accounts → sill → contributions → editorial → api →
+core → catalog, moderation → accounts → sill → contributions → editorial, bluehats → api →
 codegouv.
 """
 
@@ -21,7 +21,8 @@ LAYERS = [
     {"sill"},
     # A contribution names the SILL software it is about: contributions sit above sill.
     {"contributions"},
-    {"editorial"},
+    # BlueHats events name SILL software, repositories and public bodies.
+    {"editorial", "bluehats"},
     # The public read API serves the catalogue, the SILL and the contributions.
     {"api"},
     {"codegouv"},

@@ -61,6 +61,7 @@ def test_navigation_leads_to_real_pages_and_marks_the_current_one(client, about_
         "/ministeres/",
         "/sill/",
         "/contributions/",
+        "/bluehats/",
         "/depots/awesome/",
         "/statistiques/",
         "/donnees/",
