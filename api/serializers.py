@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from bluehats.enums import EventKind, EventStatus
 from catalog.enums import ArchiveState
 from catalog.models import Forge, Owner, PublicBody, Repository
 from contributions.models import Contribution
@@ -369,3 +370,67 @@ SERIALIZERS = {
     Software: SoftwareSerializer,
     Contribution: ContributionSerializer,
 }
+
+
+class EventSerializer(ApiSerializer):
+    """A published BlueHats event; times in UTC (the page shows them in Paris time)."""
+
+    detail_name = "event"
+    uid = serializers.CharField(help_text="The calendar UID (stable), without its host part.")
+    slug = serializers.CharField()
+    kind = serializers.ChoiceField(choices=EventKind.choices)
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=EventStatus.choices)
+    sequence = serializers.IntegerField(help_text="The calendar revision (RFC 5545 SEQUENCE).")
+    start_at = serializers.DateTimeField()
+    end_at = serializers.DateTimeField()
+    all_day = serializers.BooleanField()
+    online = serializers.BooleanField()
+    place = serializers.CharField()
+    online_url = serializers.CharField()
+    registration_url = serializers.CharField()
+    description = serializers.CharField(help_text="Markdown.")
+    speakers = serializers.CharField()
+    organiser = serializers.SerializerMethodField()
+    video_url = serializers.CharField()
+    slides_url = serializers.CharField()
+    report_url = serializers.CharField()
+    calendar_url = serializers.SerializerMethodField()
+    software = serializers.SerializerMethodField()
+    repositories = serializers.SerializerMethodField()
+
+    @extend_schema_field(BodyLink(allow_null=True))
+    def get_organiser(self, obj):
+        return body_link(self.request, obj.organiser)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_calendar_url(self, obj):
+        return page_url(self.request, "bluehats:event_calendar", obj.slug)
+
+    @extend_schema_field(serializers.ListField(child=serializers.URLField()))
+    def get_software(self, obj):
+        return [api_url(self.request, "software", item.pk) for item in obj.software.all()]
+
+    @extend_schema_field(serializers.ListField(child=serializers.URLField()))
+    def get_repositories(self, obj):
+        return [api_url(self.request, "repository", item.pk) for item in obj.repositories.all()]
+
+
+class GazetteIssueSerializer(ApiSerializer):
+    detail_name = "gazette-issue"
+    number = serializers.IntegerField()
+    published_on = serializers.DateField()
+    title = serializers.CharField()
+    body = serializers.CharField(help_text="Markdown; empty for the archived issues.")
+    source_url = serializers.CharField()
+
+
+class ContributorSerializer(ApiSerializer):
+    """A public contributor profile: what its owner chose to show, never an address."""
+
+    detail_name = "contributor"
+    slug = serializers.CharField()
+    display_name = serializers.CharField()
+    short_bio = serializers.CharField()
+    body = serializers.CharField(help_text="Markdown.")
+    forge_handles = serializers.ListField(child=serializers.CharField())

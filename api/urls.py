@@ -17,6 +17,9 @@ router.register("public-bodies", views.PublicBodyViewSet, basename="public-body"
 router.register("ministries", views.MinistryViewSet, basename="ministry")
 router.register("software", views.SoftwareViewSet, basename="software")
 router.register("contributions", views.ContributionViewSet, basename="contribution")
+router.register("events", views.EventViewSet, basename="event")
+router.register("gazette", views.GazetteIssueViewSet, basename="gazette-issue")
+router.register("contributors", views.ContributorViewSet, basename="contributor")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

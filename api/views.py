@@ -27,6 +27,8 @@ from api import serializers as api_serializers
 from api.errors import PROBLEM, InvalidParams, invalid_params_of
 from api.pagination import SCHEMA_PARAMETERS, CursorPagination
 from api.throttling import rate_headers
+from bluehats.filters import EventFilter
+from bluehats.models import ContributorProfile, Event, GazetteIssue
 from catalog import filters as catalog_filters
 from catalog import listing_cache
 from catalog.models import Forge, Owner, PublicBody, Repository
@@ -366,3 +368,47 @@ class ContributionViewSet(ReadOnlyViewSet):
 
     def rows(self):
         return Contribution.objects.for_list()
+
+
+@list_view(
+    api_serializers.EventSerializer,
+    "Published BlueHats events, past and upcoming (the HTML list /bluehats/evenements/ shows "
+    "the upcoming ones), filtered like it.",
+)
+class EventViewSet(ReadOnlyViewSet):
+    serializer_class = api_serializers.EventSerializer
+    filterset_class = EventFilter
+
+    def base(self):
+        return Event.objects.published()
+
+    def rows(self):
+        return Event.objects.for_detail()
+
+
+@list_view(api_serializers.GazetteIssueSerializer, "The issues of the Gazette BlueHats.")
+class GazetteIssueViewSet(ReadOnlyViewSet):
+    serializer_class = api_serializers.GazetteIssueSerializer
+    filterset_class = None
+
+    def base(self):
+        return GazetteIssue.objects.all()
+
+    def rows(self):
+        return GazetteIssue.objects.all()
+
+
+@list_view(
+    api_serializers.ContributorSerializer,
+    "The contributor profiles their owners made public; one made private again leaves the "
+    "list (a tombstone with `updated_since`).",
+)
+class ContributorViewSet(ReadOnlyViewSet):
+    serializer_class = api_serializers.ContributorSerializer
+    filterset_class = None
+
+    def base(self):
+        return ContributorProfile.objects.public()
+
+    def rows(self):
+        return ContributorProfile.objects.all()

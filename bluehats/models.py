@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bluehats.enums import EventKind, EventStatus
 from catalog.models import Repository
-from core.fields import optional_url, public_body_link, user_link
+from core.fields import modified_at, modified_index, optional_url, public_body_link, user_link
 from core.markdown import render_markdown
 from core.search import substring_search
 from core.validators import WEB_URL
@@ -166,6 +166,7 @@ class Event(Moderated):
     author = user_link(verbose_name=_("proposé par"), related_name="bluehats_events")
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    modified_at = modified_at()
 
     objects = EventQuerySet.as_manager()
 
@@ -173,7 +174,10 @@ class Event(Moderated):
         verbose_name = _("événement BlueHats")
         verbose_name_plural = _("événements BlueHats")
         ordering = ["start_at", "pk"]
-        indexes = [models.Index(fields=["end_at"], name="bluehats_event_end")]
+        indexes = [
+            models.Index(fields=["end_at"], name="bluehats_event_end"),
+            modified_index("bluehats_event"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_at__gte=F("start_at")),
@@ -237,6 +241,7 @@ class GazetteIssue(models.Model):
     source_url = optional_url(_("source"), validators=[WEB_URL])
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    modified_at = modified_at()
 
     objects = GazetteIssueQuerySet.as_manager()
 
@@ -244,6 +249,7 @@ class GazetteIssue(models.Model):
         verbose_name = _("numéro de la gazette")
         verbose_name_plural = _("numéros de la gazette")
         ordering = ["-number"]
+        indexes = [modified_index("bluehats_gazette")]
 
     def __str__(self):
         return self.title
@@ -287,6 +293,7 @@ class ContributorProfile(models.Model):
     # "host/handle" of their accounts on forges: github.com/jdupont, gitlab.com/jdupont.
     forge_handles = models.JSONField(_("comptes sur les forges"), default=list, blank=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    modified_at = modified_at()
 
     objects = ContributorProfileQuerySet.as_manager()
 
@@ -294,6 +301,7 @@ class ContributorProfile(models.Model):
         verbose_name = _("profil de contributeur")
         verbose_name_plural = _("profils de contributeurs")
         ordering = ["display_name", "pk"]
+        indexes = [modified_index("bluehats_profile")]
 
     def __str__(self):
         return self.display_name

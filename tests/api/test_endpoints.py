@@ -6,6 +6,7 @@ from catalog.models import Repository
 from contributions.models import Contribution
 from sill.models import Software
 from tests.api.conftest import traverse
+from tests.bluehats.factories import ContributorProfileFactory, EventFactory, GazetteIssueFactory
 from tests.factories import (
     ContributionFactory,
     DeclarationFactory,
@@ -25,6 +26,9 @@ LISTS = [
     "ministries",
     "software",
     "contributions",
+    "events",
+    "gazette",
+    "contributors",
 ]
 
 
@@ -203,6 +207,11 @@ def test_a_page_costs_the_same_queries_for_n_and_2n_rows(api, count_queries, nam
             software = SoftwareFactory(source_repository=repository)
             DeclarationFactory(software=software, public_body=body)
             ContributionFactory(public_body=body, software=software, repository=repository)
+            event = EventFactory(organiser=body)
+            event.software.add(software)
+            event.repositories.add(repository)
+            GazetteIssueFactory()
+            ContributorProfileFactory()
 
     add_rows()
     api(f"{name}/")  # caches, content types

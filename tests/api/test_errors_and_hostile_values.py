@@ -5,12 +5,13 @@ import json
 
 import pytest
 
+from tests.bluehats.factories import ContributorProfileFactory, EventFactory, GazetteIssueFactory
 from tests.factories import ContributionFactory, RepositoryFactory, SoftwareFactory
 
 pytestmark = pytest.mark.django_db
 
 LISTS = ["repositories", "owners", "forges", "public-bodies", "ministries", "software"]
-LISTS += ["contributions", "repositories/facets"]
+LISTS += ["contributions", "repositories/facets", "events", "gazette", "contributors"]
 PARAMS = [
     "q",
     "cursor",
@@ -27,6 +28,8 @@ PARAMS = [
     "archived",
     "min_stars",
     "swh",
+    "period",
+    "organiser",
     "fork",
     "kind",
     "category",
@@ -62,6 +65,9 @@ def rows():
     RepositoryFactory(topics=["santé"])
     SoftwareFactory()
     ContributionFactory()
+    EventFactory()
+    GazetteIssueFactory()
+    ContributorProfileFactory()
 
 
 @pytest.mark.parametrize("path", LISTS)
