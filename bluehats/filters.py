@@ -34,6 +34,15 @@ class EventFilter(SearchableFilterSet):
         return queryset.filter(start_at__lt=timezone.now() + timedelta(days=PERIOD_DAYS[value]))
 
 
+class ContributorFilter(django_filters.FilterSet):
+    """/contributeurs/: the agents of a public body, or of a ministry's bodies."""
+
+    public_body = PublicBodyFilter(field_name="user__public_body", label=_("Organisme public"))
+    ministry = PublicBodyFilter(field_name="user__public_body", ministry=True, label=_("Ministère"))
+
+    value_labels = {"public_body": public_body_label, "ministry": public_body_label}
+
+
 def period_counts(queryset):
     """[(period, count, label)] of the upcoming rows starting within each period, in one
     query."""

@@ -167,6 +167,11 @@ class ContributorProfileForm(DsfrBaseForm):
         max_length=2000,
         help_text=_("Un par ligne, par exemple github.com/jdupont ou gitlab.com/jdupont."),
     )
+    shows_referent_declarations = forms.BooleanField(
+        label=_("Montrer les logiciels du SILL dont je suis référent"),
+        required=False,
+        help_text=_("Vos déclarations de référent publiées, sur votre profil public."),
+    )
 
     def __init__(self, *args, user, instance=None, **kwargs):
         if instance is not None:

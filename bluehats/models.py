@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bluehats.enums import EventKind, EventStatus
-from catalog.models import Repository
+from catalog.models import PublicBody, Repository
 from core.fields import modified_at, modified_index, optional_url, public_body_link, user_link
 from core.markdown import render_markdown
 from core.search import substring_search
@@ -272,8 +272,15 @@ class ContributorProfileQuerySet(models.QuerySet):
             return self.filter(Q(is_public=True, user__is_active=True) | Q(user=user))
         return self.public()
 
+    def ministries(self):
+        """The ministries the agents of these profiles belong to, for the filter."""
+        return PublicBody.objects.filter(
+            pk__in=self.values("user__public_body__ministry")
+        ).order_by("name")
+
     def for_list(self):
-        return self.order_by("display_name", "pk")
+        """With the agent's public body and its ministry (shown on the cards)."""
+        return self.select_related("user__public_body__ministry").order_by("display_name", "pk")
 
 
 class ContributorProfile(models.Model):
@@ -292,6 +299,10 @@ class ContributorProfile(models.Model):
     body = models.TextField(_("présentation (Markdown)"), max_length=5000, blank=True)
     # "host/handle" of their accounts on forges: github.com/jdupont, gitlab.com/jdupont.
     forge_handles = models.JSONField(_("comptes sur les forges"), default=list, blank=True)
+    # Opt-in too: the SILL software the agent is a referent (expert contact) for.
+    shows_referent_declarations = models.BooleanField(
+        _("montrer mes déclarations de référent SILL"), default=False
+    )
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     modified_at = modified_at()
 

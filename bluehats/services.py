@@ -91,7 +91,14 @@ def cancel_event(*, event: Event) -> Event:
     return event
 
 
-PROFILE_FIELDS = ("is_public", "display_name", "short_bio", "body", "forge_handles")
+PROFILE_FIELDS = (
+    "is_public",
+    "display_name",
+    "short_bio",
+    "body",
+    "forge_handles",
+    "shows_referent_declarations",
+)
 
 
 @transaction.atomic

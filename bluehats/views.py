@@ -15,13 +15,15 @@ from django.views.decorators.http import require_GET
 
 from accounts.mixins import PublicAgentRequiredMixin
 from bluehats import ical, services
-from bluehats.filters import EventFilter, event_facets
+from bluehats.filters import ContributorFilter, EventFilter, event_facets
 from bluehats.forms import ContributorProfileForm, EventProposalForm
 from bluehats.models import ContributorProfile, Event, GazetteIssue
 from catalog.exports import base_url_of
 from contributions.models import Contribution
-from core.listing import Listing, paginate
+from core.listing import Listing, bind_filters, paginate
 from moderation.views import DeclarationDeleteView, DeclarationFormView
+from sill.enums import DeclarationKind
+from sill.models import Declaration
 
 EVENT_LISTING = Listing(
     filterset_class=EventFilter,
@@ -214,7 +216,9 @@ class EventDeleteView(PublicAgentRequiredMixin, DeclarationDeleteView):
 
 @require_GET
 def contributor_list(request):
-    page, _per_page = paginate(request, ContributorProfile.objects.public().for_list())
+    public = ContributorProfile.objects.public()
+    _filterset, profiles = bind_filters(ContributorFilter, request.GET, public.for_list())
+    page, _per_page = paginate(request, profiles)
     return render(
         request,
         "bluehats/contributors.html",
@@ -222,6 +226,8 @@ def contributor_list(request):
             "page_title": _("Contributeurs et contributrices"),
             "page_obj": page,
             "profiles": page.object_list,
+            "ministries": public.ministries(),
+            "ministry": request.GET.get("ministry", ""),
         },
     )
 
@@ -229,7 +235,12 @@ def contributor_list(request):
 @require_GET
 def contributor_detail(request, slug):
     """A public profile (its owner also sees it while private); anyone else gets a 404."""
-    profile = get_object_or_404(ContributorProfile.objects.visible_to(request.user), slug=slug)
+    profile = get_object_or_404(
+        ContributorProfile.objects.visible_to(request.user).select_related(
+            "user__public_body__ministry"
+        ),
+        slug=slug,
+    )
     contributions = (
         Contribution.objects.published()
         .filter(author_id=profile.user_id)
@@ -238,6 +249,14 @@ def contributor_detail(request, slug):
     )
     page, _per_page = paginate(request, contributions)
     talks = profile.talks.published().for_list().order_by("-start_at", "-pk")
+    referent_of = (
+        Declaration.objects.published()
+        .filter(user_id=profile.user_id, kind=DeclarationKind.REFERENT)
+        .select_related("software")
+        .order_by("software__name")
+        if profile.shows_referent_declarations
+        else Declaration.objects.none()
+    )
     return render(
         request,
         "bluehats/contributor.html",
@@ -247,6 +266,7 @@ def contributor_detail(request, slug):
             "page_obj": page,
             "contributions": page.object_list,
             "events": talks,
+            "referent_of": referent_of,
             "own": request.user.is_authenticated and profile.user_id == request.user.pk,
         },
     )

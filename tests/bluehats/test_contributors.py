@@ -6,7 +6,13 @@ from django.test.utils import CaptureQueriesContext
 
 from bluehats.models import ContributorProfile
 from tests.bluehats.factories import ContributorProfileFactory, EventFactory
-from tests.factories import ContributionFactory, UserFactory
+from tests.factories import (
+    ContributionFactory,
+    DeclarationFactory,
+    PublicBodyFactory,
+    SoftwareFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -94,11 +100,16 @@ def test_query_count_does_not_grow(client, django_assert_num_queries, page, warm
     shown = ContributorProfileFactory(slug="montre")
     url = "/contributeurs/" if page == "index" else "/contributeurs/montre/"
 
+    shown.shows_referent_declarations = True
+    shown.save()
+
     def add(rows):
         for _i in range(rows):
-            ContributorProfileFactory()
+            body = PublicBodyFactory(ministry=PublicBodyFactory(is_ministry=True))
+            ContributorProfileFactory(user=UserFactory(public_body=body))
             ContributionFactory(author=shown.user)
             EventFactory().speaker_profiles.add(shown)
+            DeclarationFactory(user=shown.user, kind="referent")
 
     add(3)
     with CaptureQueriesContext(connection) as context:
@@ -106,3 +117,33 @@ def test_query_count_does_not_grow(client, django_assert_num_queries, page, warm
     add(3)
     with django_assert_num_queries(len(context.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_profiles_show_their_body_and_filter_by_ministry(client):
+    ministry = PublicBodyFactory(name="Ministère de la Culture", is_ministry=True)
+    body = PublicBodyFactory(name="Bibliothèque nationale de France", ministry=ministry)
+    ContributorProfileFactory(display_name="Alix Bnf", user=UserFactory(public_body=body))
+    ContributorProfileFactory(display_name="Sacha Ailleurs")
+
+    listing = client.get("/contributeurs/").content.decode()
+    assert "Bibliothèque nationale de France" in listing
+    assert f'<option value="{ministry.slug}"' in listing
+    filtered = client.get("/contributeurs/", {"ministry": ministry.slug}).content.decode()
+    assert "Alix Bnf" in filtered and "Sacha Ailleurs" not in filtered
+    assert "Alix Bnf" in client.get("/contributeurs/", {"public_body": body.slug}).content.decode()
+    assert client.get("/contributeurs/", {"ministry": "<script>"}).status_code == 200
+
+
+def test_referent_declarations_show_only_when_the_agent_allows_it(client):
+    profile = ContributorProfileFactory()
+    DeclarationFactory(user=profile.user, kind="referent", software=SoftwareFactory(name="GLPI"))
+    DeclarationFactory(
+        user=profile.user, kind="referent", software=SoftwareFactory(name="Pending"), pending=True
+    )
+    url = f"/contributeurs/{profile.slug}/"
+    assert "GLPI" not in client.get(url).content.decode()
+
+    profile.shows_referent_declarations = True
+    profile.save()
+    page = client.get(url).content.decode()
+    assert "Référent SILL pour" in page and "GLPI" in page and "Pending" not in page
