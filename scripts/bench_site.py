@@ -45,6 +45,14 @@ sys.path.insert(0, str(BASE_DIR))
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/codegouv_sitebench"
 HEADERS = {"Accept": "text/html", "Accept-Language": "fr", "User-Agent": "codegouv-bench-site"}
+# The API answers JSON only (a browser's Accept has */*; a bare text/html is a 406).
+API_HEADERS = {**HEADERS, "Accept": "application/json"}
+
+
+def headers_for(path: str) -> dict:
+    return API_HEADERS if path.startswith("/api/") else HEADERS
+
+
 REQUEST_TIMEOUT = 30  # seconds, every page request
 CSV_TIMEOUT = 300  # seconds, the whole export
 CSV_SAMPLES = 5
@@ -370,7 +378,7 @@ def fetch(port: int, path: str, *, timeout: float) -> tuple[float, int, int]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         started = time.perf_counter()
-        conn.request("GET", path, headers=HEADERS)
+        conn.request("GET", path, headers=headers_for(path))
         response = conn.getresponse()
         body = response.read()
         return time.perf_counter() - started, response.status, len(body)
@@ -426,7 +434,7 @@ def client(port: int, path: str, start_at: float, duration: float, results) -> N
     while time.monotonic() < end:
         started = time.perf_counter()
         try:
-            conn.request("GET", path, headers=HEADERS)
+            conn.request("GET", path, headers=headers_for(path))
             response = conn.getresponse()
             body = response.read()
         except (OSError, http.client.HTTPException):
