@@ -17,6 +17,7 @@ from bluehats.enums import EventKind, EventStatus
 from catalog.enums import ArchiveState
 from catalog.models import Forge, Owner, PublicBody, Repository
 from contributions.models import Contribution
+from core.urls import reverser
 from sill.models import Software
 
 
@@ -31,7 +32,14 @@ def page_url(request, name: str, *args, query: str = "") -> str:
 
 
 def api_url(request, name: str, pk) -> str | None:
-    return reverse(f"api:{name}-detail", args=[pk], request=request) if pk else None
+    """The item's API address. Reversed once per request and kind of item: a page of 1,000
+    repositories links some 4,000 items, and each reverse() walks the URL resolver."""
+    if not pk:
+        return None
+    prefixes = request.__dict__.setdefault("_api_detail_prefixes", {})
+    if name not in prefixes:
+        prefixes[name] = reverse(f"api:{name}-detail", args=[0], request=request)[: -len("0/")]
+    return f"{prefixes[name]}{int(pk)}/"
 
 
 def list_url(request, name: str, **params) -> str:
@@ -243,6 +251,16 @@ class RepositorySerializer(ApiSerializer):
     @extend_schema_field(BodyLink(allow_null=True))
     def get_public_body(self, obj):
         return body_link(self.request, obj.owner.body)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_page_url(self, obj):
+        # The page's address built from one reverse per request (1,000 rows a page).
+        page = self.request.__dict__.get("_repository_page")
+        if page is None:
+            with translation.override(settings.LANGUAGE_CODE):
+                page = reverser("catalog:detail", arity=2)
+            self.request.__dict__["_repository_page"] = page
+        return absolute(self.request, page(obj.forge.host, obj.full_path))
 
     @extend_schema_field(ScoreSerializer)
     def get_score(self, obj):
