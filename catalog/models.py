@@ -361,6 +361,10 @@ class DependencyQuerySet(models.QuerySet):
             .order_by("-repositories", "requirement")
         )
 
+    def for_list(self):
+        """A listing's rows are the ranked() ones, already the columns it shows."""
+        return self
+
     def for_repository(self):
         return self.order_by("manifest", "scope", "name")
 

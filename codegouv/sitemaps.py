@@ -22,6 +22,7 @@ class StaticViewSitemap(Sitemap):
             "catalog:score",
             "catalog:awesome",
             "owners:index",
+            "dependencies:index",
             "data:index",
             "data:dictionary",
             "sill:index",

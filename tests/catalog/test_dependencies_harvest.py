@@ -64,6 +64,7 @@ def populate(server):
     server.add_repo("dinum", "back", files=files(**{"pom.xml": POM, "go.mod": GO_MOD}))
     server.add_repo("dinum", "tests-only", files=files(**{"requirements-dev.txt": DEV_ONLY}))
     server.add_repo("dinum", "plain", files=files())
+    server.add_repo("dinum", "site", files=files(**{"docs/requirements.txt": "DJANGO\n"}))
 
 
 def harvest(server):
@@ -119,6 +120,7 @@ def test_the_harvest_stores_the_manifests_of_root_and_first_level(fake, kind):  
         ("dinum/back", "pom.xml"): ("maven", "fr.gouv:back", False),
         ("dinum/back", "go.mod"): ("golang", "example.org/tool", False),
         ("dinum/tests-only", "requirements-dev.txt"): ("pypi", "", False),
+        ("dinum/site", "docs/requirements.txt"): ("pypi", "", False),
     }
     # node_modules/ and deeper levels are never read (nor node_modules listed on GitLab).
     assert not [r for r in server.requests if "node_modules" in r.path or "down" in r.path]
@@ -210,3 +212,36 @@ def test_a_repository_without_manifests_costs_no_tree_request(fake):  # noqa: F8
     harvest(server)
 
     assert not [r for r in server.requests if "git/trees" in r.path]
+
+
+@pytest.mark.parametrize("kind", ["github", "gitlab", "gitea"])
+def test_after_a_harvest_the_pages_show_the_dependencies(fake, client, kind):  # noqa: F811
+    server = fake(kind)
+    populate(server)
+    harvest(server)
+
+    packages = {
+        row["purl"]: row["repositories"] for row in client.get("/dependances/").context["packages"]
+    }
+    assert packages["pkg:pypi/django"] == 2  # monorepo (twice), site; tests-only: dev only
+    assert packages["pkg:npm/vue"] == packages["pkg:maven/org.springframework/spring-core"] == 1
+    assert "pkg:npm/vite" not in packages
+    every = {
+        row["purl"]: row["repositories"]
+        for row in client.get("/dependances/", {"scope": "all"}).context["packages"]
+    }
+    assert every["pkg:pypi/django"] == 3 and every["pkg:npm/vite"] == 1
+
+    response = client.get("/depots/", {"dependency": "pkg:pypi/django"})
+    assert {r.full_path for r in response.context["repositories"]} == {
+        "dinum/monorepo",
+        "dinum/site",
+    }
+
+    page = client.get(f"/depots/{kind}.test/dinum/monorepo/")
+    assert [item["manifest"].path for item in page.context["manifests"]] == [
+        "api/pyproject.toml",
+        "front/package.json",
+        "requirements.txt",
+    ]
+    assert "^3.4" in page.content.decode()
