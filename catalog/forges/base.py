@@ -421,7 +421,7 @@ class ContentsAPI:
 
     def tree_paths(self, repo: RepoInfo, head: str) -> dict[str, int | None]:
         # One request: the recursive tree of the commit. A truncated tree (over 100,000
-        # entries or 7 MB on GitHub) keeps what came, the root and first levels first.
+        # entries or 7 MB on GitHub; over one page of 1,000 on Gitea) keeps what came.
         if repo.is_empty or not head or not self.root_may_hold_manifests(repo):
             return {}
         url = self.url(f"repos/{repo.api_ref}/git/trees/{quote(head)}", recursive=1)

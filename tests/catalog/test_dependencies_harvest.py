@@ -245,3 +245,40 @@ def test_after_a_harvest_the_pages_show_the_dependencies(fake, client, kind):  #
         "requirements.txt",
     ]
     assert "^3.4" in page.content.decode()
+
+
+def client_of(server):
+    from catalog.forges import build_client
+
+    return build_client(forge_row(server))
+
+
+@pytest.mark.parametrize("kind", ["github", "gitlab", "gitea"])
+def test_tree_paths_gives_the_first_two_levels(fake, kind):  # noqa: F811
+    server = fake(kind)
+    server.add_owner("dinum", "group" if kind == "gitlab" else "organization")
+    layout = {"a.txt": "x", "d/b.txt": "xy", "d/e/c.txt": "x", "node_modules/x/package.json": "{}"}
+    layout |= {f"dir{i:02}/package.json": "{}" for i in range(12)}
+    server.add_repo("dinum", "repo", files=layout)
+    server.add_repo("dinum", "empty", files={}, empty=True)
+    client = client_of(server)
+    pages = list(client.owner_pages(client.fetch_owner("dinum"), state={}))
+    repos = {repo.name: repo for page in pages for repo in page.repos}
+    repo = repos["repo"]
+    client.root_names(repo)
+    head = server.get_repo("dinum", "repo").head_commit
+
+    paths = client.tree_paths(repo, head)
+
+    assert "a.txt" in paths and "d/b.txt" in paths and "d/e/c.txt" not in paths
+    assert paths["d/b.txt"] == (None if kind == "gitlab" else 2)
+    listed = {path.split("/")[0] for path in paths if path.startswith("dir")}
+    # GitLab lists at most 10 first-level directories, by name (d, then dir00…dir08);
+    # node_modules is never listed.
+    assert len(listed) == (9 if kind == "gitlab" else 12)
+    assert "node_modules/x/package.json" not in paths
+    assert client.read_file(repo, "d/b.txt") == b"xy"
+    server.reset_log()
+    assert client.tree_paths(repos["empty"], "") == {}
+    assert client.tree_paths(repo, "") == {}
+    assert server.requests == []
