@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from catalog.sitemaps import OwnerSitemap, RepositorySitemap
+from catalog.sitemaps import DependencySitemap, OwnerSitemap, RepositorySitemap
 from contributions.sitemaps import ContributionSitemap
 from editorial.models import GuidePage
 from sill.sitemaps import SoftwareSitemap
@@ -54,6 +54,7 @@ SITEMAPS = {
     "static": StaticViewSitemap,
     "repositories": RepositorySitemap,
     "organisations": OwnerSitemap,
+    "dependances": DependencySitemap,
     "sill": SoftwareSitemap,
     "guides": GuidePageSitemap,
     "contributions": ContributionSitemap,

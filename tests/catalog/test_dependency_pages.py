@@ -199,3 +199,10 @@ def test_query_count_does_not_grow_with_rows(client, url, warm_navigation_cache)
         return len(captured)
 
     assert queries_for(5) == queries_for(10)
+
+
+def test_the_pages_are_in_the_sitemaps(client, catalogue):
+    assert "/dependances/</loc>" in client.get("/sitemap-static.xml").content.decode()
+    body = client.get("/sitemap-dependances.xml").content.decode()
+    assert "/dependances/pypi/django/</loc>" in body
+    assert "/dependances/npm/@gouvfr/dsfr/</loc>" in body
