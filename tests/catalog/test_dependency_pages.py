@@ -206,3 +206,11 @@ def test_the_pages_are_in_the_sitemaps(client, catalogue):
     body = client.get("/sitemap-dependances.xml").content.decode()
     assert "/dependances/pypi/django/</loc>" in body
     assert "/dependances/npm/@gouvfr/dsfr/</loc>" in body
+
+
+def test_the_pages_in_english(client, catalogue):
+    listing = client.get("/en/dependances/").content.decode()
+    assert "Dependencies" in listing and "2 packages" in listing
+    detail = client.get("/en/dependances/pypi/django/").content.decode()
+    assert "2 repositories depend on it at runtime" in detail
+    assert "Dependencies" in client.get("/en/depots/github.com/interieur/web/").content.decode()
