@@ -74,3 +74,25 @@ class SaveTaskStatus(models.TextChoices):
     RUNNING = "running", _("en cours")
     SUCCEEDED = "succeeded", _("réussie")
     FAILED = "failed", _("échouée")
+
+
+class DependencyScope(models.TextChoices):
+    """Why a manifest declares a dependency (catalog.manifests: the scopes of ADR 0020)."""
+
+    RUNTIME = "runtime", _("exécution")
+    DEVELOPMENT = "development", _("développement")
+    PEER = "peer", _("pair (peer)")
+    OPTIONAL = "optional", _("optionnelle")
+    BUILD = "build", _("construction")
+
+
+class Ecosystem(models.TextChoices):
+    """The package ecosystems catalog.manifests reads, as purl types."""
+
+    NPM = "npm", "npm"
+    PYPI = "pypi", "PyPI"
+    MAVEN = "maven", "Maven"
+    COMPOSER = "composer", "Composer"
+    GEM = "gem", "RubyGems"
+    GOLANG = "golang", "Go"
+    CARGO = "cargo", "Cargo"

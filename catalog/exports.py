@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog import scoring
 from catalog.enums import ArchiveState
+from catalog.manifests import registry_url
 from catalog.models import Owner, Repository, archive_swhid, software_heritage_url
 from catalog.services.accounts_export import export_accounts
 from core import throttle
@@ -378,6 +379,39 @@ def owner_rows(queryset, *, base_url: str) -> Iterator[dict]:
     return _owner_rows(queryset, base_url.rstrip("/"), page)
 
 
+DEPENDENCY_COLUMNS = [
+    Column(
+        "ecosystem",
+        "string",
+        _("Écosystème du paquet : npm, pypi, maven, composer, gem, golang, cargo."),
+    ),
+    Column("name", "string", _("Nom du paquet, normalisé comme son registre le compare.")),
+    Column("purl", "string", _("Package URL du paquet, sans version (pkg:pypi/django).")),
+    Column(
+        "repositories",
+        "integer",
+        _("Dépôts visibles, hors copies (forks), qui le déclarent (avec les filtres choisis)."),
+    ),
+    Column("url", "url", _("Page du paquet sur code.gouv.fr.")),
+    Column("registry_url", "url", _("Page du paquet sur son registre.")),
+]
+
+
+def dependency_rows(queryset, *, base_url: str) -> Iterator[dict]:
+    """One dict per package of a ranked Dependency queryset, keyed by DEPENDENCY_COLUMNS."""
+    page = reverser("dependencies:detail", arity=2)
+    base_url = base_url.rstrip("/")
+    for row in queryset.iterator(chunk_size=2000):
+        yield {
+            "ecosystem": row["ecosystem"],
+            "name": row["name"],
+            "purl": row["purl"],
+            "repositories": row["repositories"],
+            "url": base_url + page(row["ecosystem"], row["name"]),
+            "registry_url": registry_url(row["ecosystem"], row["name"]),
+        }
+
+
 def _body_columns(row) -> dict:
     return {
         "public_body": row["body_name"] or "",
@@ -512,6 +546,8 @@ def export_response(queryset, *, fmt: str, request, kind: str = "repositories", 
         rows, columns, stem = repository_rows, REPOSITORY_COLUMNS, "depots"
     elif kind == "owners":
         rows, columns, stem = owner_rows, OWNER_COLUMNS, "organisations"
+    elif kind == "dependencies":
+        rows, columns, stem = dependency_rows, DEPENDENCY_COLUMNS, "dependances"
     else:
         raise ValueError(f"unknown export kind {kind!r}")
     data = rows(queryset, base_url=base_url_of(request))

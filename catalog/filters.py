@@ -6,14 +6,15 @@ from datetime import timedelta
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from catalog.enums import ArchiveState, ForgeKind
+from catalog.enums import ArchiveState, DependencyScope, Ecosystem, ForgeKind
 from catalog.licenses import FREE_LICENSES, NOASSERTION, normalize_license
-from catalog.models import SCORE_ORDER, Owner, PublicBody, Repository
+from catalog.manifests import normalize_purl
+from catalog.models import SCORE_ORDER, Dependency, Owner, PublicBody, Repository
 from core.facets import summarize
 from core.filters import FilterForm, SearchableFilterSet, yes_no
 from core.listing import bind_filters
@@ -118,6 +119,19 @@ def validate_license_filter(value) -> None:
         )
 
 
+def validate_purl(value) -> None:
+    """A dependency filter names a package by its package URL; anything else is refused (a
+    400 in the API, dropped by the HTML listing)."""
+    if not normalize_purl(value):
+        raise ValidationError(
+            _("Package URL inconnue : par exemple pkg:pypi/django ou pkg:npm/vue.")
+        )
+
+
+# `dependency_scope`: runtime dependencies only (by default), or every scope.
+DEPENDENCY_SCOPES = (("all", _("Toutes les portées")),)
+
+
 def archive_label(value) -> str:
     return str(ArchiveState(value).label) if value in ArchiveState.values else str(value)
 
@@ -158,6 +172,20 @@ class RepositoryFilter(SearchableFilterSet):
         min_value=0,
         max_value=2**31 - 1,
         label=_("Étoiles au moins"),
+    )
+    # pkg:pypi/django: the repositories that declare the package at runtime (every scope
+    # with dependency_scope=all), on the (purl, scope) index.
+    dependency = django_filters.CharFilter(
+        method="filter_dependency",
+        max_length=500,
+        validators=[validate_purl],
+        label=_("Dépendance (package URL)"),
+    )
+    dependency_scope = django_filters.ChoiceFilter(
+        method="filter_dependency_scope",
+        choices=DEPENDENCY_SCOPES,
+        empty_label=_("À l’exécution"),
+        label=_("Portée de la dépendance"),
     )
 
     sorts, sort_labels, default_sort = SORTS, SORT_LABELS, "score"
@@ -221,6 +249,15 @@ class RepositoryFilter(SearchableFilterSet):
             return queryset.awesome()
         return queryset.exclude(pk__in=Repository.objects.awesome().values("pk"))
 
+    def filter_dependency(self, queryset, name, value):
+        rows = Dependency.objects.filter(repository=OuterRef("pk"), purl=normalize_purl(value))
+        if self.form.cleaned_data.get("dependency_scope") != "all":
+            rows = rows.filter(scope=DependencyScope.RUNTIME)
+        return queryset.filter(Exists(rows))
+
+    def filter_dependency_scope(self, queryset, name, value):
+        return queryset  # read by filter_dependency
+
 
 class OwnerFilter(django_filters.FilterSet):
     """The filters of /organisations/."""
@@ -251,6 +288,57 @@ class OwnerFilter(django_filters.FilterSet):
         return queryset.matching(text) if text else queryset
 
 
+DEPENDENCY_SORTS = {
+    "repositories": ("-repositories", "ecosystem", "name"),
+    "name": ("name", "ecosystem"),
+}
+DEPENDENCY_SORT_LABELS = {
+    "repositories": _("Nombre de dépôts"),
+    "name": _("Nom"),
+}
+
+
+class DependencyFilter(django_filters.FilterSet):
+    """The filters of /dependances/: over Dependency rows, grouped per package once
+    filtered (DependencyQuerySet.ranked), so that every count is of distinct repositories
+    matching every filter."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Rechercher un paquet"))
+    ecosystem = django_filters.ChoiceFilter(choices=Ecosystem.choices, label=_("Écosystème"))
+    public_body = PublicBodyFilter(
+        field_name="repository__owner", keys=owners_of, label=_("Organisme public")
+    )
+    ministry = PublicBodyFilter(
+        field_name="repository__owner", keys=owners_of, ministry=True, label=_("Ministère")
+    )
+    scope = django_filters.ChoiceFilter(
+        method="filter_scope",
+        choices=DEPENDENCY_SCOPES,
+        empty_label=_("À l’exécution"),
+        label=_("Portée"),
+    )
+
+    value_labels = {"public_body": public_body_label, "ministry": public_body_label}
+
+    sorts, sort_labels, default_sort = DEPENDENCY_SORTS, DEPENDENCY_SORT_LABELS, "repositories"
+
+    class Meta:
+        model = Dependency
+        fields = []
+        form = FilterForm
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        return queryset.in_scope(self.form.cleaned_data.get("scope") or "").ranked()
+
+    def filter_q(self, queryset, name, value):
+        text = clean_query(value)
+        return queryset.filter(name__icontains=text) if text else queryset
+
+    def filter_scope(self, queryset, name, value):
+        return queryset  # applied by filter_queryset, with the grouping
+
+
 def filter_repositories(params, queryset=None):
     """(bound filterset, filtered queryset of visible repositories) for GET `params`."""
     base = queryset if queryset is not None else Repository.objects.visible()
@@ -271,6 +359,7 @@ FACET_COLUMNS = {
 # boxes in the form, nor the search box again.
 FACETED_FILTERS = frozenset(
     {"q", "license", "language", "forge", "topic", "ministry", "public_body", "owner", "swh"}
+    | {"dependency", "dependency_scope"}  # links from the dependency pages
 )
 # The facets' values offered by the filter selects (the sidebar links show the first few).
 FACET_LIMIT = 20

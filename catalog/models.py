@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from catalog.enums import (
     HARVESTED_KINDS,
     ArchiveState,
+    DependencyScope,
+    Ecosystem,
     ForgeKind,
     NameSource,
     OwnerKind,
@@ -331,6 +333,42 @@ class RepositoryQuerySet(models.QuerySet):
         )
 
 
+class DependencyQuerySet(models.QuerySet):
+    def of_visible_originals(self):
+        """Declared by visible repositories that are not forks: what the dependency pages
+        count (a fork repeats its upstream's manifests)."""
+        return self.filter(repository__gone_since__isnull=True, repository__is_fork=False)
+
+    def in_scope(self, scope: str):
+        """Runtime dependencies only, or every scope when `scope` is "all"."""
+        return self if scope == "all" else self.filter(scope=DependencyScope.RUNTIME)
+
+    def ranked(self):
+        """One row per package (ecosystem, name, purl) with `repositories`, the number of
+        distinct repositories declaring it, most used first."""
+        return (
+            self.values("ecosystem", "name", "purl")
+            .annotate(repositories=models.Count("repository", distinct=True))
+            .order_by("-repositories", "ecosystem", "name")
+        )
+
+    def requirement_spread(self):
+        """[{requirement, repositories}] of the rows: how many repositories write each
+        requirement, the most written first."""
+        return (
+            self.values("requirement")
+            .annotate(repositories=models.Count("repository", distinct=True))
+            .order_by("-repositories", "requirement")
+        )
+
+    def for_list(self):
+        """A listing's rows are the ranked() ones, already the columns it shows."""
+        return self
+
+    def for_repository(self):
+        return self.order_by("manifest", "scope", "name")
+
+
 class HarvestRunQuerySet(models.QuerySet):
     def latest_first(self):
         return self.order_by("-started_at")
@@ -598,6 +636,9 @@ class Repository(models.Model):
     # The commit at the head of the default branch when the harvest knows it: the archive's
     # freshness is then asked in one known/ call per 1,000 repositories.
     head_commit = models.CharField(_("dernier commit"), max_length=64, blank=True)
+    # The head commit whose manifests the harvest last read: they are read again only when
+    # the head moves (catalog.services.harvest), not when only the activity date does.
+    dependencies_commit = models.CharField(max_length=64, blank=True)
     # Out of 100 over the checked criteria only; score_checkable says how many of the 100
     # points could be checked (see catalog.scoring).
     score = models.PositiveSmallIntegerField(_("potentiel de réutilisation"), default=0)
@@ -862,3 +903,64 @@ class HarvestRun(models.Model):
     def __str__(self):
         target = self.owner or self.forge
         return f"{target} — {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Manifest(models.Model):
+    """A package manifest of a repository as the harvest last read it (ADR 0020). A file
+    that could not be read keeps its repository's previous Dependency rows; its notes are in
+    `errors`."""
+
+    repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="manifests")
+    path = models.CharField(_("chemin"), max_length=500)
+    ecosystem = models.CharField(_("écosystème"), max_length=20, choices=Ecosystem.choices)
+    # What the manifest publishes, when it names a package (the next layer: libraries
+    # published by administrations).
+    package_name = models.CharField(_("paquet publié"), max_length=255, blank=True)
+    private = models.BooleanField(_("privé"), default=False)
+    errors = models.JSONField(_("erreurs"), default=list, blank=True)
+    parsed_at = models.DateTimeField(_("lu le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("manifeste")
+        verbose_name_plural = _("manifestes")
+        ordering = ["repository", "path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["repository", "path"], name="catalog_manifest_unique_path"
+            )
+        ]
+
+    def __str__(self):
+        return self.path
+
+
+class Dependency(models.Model):
+    """A package a repository's manifest declares, with its scope (ADR 0020)."""
+
+    repository = models.ForeignKey(
+        Repository, on_delete=models.CASCADE, related_name="dependencies"
+    )
+    # The path of the manifest (Manifest.path) that declares it.
+    manifest = models.CharField(_("manifeste"), max_length=500)
+    ecosystem = models.CharField(_("écosystème"), max_length=20, choices=Ecosystem.choices)
+    name = models.CharField(_("nom"), max_length=255)
+    purl = models.CharField(_("package URL"), max_length=500)
+    requirement = models.CharField(_("version demandée"), max_length=255, blank=True)
+    scope = models.CharField(_("portée"), max_length=12, choices=DependencyScope.choices)
+
+    objects = DependencyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dépendance")
+        verbose_name_plural = _("dépendances")
+        ordering = ["repository", "manifest", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["repository", "manifest", "purl", "scope"],
+                name="catalog_dependency_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["purl", "scope"], name="catalog_dependency_purl")]
+
+    def __str__(self):
+        return self.purl

@@ -2,7 +2,7 @@ from functools import cached_property
 
 from django.contrib.sitemaps import Sitemap
 
-from catalog.models import Owner, Repository
+from catalog.models import Dependency, Owner, Repository
 from core.urls import reverser
 
 
@@ -50,3 +50,25 @@ class OwnerSitemap(Sitemap):
 
     def location(self, item):
         return self.page(item.forge__host, item.path)
+
+
+class DependencySitemap(Sitemap):
+    """The page of every package a visible repository (not a fork) declares."""
+
+    limit = 10_000
+    changefreq = "weekly"
+
+    def items(self):
+        return (
+            Dependency.objects.of_visible_originals()
+            .values_list("ecosystem", "name")
+            .distinct()
+            .order_by("ecosystem", "name")
+        )
+
+    @cached_property
+    def page(self):
+        return reverser("dependencies:detail", arity=2)
+
+    def location(self, item):
+        return self.page(*item)

@@ -3,7 +3,8 @@
 import hashlib
 import re
 
-from django.http import FileResponse, JsonResponse, StreamingHttpResponse
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -13,7 +14,9 @@ from django.views.decorators.http import require_safe
 
 from catalog import crawler, exports, filters, listing_cache, scoring, tasks
 from catalog.awesome import card_details
-from catalog.models import Forge, Owner, PublicBody, Repository
+from catalog.enums import DependencyScope, Ecosystem
+from catalog.manifests import registry_url
+from catalog.models import Dependency, Forge, Manifest, Owner, PublicBody, Repository
 from core.listing import Listing
 
 
@@ -117,8 +120,20 @@ def repository_detail(request, host, full_path):
             "score": repository.explained_score(),
             "similar": similar_repositories(repository),
             "languages": repository.language_shares(),
+            "manifests": manifests_of(repository),
         },
     )
+
+
+def manifests_of(repository) -> list[dict]:
+    """[{manifest, dependencies}] of a repository, by path: two queries."""
+    dependencies: dict[str, list] = {}
+    for dependency in Dependency.objects.filter(repository=repository).for_repository():
+        dependencies.setdefault(dependency.manifest, []).append(dependency)
+    return [
+        {"manifest": manifest, "dependencies": dependencies.get(manifest.path, [])}
+        for manifest in Manifest.objects.filter(repository=repository).order_by("path")
+    ]
 
 
 def similar_repositories(repository, limit=6):
@@ -228,4 +243,83 @@ def _streamed_crawler_catalog():
             crawler.chunks(crawler.rows()), content_type="application/json"
         ),
         refused=refused,
+    )
+
+
+def export_dependencies(queryset, fmt, request, *, name_parts=()):
+    return exports.export_response(
+        queryset, fmt=fmt, request=request, kind="dependencies", name_parts=name_parts
+    )
+
+
+DEPENDENCY_LISTING = Listing(
+    filterset_class=filters.DependencyFilter,
+    template="catalog/dependency_list.html",
+    rows_name="packages",
+    export=export_dependencies,
+)
+
+
+def dependency_list(request):
+    """/dependances/: the packages the repositories declare, the most used first."""
+    return DEPENDENCY_LISTING.response(
+        request,
+        Dependency.objects.of_visible_originals(),
+        context={
+            "ecosystems": Ecosystem.choices,
+            "ministries": PublicBody.objects.ministries().named().order_by("name"),
+        },
+    )
+
+
+# Requirement texts shown on a package's page, the most written first.
+REQUIREMENT_LIMIT = 20
+# Repositories listed on a package's page; the listing /depots/?dependency= has them all.
+USER_LIMIT = 50
+
+
+def dependency_detail(request, ecosystem, name):
+    """/dependances/<ecosystem>/<name>/: who declares the package, with which requirement."""
+    rows = Dependency.objects.of_visible_originals().filter(ecosystem=ecosystem, name=name)
+    first = rows.values("purl").first()
+    if first is None:
+        raise Http404
+    purl = first["purl"]
+    runtime = rows.filter(scope=DependencyScope.RUNTIME)
+    counts = rows.aggregate(
+        every=Count("repository", distinct=True),
+        runtime=Count("repository", distinct=True, filter=Q(scope=DependencyScope.RUNTIME)),
+    )
+    users = (
+        rows.select_related("repository__forge", "repository__owner")
+        .only(
+            "manifest",
+            "scope",
+            "requirement",
+            "repository__name",
+            "repository__full_path",
+            "repository__description",
+            "repository__stars",
+            "repository__forge__host",
+            "repository__owner__path",
+            "repository__owner__name",
+        )
+        .order_by("-repository__stars", "repository__full_path", "manifest", "scope")[:USER_LIMIT]
+    )
+    return render(
+        request,
+        "catalog/dependency_detail.html",
+        {
+            "ecosystem": ecosystem,
+            "ecosystem_label": dict(Ecosystem.choices).get(ecosystem, ecosystem),
+            "name": name,
+            "purl": purl,
+            "registry_url": registry_url(ecosystem, name),
+            "counts": counts,
+            "requirements": list(
+                (runtime if counts["runtime"] else rows).requirement_spread()[:REQUIREMENT_LIMIT]
+            ),
+            "users": users,
+            "user_limit": USER_LIMIT,
+        },
     )

@@ -2,7 +2,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from bluehats.sitemaps import ContributorSitemap, EventSitemap, GazetteSitemap
-from catalog.sitemaps import OwnerSitemap, RepositorySitemap
+from catalog.sitemaps import DependencySitemap, OwnerSitemap, RepositorySitemap
 from contributions.sitemaps import ContributionSitemap
 from editorial.models import GuidePage
 from sill.sitemaps import SoftwareSitemap
@@ -23,6 +23,7 @@ class StaticViewSitemap(Sitemap):
             "catalog:score",
             "catalog:awesome",
             "owners:index",
+            "dependencies:index",
             "data:index",
             "data:dictionary",
             "sill:index",
@@ -59,6 +60,7 @@ SITEMAPS = {
     "static": StaticViewSitemap,
     "repositories": RepositorySitemap,
     "organisations": OwnerSitemap,
+    "dependances": DependencySitemap,
     "sill": SoftwareSitemap,
     "guides": GuidePageSitemap,
     "contributions": ContributionSitemap,

@@ -22,6 +22,7 @@ urlpatterns = i18n_patterns(
     path("organisations/<str:host>/<path:path>/flux.atom", OwnerFeed(), name="owner_feed"),
     path("organisations/", include("catalog.urls_owners")),
     path("donnees/", include("catalog.urls_data")),
+    path("dependances/", include("catalog.urls_dependencies")),
     path("sill/", include("sill.urls")),
     path("contributions/", include("contributions.urls")),
     path("bluehats/", include("bluehats.urls")),

@@ -84,6 +84,33 @@ class RepositoryFactory(factory.django.DjangoModelFactory):
         gone = factory.Trait(gone_since=factory.LazyFunction(timezone.now))
 
 
+class ManifestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "catalog.Manifest"
+
+    repository = factory.SubFactory(RepositoryFactory)
+    path = "requirements.txt"
+    ecosystem = "pypi"
+
+
+class DependencyFactory(factory.django.DjangoModelFactory):
+    """A runtime dependency on Django in requirements.txt, unless told otherwise."""
+
+    class Meta:
+        model = "catalog.Dependency"
+
+    repository = factory.SubFactory(RepositoryFactory)
+    manifest = "requirements.txt"
+    ecosystem = "pypi"
+    name = "django"
+    purl = factory.LazyAttribute(lambda o: f"pkg:{o.ecosystem}/{o.name}")
+    requirement = ">=4.2"
+    scope = "runtime"
+
+    class Params:
+        development = factory.Trait(scope="development")
+
+
 class SoftwareFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "sill.Software"

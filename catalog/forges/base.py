@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from django.utils.dateparse import parse_datetime
 
+from catalog.manifests import directory_may_hold_manifests, select_manifests
 from core.http import ForgeHTTP, MalformedResponse, NotFound
 from core.text import clean_line, clean_text, json_safe, safe_url
 
@@ -32,6 +33,9 @@ ROOT_FILE_PATTERNS = {
     "publiccode.yml": re.compile(r"^publiccode\.ya?ml$", re.I),
     "codemeta.json": re.compile(r"^codemeta\.json$", re.I),
 }
+# At most this many first-level directories are listed one by one where the forge has no
+# recursive tree (GitLab): the manifests of a monorepo's packages, bounded.
+MAX_TREE_DIRECTORIES = 10
 # A git commit id as Software Heritage can look it up: SHA-1, 40 lower-case hex digits.
 COMMIT_SHA1 = re.compile(r"[0-9a-f]{40}")
 
@@ -77,6 +81,22 @@ def decode_content(data, where: str) -> bytes:
         return base64.b64decode(data.get("content") or "")
     except (binascii.Error, ValueError):
         raise MalformedResponse(f"{where}: invalid base64") from None
+
+
+def shallow_blobs(items, where: str) -> dict[str, int | None]:
+    """{path: size or None} of the blobs of a git tree listing (`[{path, type, size}]`,
+    as GitHub, Gitea and GitLab write it) at depth 0 or 1 (at most one "/")."""
+    if not isinstance(items, list):
+        raise MalformedResponse(f"{where}: the tree is not a list")
+    paths = {}
+    for item in items:
+        if not isinstance(item, dict) or item.get("type") != "blob":
+            continue
+        path = item.get("path")
+        if isinstance(path, str) and path.count("/") <= 1:
+            size = item.get("size")
+            paths[path] = size if isinstance(size, int) and not isinstance(size, bool) else None
+    return paths
 
 
 def commit_sha1(value) -> str:
@@ -209,6 +229,27 @@ class ForgeClient(ABC):
     def __init__(self, *, api_url: str, http: ForgeHTTP):
         self.api_url = api_url.rstrip("/")
         self.http = http
+        # (api_ref, items) of the last root listing read (root_names): tree_paths spares
+        # requests with it.
+        self.root_items: tuple[str | None, list] = (None, [])
+
+    def root_may_hold_manifests(self, repo: RepoInfo) -> bool:
+        """Whether the root listing last read for `repo` holds a manifest or a first-level
+        directory that may hold one (True when it was not read): without either, the tree
+        is not requested."""
+        ref, items = self.root_items
+        if ref != repo.api_ref:
+            return True
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            name = str(item.get("path") or item.get("name") or "")
+            if item.get("type") in ("dir", "tree"):
+                if directory_may_hold_manifests(name):
+                    return True
+            elif select_manifests([name]):
+                return True
+        return False
 
     def url(self, path: str, **params) -> str:
         query = f"?{urlencode(params)}" if params else ""
@@ -261,6 +302,8 @@ class ForgeClient(ABC):
             return []
         if not isinstance(items, list):
             raise MalformedResponse(f"{repo.full_path}: the root {listing} is not a list")
+        # Kept for tree_paths where the forge has no recursive tree (GitLab).
+        self.root_items = (repo.api_ref, items)
         return [str(item.get("name", "")) for item in items if isinstance(item, dict)]
 
     @abstractmethod
@@ -268,7 +311,16 @@ class ForgeClient(ABC):
         """Names of the files and folders at the root; empty for an empty repository."""
 
     @abstractmethod
-    def read_file(self, repo: RepoInfo, name: str) -> bytes | None: ...
+    def read_file(self, repo: RepoInfo, name: str) -> bytes | None:
+        """The bytes of the file at `name` (a path from the root, "dir/file" included) on
+        the default branch; None when the forge has no such file."""
+
+    @abstractmethod
+    def tree_paths(self, repo: RepoInfo, head: str) -> dict[str, int | None]:
+        """The files at the root and in first-level directories (at most one "/") of the
+        tree at commit `head`, with their size in bytes when the forge gives it: what
+        catalog.manifests.select_manifests picks from. Empty, without a request, for an
+        empty repository or no head."""
 
     @abstractmethod
     def languages(self, repo: RepoInfo) -> dict: ...
@@ -366,6 +418,20 @@ class ContentsAPI:
     def languages(self, repo: RepoInfo) -> dict:
         data = self.http.get(self.url(f"repos/{repo.api_ref}/languages")).json()
         return data if isinstance(data, dict) else {}
+
+    def tree_paths(self, repo: RepoInfo, head: str) -> dict[str, int | None]:
+        # One request: the recursive tree of the commit. A truncated tree (over 100,000
+        # entries or 7 MB on GitHub; over one page of 1,000 on Gitea) keeps what came.
+        if repo.is_empty or not head or not self.root_may_hold_manifests(repo):
+            return {}
+        url = self.url(f"repos/{repo.api_ref}/git/trees/{quote(head)}", recursive=1)
+        try:
+            data = self.http.get(url).json()
+        except NotFound:
+            return {}
+        if not isinstance(data, dict):
+            raise MalformedResponse(f"{repo.full_path}: the tree is not an object")
+        return shallow_blobs(data.get("tree") or [], repo.full_path)
 
     def branch_url(self, repo: RepoInfo) -> str:
         # A branch name may hold slashes: the route takes the rest of the path.

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from catalog.enums import OwnerKind
-from catalog.forges.base import ForgeClient, OwnerInfo, RepoInfo, parse_date, text, with_page
+from catalog.forges.base import (
+    MAX_TREE_DIRECTORIES,
+    ForgeClient,
+    OwnerInfo,
+    RepoInfo,
+    parse_date,
+    shallow_blobs,
+    text,
+    with_page,
+)
+from catalog.manifests import directory_may_hold_manifests
 from core.http import MalformedResponse, NotFound
 
 
@@ -102,6 +112,41 @@ class GitLabClient(ForgeClient):
     def root_names(self, repo: RepoInfo) -> list[str]:
         url = self.url(f"projects/{repo.api_ref}/repository/tree", per_page=100)
         return self.names_listed_at(repo, url, listing="tree")
+
+    def _tree(self, repo: RepoInfo, **params) -> list:
+        query = urlencode({**params, "per_page": 100})
+        url = f"{self.url(f'projects/{repo.api_ref}/repository/tree')}?{query}"
+        try:
+            items = self.http.get(url).json()
+        except NotFound:
+            return []
+        if not isinstance(items, list):
+            raise MalformedResponse(f"{repo.full_path}: the tree is not a list")
+        return items
+
+    def tree_paths(self, repo: RepoInfo, head: str) -> dict[str, int | None]:
+        # GitLab's recursive tree is paginated over the whole repository: the root listing
+        # root_names already read, then one listing per first-level directory that may hold
+        # the project's manifests (not node_modules, tests, hidden…), at most
+        # MAX_TREE_DIRECTORIES. No sizes: parse_manifest refuses a file over 1 MiB.
+        if repo.is_empty or not head or not repo.default_branch:
+            return {}
+        ref, items = self.root_items
+        if ref != repo.api_ref:
+            items = self._tree(repo, ref=repo.default_branch)
+        paths = shallow_blobs(items, repo.full_path)
+        directories = sorted(
+            str(item.get("path"))
+            for item in items
+            if isinstance(item, dict)
+            and item.get("type") == "tree"
+            and isinstance(item.get("path"), str)
+            and directory_may_hold_manifests(item["path"])
+        )
+        for directory in directories[:MAX_TREE_DIRECTORIES]:
+            listed = self._tree(repo, path=directory, ref=repo.default_branch)
+            paths.update(shallow_blobs(listed, repo.full_path))
+        return paths
 
     def read_file(self, repo: RepoInfo, name: str) -> bytes | None:
         url = self.url(

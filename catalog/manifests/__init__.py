@@ -11,6 +11,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable
+from urllib.parse import quote
+
+from packageurl import PackageURL
+from packaging.utils import canonicalize_name
 
 from catalog.manifests import cargo, composer, golang, maven, npm, python, ruby
 from catalog.manifests.base import (
@@ -39,8 +43,11 @@ __all__ = [
     "SCOPES",
     "Dependency",
     "ParsedManifest",
+    "directory_may_hold_manifests",
     "ecosystem_of",
+    "normalize_purl",
     "parse_manifest",
+    "registry_url",
     "select_manifests",
 ]
 
@@ -108,6 +115,13 @@ def _level(path: str) -> int | None:
     return 1
 
 
+def directory_may_hold_manifests(directory: str) -> bool:
+    """Whether select_manifests may pick files in the first-level `directory` (not
+    node_modules, tests, examples, hidden…): the directories worth listing where a forge
+    gives no recursive tree."""
+    return _level(f"{directory}/package.json") == 1 or directory == "requirements"
+
+
 def select_manifests(paths: Iterable[str]) -> list[str]:
     """The manifests to read among `paths` (a repository tree's files, POSIX, relative).
 
@@ -154,3 +168,57 @@ def parse_manifest(path: str, content: bytes) -> ParsedManifest:
         # logged for us, summarised for the page.
         logger.exception("Manifest parser failed on %s", path)
         return collector.fail("could not be read")
+
+
+# Ecosystems whose registry compares names whatever their case (ADR 0020, "Names").
+_CASE_INSENSITIVE = frozenset({npm.ECOSYSTEM, composer.ECOSYSTEM, python.ECOSYSTEM})
+
+
+def normalize_purl(text) -> str:
+    """The package URL the parsers would store for `text` (a purl someone typed:
+    `pkg:PyPI/Django_Rest`, `pkg:npm/@vue/core@3`), version, qualifiers and subpath dropped,
+    type lower-cased, the name normalised as its ecosystem's registry compares them; "" when
+    `text` is not a package URL of a known ecosystem."""
+    if not isinstance(text, str) or len(text) > 500 or has_control_characters(text):
+        return ""
+    try:
+        purl = PackageURL.from_string(text.strip())
+    except ValueError:
+        return ""
+    kind = purl.type.lower()
+    if kind not in REGISTRIES:
+        return ""
+    namespace, name = purl.namespace, purl.name
+    if kind == python.ECOSYSTEM:
+        name = canonicalize_name(name)
+    elif kind in _CASE_INSENSITIVE:
+        namespace, name = (namespace or "").lower() or None, name.lower()
+    try:
+        return PackageURL(type=kind, namespace=namespace, name=name).to_string()
+    except ValueError:
+        return ""
+
+
+# The public page of a package on its ecosystem's registry, by ecosystem.
+REGISTRIES = {
+    npm.ECOSYSTEM: "https://www.npmjs.com/package/{name}",
+    python.ECOSYSTEM: "https://pypi.org/project/{name}/",
+    maven.ECOSYSTEM: "https://central.sonatype.com/artifact/{group}/{artifact}",
+    composer.ECOSYSTEM: "https://packagist.org/packages/{name}",
+    ruby.ECOSYSTEM: "https://rubygems.org/gems/{name}",
+    golang.ECOSYSTEM: "https://pkg.go.dev/{name}",
+    cargo.ECOSYSTEM: "https://crates.io/crates/{name}",
+}
+
+
+def registry_url(ecosystem: str, name: str) -> str:
+    """The registry page of the package `name` (as stored) of `ecosystem`, or ""."""
+    template = REGISTRIES.get(ecosystem)
+    if not template or not name:
+        return ""
+    if ecosystem == maven.ECOSYSTEM:
+        group, _, artifact = name.partition(":")
+        if not artifact:
+            return ""
+        return template.format(group=quote(group, safe=""), artifact=quote(artifact, safe=""))
+    return template.format(name=quote(name, safe="/@"))

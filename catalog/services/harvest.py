@@ -5,7 +5,9 @@ repositories (same listing fingerprint) are not written, and the others are upse
 `bulk_create(update_conflicts=True)` on the natural key (forge, remote_id), so renamed or
 transferred repositories are updated, not duplicated. Root files, metadata files, languages,
 the head commit of the default branch and (where the listing lacks it) the licence are
-fetched only for repositories whose activity date moved since they were last inspected.
+fetched only for repositories whose activity date moved since they were last inspected; the
+package manifests (tree, then each file) only when the head commit moved too, and their
+Manifest and Dependency rows are written per page after the repositories (ADR 0020).
 Only a complete listing marks the repositories it no longer returns as gone; they are never
 deleted.
 """
@@ -20,14 +22,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from catalog import licenses
 from catalog.enums import RunStatus
 from catalog.forges import build_client
 from catalog.forges.base import ForgeClient, OwnerInfo, RepoInfo, detect_root_files
+from catalog.manifests import (
+    MAX_BYTES,
+    ParsedManifest,
+    ecosystem_of,
+    parse_manifest,
+    select_manifests,
+)
 from catalog.metadata import MAX_SIZE, parse_codemeta, parse_publiccode
-from catalog.models import Forge, HarvestRun, Owner, Repository
+from catalog.models import Dependency, Forge, HarvestRun, Manifest, Owner, Repository
 from catalog.scoring import score_fields
 from catalog.search import update_search_vectors
 from catalog.services.counts import refresh_owner_counts
@@ -82,6 +92,7 @@ INSPECTION_FIELDS = [
     "codemeta",
     "codemeta_errors",
     "head_commit",
+    "dependencies_commit",
     "inspected_activity_at",
 ]
 KNOWN_FIELDS = [
@@ -113,10 +124,44 @@ def fingerprint(repo: RepoInfo) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _inspect(client: ForgeClient, repo: RepoInfo, values: dict, progress: Progress) -> bool:
+def read_manifests(client: ForgeClient, repo: RepoInfo, head: str) -> dict[str, ParsedManifest]:
+    """{path: what it declares} for the manifests of the tree at `head` that
+    select_manifests picks: one tree request (GitLab: one per first-level directory worth
+    it, up to 10, after the root listing already read), one per manifest. A file the tree
+    says is over MAX_BYTES is not requested (GitHub would not send it through the API);
+    ForgeError propagates (the inspection fails and is tried again)."""
+    tree = client.tree_paths(repo, head)
+    found = {}
+    for path in select_manifests(tree):
+        size = tree.get(path)
+        if size is not None and size > MAX_BYTES:
+            found[path] = ParsedManifest(
+                ecosystem=ecosystem_of(path),
+                errors=[f"larger than {MAX_BYTES // 1024} KB ({size} bytes): not read"],
+                ok=False,
+            )
+            continue
+        content = client.read_file(repo, path)
+        if content is not None:  # gone between the tree and the read: as if absent
+            found[path] = parse_manifest(path, content)
+    return found
+
+
+def _inspect(
+    client: ForgeClient,
+    repo: RepoInfo,
+    values: dict,
+    progress: Progress,
+    *,
+    manifests: dict | None = None,
+    read_commit: str = "",
+    reread: bool = True,
+) -> bool:
     """Fetch root files, metadata files, languages, head commit and licence for one
     repository: whether it went through. A repository without root files (empty) costs no
-    languages or branch request."""
+    languages or branch request. With `manifests`, the manifests of the head commit are read
+    into `manifests[remote_id]` when it differs from `read_commit` (the commit whose
+    manifests are stored), or in any case with `reread`."""
     try:
         names = client.root_names(repo)
         found, actual = detect_root_files(names)
@@ -142,6 +187,11 @@ def _inspect(client: ForgeClient, repo: RepoInfo, values: dict, progress: Progre
                 values["publiccode_valid"] = bool(parsed and parsed.is_valid)
         values["languages"] = client.languages(repo) if names else {}
         values["head_commit"] = client.head_commit(repo) if names else ""
+        head = values["head_commit"]
+        values["dependencies_commit"] = read_commit
+        if manifests is not None and (reread or head != read_commit):
+            manifests[repo.remote_id] = read_manifests(client, repo, head) if head else {}
+            values["dependencies_commit"] = head
         if client.license_needs_request and "LICENSE" in found:
             values["license_reported"] = client.license(repo)
         values["inspected_activity_at"] = repo.last_activity_at
@@ -154,6 +204,9 @@ def _inspect(client: ForgeClient, repo: RepoInfo, values: dict, progress: Progre
         # the activity that moved).
         progress.errors.append(str(exc))
         values.update(root_files=None, head_commit="", inspected_activity_at=None)
+        if manifests is not None:
+            manifests.pop(repo.remote_id, None)
+        values["dependencies_commit"] = read_commit  # what the stored rows still hold
         return False
     return True
 
@@ -186,6 +239,7 @@ class Harvester:
             )
         }
         owners = self.owner_for(repos)
+        manifests: dict[str, dict[str, ParsedManifest]] = {}
         rows = []
         for repo in repos:
             if repo.remote_id not in owners:
@@ -208,7 +262,16 @@ class Harvester:
             values.update(owner=owner, fingerprint=print_, last_seen_at=self.now, gone_since=None)
             inspected = row and row["inspected_activity_at"]
             if full or not inspected or inspected != repo.last_activity_at:
-                if not _inspect(self.client, repo, values, self.progress):
+                # The manifests are read again when the head moved, or on --full.
+                if not _inspect(
+                    self.client,
+                    repo,
+                    values,
+                    self.progress,
+                    manifests=manifests,
+                    read_commit=row["dependencies_commit"] if row else "",
+                    reread=full or not row,
+                ):
                     self.uninspected.add(repo.remote_id)
             else:
                 values.update({name: row[name] for name in INSPECTION_FIELDS})
@@ -241,6 +304,79 @@ class Harvester:
                 forge_id=self.forge.pk, remote_ids=[row.remote_id for row in rows]
             )
             self.touched_owners.update(row.owner_id for row in rows)
+        if manifests:
+            self.write_manifests(manifests)
+
+    def write_manifests(self, manifests: dict[str, dict[str, ParsedManifest]]) -> None:
+        """Store what the manifests read in this page declare, in a bounded number of
+        statements: per repository, its Manifest rows upserted on (repository, path), those
+        no longer in the tree deleted with their dependencies, and the Dependency rows of
+        every manifest read whole replaced; a manifest that could not be read keeps its
+        previous dependencies, and its notes go on its Manifest row."""
+        ids = dict(
+            Repository.objects.filter(forge=self.forge, remote_id__in=list(manifests)).values_list(
+                "remote_id", "pk"
+            )
+        )
+        found = {ids[remote]: parsed for remote, parsed in manifests.items() if remote in ids}
+        if not found:
+            return
+        stale = [
+            (pk, repository_id, path)
+            for pk, repository_id, path in Manifest.objects.filter(
+                repository_id__in=list(found)
+            ).values_list("pk", "repository_id", "path")
+            if path not in found[repository_id]
+        ]
+        replaced = Q(pk__in=[])
+        for repository_id, path in [(r, p) for _, r, p in stale] + [
+            (repository_id, path)
+            for repository_id, parsed in found.items()
+            for path, manifest in parsed.items()
+            if manifest.ok
+        ]:
+            replaced |= Q(repository_id=repository_id, manifest=path)
+        Dependency.objects.filter(replaced).delete()
+        Manifest.objects.filter(pk__in=[pk for pk, _, _ in stale]).delete()
+        read = []
+        unread = []
+        dependencies = []
+        for repository_id, parsed in found.items():
+            for path, manifest in parsed.items():
+                row = Manifest(
+                    repository_id=repository_id,
+                    path=path,
+                    ecosystem=manifest.ecosystem,
+                    package_name=manifest.package_name,
+                    private=manifest.private,
+                    errors=list(manifest.errors),
+                    parsed_at=self.now,
+                )
+                (read if manifest.ok else unread).append(row)
+                dependencies.extend(
+                    Dependency(
+                        repository_id=repository_id,
+                        manifest=path,
+                        ecosystem=item.ecosystem,
+                        name=item.name,
+                        purl=item.purl,
+                        requirement=item.requirement,
+                        scope=item.scope,
+                    )
+                    for item in manifest.dependencies
+                )
+        for rows, fields in (
+            (read, ["ecosystem", "package_name", "private", "errors", "parsed_at"]),
+            (unread, ["errors", "parsed_at"]),
+        ):
+            if rows:
+                Manifest.objects.bulk_create(
+                    rows,
+                    update_conflicts=True,
+                    unique_fields=["repository", "path"],
+                    update_fields=fields,
+                )
+        Dependency.objects.bulk_create(dependencies, ignore_conflicts=True, batch_size=1000)
 
     def mark_gone(self, scope) -> None:
         """Mark gone what a complete listing of `scope` no longer returns."""

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from catalog.filters import OwnerFilter, RepositoryFilter
-from catalog.models import Owner, Repository
+from catalog.models import Dependency, Owner, Repository
 from catalog.search import update_search_vectors
 from contributions.filters import ContributionFilter
 from contributions.models import Contribution
@@ -41,7 +41,7 @@ def rows():
         OwnerFactory(path="inria", forge=gitlab, repository_count=2),
     ]
     recent = timezone.now() - timedelta(days=10)
-    RepositoryFactory(
+    signal_conso = RepositoryFactory(
         owner=owners[0],
         name="signal-conso",
         description="Signalement des consommateurs",
@@ -53,7 +53,18 @@ def rows():
         root_files=["README", "CONTRIBUTING"],
         publiccode_valid=True,
     )
-    RepositoryFactory(owner=owners[0], language="Python", license_spdx="NOASSERTION", fork=True)
+    python_fork = RepositoryFactory(
+        owner=owners[0], language="Python", license_spdx="NOASSERTION", fork=True
+    )
+    for repository, scope in ((signal_conso, "runtime"), (python_fork, "development")):
+        Dependency.objects.create(
+            repository=repository,
+            manifest="requirements.txt",
+            ecosystem="pypi",
+            name="django",
+            purl="pkg:pypi/django",
+            scope=scope,
+        )
     RepositoryFactory(owner=owners[0], archived=True, stars=3)
     RepositoryFactory(owner=owners[1], language="OCaml", license_spdx="CECILL-2.1", stars=12)
     RepositoryFactory(owner=owners[1], gone=True)
@@ -100,6 +111,9 @@ def repository_cases(rows):
         {"min_stars": "10"},
         {"swh": "unknown"},
         {"swh": "absent"},
+        {"dependency": "pkg:pypi/django"},
+        {"dependency": "pkg:PyPI/Django@5.0", "dependency_scope": "all"},
+        {"dependency": "pkg:npm/vue"},
         {"language": "python", "archived": "include", "fork": "true"},
     ]
 
@@ -190,6 +204,9 @@ def test_every_contribution_filter(api, rows):
     [
         ("repositories/", {"archived": "maybe"}, "archived"),
         ("repositories/", {"min_stars": "many"}, "min_stars"),
+        ("repositories/", {"dependency": "django"}, "dependency"),
+        ("repositories/", {"dependency": "pkg:unknown/x"}, "dependency"),
+        ("repositories/", {"dependency_scope": "dev"}, "dependency_scope"),
         ("contributions/", {"kind": "poetry"}, "kind"),
         ("owners/", {"kind": "svn"}, "kind"),
         ("software/", {"status": "abandoned"}, "status"),

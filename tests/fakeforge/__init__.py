@@ -74,6 +74,12 @@ Endpoints: see the docstrings of the ``github``, ``gitlab`` and ``gitea`` module
 other name and for an empty repository): GitHub ``/repos/{owner}/{repo}/branches/{branch}``
 (``commit.sha``), Gitea ``/api/v1/repos/{owner}/{repo}/branches/{branch}`` (``commit.id``),
 GitLab ``/api/v4/projects/{id}/repository/branches/{branch}`` (URL-encoded, ``commit.id``).
+Trees (the manifests' harvest): GitHub and Gitea ``/repos/{owner}/{repo}/git/trees/{ref}``
+(``ref`` the head commit or the default branch, else 404; ``?recursive=1`` for every level;
+``tree[]`` of ``path``, ``type`` blob/tree, ``size`` on blobs, ``truncated``; Gitea pages it
+with ``per_page``, default 1000, and ``page``), GitLab ``/projects/{id}/repository/tree``
+(``path=`` a directory, ``ref=`` the branch, ``recursive=``, paginated, no sizes). Files at
+any depth: ``contents/{path}`` (GitHub, Gitea), ``repository/files/{URL-encoded path}/raw``.
 """
 
 from .core import FakeOwner, FakeRepo

@@ -265,6 +265,13 @@ class FakeRepo:
             return None
         return sorted(entries.values(), key=lambda entry: entry.path)
 
+    def git_tree(self, ref: str, *, recursive: bool) -> list[Entry] | None:
+        """The entries of the tree of ``ref`` (the head commit or the default branch's
+        name), None for another ref or an empty repository."""
+        if self.is_empty or ref not in (self.head_commit, self.default_branch):
+            return None
+        return self.list_dir("", recursive=recursive)
+
     def language_bytes(self) -> dict[str, int]:
         """Bytes per language, largest first."""
         if self.is_empty:
@@ -292,6 +299,25 @@ class FakeRepo:
         return next(
             (p for p in self.blobs() if "/" not in p and p.lower().startswith("readme")), None
         )
+
+
+def git_tree_json(api: str, repo: FakeRepo, entries: list[Entry]) -> list[dict[str, Any]]:
+    """Entries as GitHub's and Gitea's git/trees API write them (``size`` on blobs only)."""
+    items = []
+    for entry in entries:
+        blob = entry.type == "file"
+        item = {
+            "path": entry.path,
+            "mode": "100644" if blob else "040000",
+            "type": "blob" if blob else "tree",
+            "sha": entry.sha(repo.id),
+            "url": f"{api}/repos/{repo.full_name}/git/{'blobs' if blob else 'trees'}/"
+            + entry.sha(repo.id),
+        }
+        if blob:
+            item["size"] = entry.size
+        items.append(item)
+    return items
 
 
 def _aware(value: datetime) -> datetime:

@@ -4,8 +4,12 @@ Owners: organizations/groups, every 7th a user; on GitLab every 5th is a subgrou
 earlier group. Repositories: licences among MIT, AGPL-3.0, EUPL-1.2, Apache-2.0 or none;
 about 10 % archived, 8 % forks, 2 % templates, 1 % empty; 0-4 topics; 1-3 languages.
 Files: README.md always (except empty repositories), LICENSE when licensed, CONTRIBUTING.md
-(~30 %), publiccode.yml (``publiccode_share``, valid YAML), codemeta.json (~5 %), and one
-source file ``src/main.<ext>``.
+(~30 %), publiccode.yml (``publiccode_share``, valid YAML), codemeta.json (~5 %), one
+source file ``src/main.<ext>``, and (drawn from a second random stream, so that the rest is
+as before) a package manifest of the main language at the root for ~60 % of them
+(requirements.txt, package.json, pom.xml, go.mod, composer.json, Gemfile, Cargo.toml: 2-8
+dependencies among a few popular packages, most used first) and ``front/package.json`` for
+~10 %.
 """
 
 from __future__ import annotations
@@ -43,6 +47,54 @@ LANGUAGES = {
     "PHP": "php", "Ruby": "rb", "Rust": "rs", "Vue": "vue", "Shell": "sh", "HTML": "html",
     "CSS": "css",
 }  # fmt: skip
+# Popular packages per ecosystem, the most used first (drawn with decreasing weights).
+PACKAGES = {
+    "pypi": ["django", "requests", "flask", "pandas", "numpy", "psycopg2", "celery", "pytest"],
+    "npm": ["react", "vue", "axios", "lodash", "@gouvfr/dsfr", "express", "typescript", "vite"],
+    "maven": ["org.springframework:spring-core", "junit:junit", "com.google.guava:guava"],
+    "golang": ["github.com/gin-gonic/gin", "github.com/stretchr/testify", "golang.org/x/net"],
+    "composer": ["symfony/console", "laravel/framework", "guzzlehttp/guzzle", "monolog/monolog"],
+    "gem": ["rails", "puma", "rspec", "sidekiq", "devise"],
+    "cargo": ["serde", "tokio", "clap", "anyhow", "reqwest"],
+}
+
+
+def manifest_for(language: str, rng: random.Random) -> tuple[str, str] | None:
+    """(file name, content) of a manifest for `language`, or None for a language without."""
+    ecosystem = {
+        "Python": "pypi", "JavaScript": "npm", "TypeScript": "npm", "Vue": "npm",
+        "Java": "maven", "Go": "golang", "PHP": "composer", "Ruby": "gem", "Rust": "cargo",
+    }.get(language)  # fmt: skip
+    if ecosystem is None:
+        return None
+    choices = PACKAGES[ecosystem]
+    weights = [1 / (rank + 1) for rank in range(len(choices))]
+    names = sorted({rng.choices(choices, weights)[0] for _ in range(rng.randint(2, 8))})
+    version = f"{rng.randint(1, 5)}.{rng.randint(0, 9)}"
+    if ecosystem == "pypi":
+        return "requirements.txt", "".join(f"{name}>={version}\n" for name in names)
+    if ecosystem == "npm":
+        return "package.json", json.dumps({"dependencies": dict.fromkeys(names, f"^{version}")})
+    if ecosystem == "composer":
+        return "composer.json", json.dumps({"require": dict.fromkeys(names, f"^{version}")})
+    if ecosystem == "maven":
+        items = "".join(
+            f"<dependency><groupId>{name.split(':')[0]}</groupId>"
+            f"<artifactId>{name.split(':')[1]}</artifactId><version>{version}</version>"
+            "</dependency>"
+            for name in names
+        )
+        return "pom.xml", f"<project><dependencies>{items}</dependencies></project>"
+    if ecosystem == "golang":
+        lines = "".join(f"\t{name} v{version}.0\n" for name in names)
+        return "go.mod", f"module example.org/app\n\ngo 1.22\n\nrequire (\n{lines})\n"
+    if ecosystem == "gem":
+        lines = "".join(f"gem '{name}', '~> {version}'\n" for name in names)
+        return "Gemfile", "source 'https://rubygems.org'\n" + lines
+    lines = "".join(f'{name} = "{version}"\n' for name in names)
+    return "Cargo.toml", f'[package]\nname = "app"\n\n[dependencies]\n{lines}'
+
+
 LICENCES = ["MIT", "AGPL-3.0", "EUPL-1.2", "Apache-2.0", None]
 LICENCE_WEIGHTS = [30, 20, 15, 20, 15]
 LICENCE_HEADERS = {
@@ -81,6 +133,8 @@ class _Generator:
     def __init__(self, server: FakeForge, seed: int, publiccode_share: float):
         self.server = server
         self.rng = random.Random(seed)  # noqa: S311 (test data, not cryptography)
+        # The manifests' own stream: the other values stay as they were before manifests.
+        self.manifest_rng = random.Random(seed + 1)  # noqa: S311
         self.publiccode_share = publiccode_share
         try:
             self.web = server.base_url
@@ -156,6 +210,11 @@ class _Generator:
                 files["publiccode.yml"] = self.publiccode(name, url, description, licence, main)
             if rng.random() < 0.05:
                 files["codemeta.json"] = codemeta(name, url, description, licence, main, topics)
+            draw = self.manifest_rng
+            if draw.random() < 0.6 and (found := manifest_for(main, draw)):
+                files[found[0]] = found[1]
+            if draw.random() < 0.1:
+                files["front/package.json"] = manifest_for("Vue", draw)[1]
         return self.server.add_repo(
             owner_path,
             name,

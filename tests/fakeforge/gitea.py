@@ -16,11 +16,13 @@ from .core import (
     Request,
     Response,
     fork_parent,
+    git_tree_json,
     iso,
     json_response,
     link_header,
     paginate,
     reason,
+    sha1,
     sort_repos,
 )
 
@@ -246,6 +248,30 @@ def get_contents(req: Request, owner: str, name: str, path: str = "") -> Any:
     return [_entry_json(req, repo, entry) for entry in entries]
 
 
+def get_git_tree(req: Request, owner: str, name: str, ref: str) -> Any:
+    """The tree of the head commit (or of the default branch), recursive when asked."""
+    repo = _repo(req, owner, name)
+    entries = repo.git_tree(ref, recursive=bool(req.arg_bool("recursive")))
+    if entries is None:
+        raise ApiError(404)
+    sha = sha1(f"tree {repo.id} {repo.head_commit}".encode())
+    items = git_tree_json(req.forge.api_url, repo, entries)
+
+    # Gitea pages its trees (per_page, default 1000): a repository that does not fit says so.
+    per_page = req.arg_int("per_page", 1000)
+    page = req.arg_int("page", 1)
+    total = len(items)
+    items = items[(page - 1) * per_page : page * per_page]
+    return {
+        "sha": sha,
+        "url": f"{req.forge.api_url}/repos/{repo.full_name}/git/trees/{sha}",
+        "tree": items,
+        "truncated": page * per_page < total,
+        "page": page,
+        "total_count": total,
+    }
+
+
 def get_languages(req: Request, owner: str, name: str) -> Any:
     return _repo(req, owner, name).language_bytes()
 
@@ -291,6 +317,7 @@ ROUTES = [
         ("/repos/{}/{}", get_repo),
         ("/repos/{}/{}/contents", get_contents),
         ("/repos/{}/{}/contents/(.+)", get_contents),
+        ("/repos/{}/{}/git/trees/(.+)", get_git_tree),
         ("/repos/{}/{}/languages", get_languages),
         ("/repos/{}/{}/branches/(.+)", get_branch),
     ]

@@ -14,6 +14,7 @@ from .core import (
     FakeRepo,
     Request,
     Response,
+    git_tree_json,
     iso,
     json_response,
     license_info,
@@ -281,6 +282,22 @@ def get_contents(req: Request, login: str, name: str, path: str = "") -> Any:
     return [_entry_json(req, repo, entry) for entry in entries]
 
 
+def get_git_tree(req: Request, owner: str, name: str, ref: str) -> Any:
+    """The tree of the head commit (or of the default branch), recursive when asked."""
+    repo = _repo(req, owner, name)
+    entries = repo.git_tree(ref, recursive=bool(req.arg_bool("recursive")))
+    if entries is None:
+        raise ApiError(404, "Not Found")
+    sha = sha1(f"tree {repo.id} {repo.head_commit}".encode())
+    items = git_tree_json(req.forge.api_url, repo, entries)
+    return {
+        "sha": sha,
+        "url": f"{req.forge.api_url}/repos/{repo.full_name}/git/trees/{sha}",
+        "tree": items,
+        "truncated": False,
+    }
+
+
 def get_languages(req: Request, login: str, name: str) -> Any:
     return _repo(req, login, name).language_bytes()
 
@@ -328,6 +345,7 @@ ROUTES = [
         ("/repos/{}/{}", get_repo),
         ("/repos/{}/{}/contents", get_contents),
         ("/repos/{}/{}/contents/(.+)", get_contents),
+        ("/repos/{}/{}/git/trees/(.+)", get_git_tree),
         ("/repos/{}/{}/languages", get_languages),
         ("/repos/{}/{}/branches/(.+)", get_branch),
     ]
