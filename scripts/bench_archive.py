@@ -107,7 +107,9 @@ def main() -> None:
                 per_origin = Counter(
                     request.origin_url.removesuffix(".git") for request in server.requests
                 )
-                states = Repository.objects.values_list("web_url", "archive_state")
+                states = Repository.objects.filter(archive_checked_at__isnull=False).values_list(
+                    "web_url", "archive_state"
+                )
                 spent, counted = Counter(), Counter()
                 for web_url, state in states:
                     spent[state] += per_origin[web_url.rstrip("/")]
