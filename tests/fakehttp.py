@@ -1,5 +1,6 @@
-"""The HTTP server under the test fakes (forges, Wikidata): threaded, on 127.0.0.1, and
-able to close its keep-alive connections and join their threads when stopped."""
+"""The HTTP server under the test fakes (forges, Wikidata, Software Heritage): threaded, on
+127.0.0.1, able to close its keep-alive connections and join their threads when stopped;
+and the request handler the Wikidata and Software Heritage fakes share."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import socket
 import socketserver
 import sys
 import threading
-from http.server import ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 
@@ -115,3 +116,39 @@ class ServedFake:
         if self._httpd is None:
             raise RuntimeError(f"the {type(self).__name__} is not started")
         return self._httpd.server_address[1]
+
+
+class FakeRequestHandler(BaseHTTPRequestHandler):
+    """Hands each request to its fake (``server.fake._serve(method, path, headers, body)``,
+    which returns an object with ``status``, ``headers`` and ``body``) and writes the
+    answer; keep-alive like the real APIs, and silent (each fake logs its own requests)."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    sys_version = ""
+    server: FakeServer
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        response = self.server.fake._serve(self.command, self.path, self.headers, body)
+        self.send_response(response.status)
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class FakeServer(TrackingHTTPServer):
+    """The TrackingHTTPServer of a fake whose handler is `handler` (a FakeRequestHandler)."""
+
+    def __init__(self, address: tuple[str, int], fake: Any, handler=FakeRequestHandler):
+        self.fake = fake
+        super().__init__(address, handler)

@@ -8,11 +8,10 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from tests.fakehttp import ServedFake, TrackingHTTPServer
+from tests.fakehttp import FakeRequestHandler, FakeServer, ServedFake
 
 from .archive import (
     DEFAULT_LIMITS,
@@ -464,34 +463,12 @@ class FakeSoftwareHeritage(ServedFake):
         return _json(save.to_json(self.url))
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, like the real API
-    disable_nagle_algorithm = True
+class _Handler(FakeRequestHandler):
     server_version = "FakeSoftwareHeritage/1.0"
-    sys_version = ""
-    server: _Server
-
-    def _handle(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        response = self.server.fake._serve(self.command, self.path, self.headers, body)
-        self.send_response(response.status)
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(response.body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(response.body)
-
-    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silent: see ``FakeSoftwareHeritage.requests``."""
 
 
-class _Server(TrackingHTTPServer):
+class _Server(FakeServer):
     thread_name = "fakeswh-connection"
 
     def __init__(self, address: tuple[str, int], fake: FakeSoftwareHeritage):
-        self.fake = fake
-        super().__init__(address, _Handler)
+        super().__init__(address, fake, _Handler)

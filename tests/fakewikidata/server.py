@@ -6,11 +6,10 @@ import json
 import re
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.fakehttp import ServedFake, TrackingHTTPServer
+from tests.fakehttp import FakeRequestHandler, FakeServer, ServedFake
 
 from .entities import DEFAULT_PROPS, build_entity, serialise
 
@@ -284,34 +283,12 @@ class FakeWikidata(ServedFake):
         return _json({"entities": entities, "success": 1})
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, like the real API
-    disable_nagle_algorithm = True
+class _Handler(FakeRequestHandler):
     server_version = "FakeWikidata/1.0"
-    sys_version = ""
-    server: _Server
-
-    def _handle(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        response = self.server.fake._serve(self.command, self.path, self.headers, body)
-        self.send_response(response.status)
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(response.body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(response.body)
-
-    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silent: see ``FakeWikidata.requests``."""
 
 
-class _Server(TrackingHTTPServer):
+class _Server(FakeServer):
     thread_name = "fakewikidata-connection"
 
     def __init__(self, address: tuple[str, int], fake: FakeWikidata):
-        self.fake = fake
-        super().__init__(address, _Handler)
+        super().__init__(address, fake, _Handler)
