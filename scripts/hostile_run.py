@@ -121,6 +121,8 @@ REPOSITORY_PARAMS = [
     "awesome",
     "min_stars",
     "swh",
+    "dependency",
+    "dependency_scope",
 ]
 LISTING_PARAMS = ["sort", "page", "per_page", "format"]
 OWNER_PARAMS = ["q", "forge", "kind"]
@@ -137,6 +139,9 @@ SOFTWARE_PARAMS = [
 CONTRIBUTION_PARAMS = ["q", "kind", "public_body", "project", "year"]
 # The public API's own parameters (api.paging), on top of each list's filters.
 API_PARAMS = ["cursor", "page_size", "ordering", "updated_since"]
+EVENT_PARAMS = ["q", "kind", "organiser", "period"]
+CONTRIBUTOR_PARAMS = ["ministry", "public_body", "page"]
+DEPENDENCY_PARAMS = ["q", "ecosystem", "ministry", "public_body", "scope", "sort", "page"]
 PATH_SEGMENTS = [
     "%00",
     "a%00b",
@@ -425,12 +430,19 @@ def build_requests(targets: dict) -> list[bytes]:
         ("/api/v1/software/", SOFTWARE_PARAMS + API_PARAMS),
         ("/api/v1/contributions/", CONTRIBUTION_PARAMS + API_PARAMS),
         ("/api/v1/public-bodies/", API_PARAMS),
+        ("/bluehats/evenements/", EVENT_PARAMS + LISTING_PARAMS),
+        ("/contributeurs/", CONTRIBUTOR_PARAMS),
+        ("/dependances/", [*DEPENDENCY_PARAMS, "format"]),
+        ("/api/v1/events/", EVENT_PARAMS + API_PARAMS),
+        ("/api/v1/gazette/", API_PARAMS),
+        ("/api/v1/contributors/", API_PARAMS),
     ]
     feeds = [
         ("/depots/flux.atom", [*REPOSITORY_PARAMS, "sort", "page"]),
         (owner_page + "flux.atom", REPOSITORY_PARAMS),
         ("/sill/flux.atom", SOFTWARE_PARAMS),
         ("/contributions/flux.atom", CONTRIBUTION_PARAMS),
+        ("/bluehats/evenements.ics", EVENT_PARAMS),
     ]
     body = targets["public_body_id"]
     for base, params in listings + feeds:
