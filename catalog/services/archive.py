@@ -60,7 +60,6 @@ class CheckReport:
     requests: int = 0
     stopped: str = ""
     reset_at: float | None = None
-    errors_in_a_row: int = 0
 
     def summary(self) -> str:
         states = ", ".join(f"{state} {count}" for state, count in sorted(self.states.items()))
@@ -145,11 +144,26 @@ def check_repositories(
     report = CheckReport()
     clients = [client, *(client.clone() for _ in range(workers - 1))]
     start_requests = sum(c.requests for c in clients)
+    idle = Queue()  # a client per worker, each on its own connection
+    for one_client in clients:
+        idle.put(one_client)
+
+    def visit_of(repository):
+        one_client = idle.get()
+        try:
+            return repository, *find_visit(one_client, repository), None
+        except ForgeError as exc:  # RateLimited included
+            return repository, "", None, exc
+        finally:
+            idle.put(one_client)
+
+    in_a_row = 0
     try:
         with ThreadPoolExecutor(workers) if workers > 1 else nullcontext() as pool:
             iterator = iter(repositories)
             while chunk := list(islice(iterator, CHUNK)):
-                found = _found_in_chunk(chunk, clients, pool, report)
+                answers = (pool or builtins).map(visit_of, chunk)
+                found, in_a_row = _checked(answers, report, in_a_row)
                 _write(found, client=client, report=report, now=now, ask_heads=not report.stopped)
                 if report.stopped:
                     break
@@ -163,24 +177,11 @@ def check_repositories(
     return report
 
 
-def _found_in_chunk(chunk, clients, pool, report: CheckReport) -> list:
-    """[(repository, origin, visit)] of the chunk's repositories checked to the end, up to
-    the first spent budget or the MAX_ERRORS_IN_A_ROW-th failure in a row."""
-    idle = Queue()
-    for one_client in clients:
-        idle.put(one_client)
-
-    def visit_of(repository):
-        one_client = idle.get()
-        try:
-            return repository, *find_visit(one_client, repository), None
-        except ForgeError as exc:  # RateLimited included
-            return repository, "", None, exc
-        finally:
-            idle.put(one_client)
-
-    found, in_a_row = [], report.errors_in_a_row
-    for repository, origin, visit, error in (pool or builtins).map(visit_of, chunk):
+def _checked(answers, report: CheckReport, in_a_row: int) -> tuple[list, int]:
+    """([(repository, origin, visit)] of the answers checked to the end, failures in a row)
+    up to the first spent budget or the MAX_ERRORS_IN_A_ROW-th failure in a row."""
+    found = []
+    for repository, origin, visit, error in answers:
         if isinstance(error, RateLimited):
             report.stopped, report.reset_at = str(error), error.reset_at
             break
@@ -193,8 +194,7 @@ def _found_in_chunk(chunk, clients, pool, report: CheckReport) -> list:
             continue
         in_a_row = 0
         found.append((repository, origin, visit))
-    report.errors_in_a_row = in_a_row
-    return found
+    return found, in_a_row
 
 
 def _write(batch, *, client, report: CheckReport, now: datetime, ask_heads: bool = True):
