@@ -14,7 +14,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from bluehats.enums import EventKind, EventStatus
-from catalog.enums import ArchiveState
+from catalog.enums import ArchiveState, DependencyScope, Ecosystem
 from catalog.models import Forge, Owner, PublicBody, Repository
 from contributions.models import Contribution
 from core.urls import reverser
@@ -286,6 +286,54 @@ class RepositorySerializer(ApiSerializer):
             "document": document or None,
             "raw": obj.publiccode_text,
         }
+
+
+class DependencyItem(serializers.Serializer):
+    name = serializers.CharField()
+    purl = serializers.CharField(help_text="Package URL (pkg:pypi/django, pkg:npm/%40scope/name…).")
+    requirement = serializers.CharField(help_text="The version requirement as written.")
+    scope = serializers.ChoiceField(choices=DependencyScope.choices)
+
+
+class ManifestSerializer(serializers.Serializer):
+    path = serializers.CharField()
+    ecosystem = serializers.ChoiceField(choices=Ecosystem.choices)
+    package_name = serializers.CharField(help_text="The package it publishes, if it names one.")
+    private = serializers.BooleanField(help_text="Marked as not to publish.")
+    errors = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Why the file could not be read whole; its previous dependencies are kept.",
+    )
+    parsed_at = serializers.DateTimeField()
+    dependencies = DependencyItem(many=True)
+
+
+class RepositoryDetailSerializer(RepositorySerializer):
+    """A repository with what its manifests declare (the item only: a page of 1,000 would
+    carry tens of thousands of dependencies; `?dependency=<purl>` filters the list)."""
+
+    manifests = serializers.SerializerMethodField()
+
+    @extend_schema_field(ManifestSerializer(many=True))
+    def get_manifests(self, obj):
+        dependencies = {}
+        for dependency in obj.dependencies.for_repository():
+            dependencies.setdefault(dependency.manifest, []).append(dependency)
+        return ManifestSerializer(
+            [
+                {
+                    "path": manifest.path,
+                    "ecosystem": manifest.ecosystem,
+                    "package_name": manifest.package_name,
+                    "private": manifest.private,
+                    "errors": manifest.errors,
+                    "parsed_at": manifest.parsed_at,
+                    "dependencies": dependencies.get(manifest.path, []),
+                }
+                for manifest in obj.manifests.order_by("path")
+            ],
+            many=True,
+        ).data
 
 
 class SoftwareSerializer(ApiSerializer):

@@ -67,6 +67,8 @@ class ReadOnlyViewSet(ApiHeaders, viewsets.ReadOnlyModelViewSet):
     filter_backends = [DjangoFilterBackend]  # what the schema reads; lists bind it below
     lookup_value_regex = r"[0-9]{1,19}"
     gone_field = ""
+    # The item's serializer when it says more than the list's rows (None: the same).
+    detail_serializer_class = None
 
     def base(self):
         """The rows of the list, as its HTML listing shows them (before filters)."""
@@ -134,6 +136,11 @@ class ReadOnlyViewSet(ApiHeaders, viewsets.ReadOnlyModelViewSet):
                 results.append(next(serialized))
         self.last_modified = page.last_modified
         return self.paginator.response(request, page, results)
+
+    def get_serializer_class(self):
+        if self.action == "retrieve" and self.detail_serializer_class:
+            return self.detail_serializer_class
+        return self.serializer_class
 
     def retrieve(self, request, *args, **kwargs):
         item = self.get_object()
@@ -204,7 +211,9 @@ ARCHIVED_PARAMETER = OpenApiParameter(
 )
 
 
-def list_view(serializer, description: str, *parameters):
+def list_view(serializer, description: str, *parameters, detail=None):
+    """The schema of a list and its items; `detail`: the item's serializer when it says more
+    than the list's rows."""
     return extend_schema_view(
         list=extend_schema(
             description=description,
@@ -213,7 +222,7 @@ def list_view(serializer, description: str, *parameters):
         ),
         retrieve=extend_schema(
             description="One item of the list, by its id.",
-            responses={200: serializer, **PROBLEMS},
+            responses={200: detail or serializer, **PROBLEMS},
         ),
     )
 
@@ -223,9 +232,11 @@ def list_view(serializer, description: str, *parameters):
     "Every live repository (those the forges still list; archived ones included unless "
     "`archived=exclude`), filtered like /depots/.",
     ARCHIVED_PARAMETER,
+    detail=api_serializers.RepositoryDetailSerializer,
 )
 class RepositoryViewSet(ReadOnlyViewSet):
     serializer_class = api_serializers.RepositorySerializer
+    detail_serializer_class = api_serializers.RepositoryDetailSerializer
     filterset_class = catalog_filters.RepositoryFilter
     gone_field = "gone_since"
 

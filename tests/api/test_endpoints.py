@@ -2,7 +2,7 @@
 
 import pytest
 
-from catalog.models import Repository
+from catalog.models import Dependency, Manifest, Repository
 from contributions.models import Contribution
 from sill.models import Software
 from tests.api.conftest import traverse
@@ -114,6 +114,49 @@ def test_a_repository_carries_its_licence_score_publiccode_and_links(api, catalo
     # Every related address answers.
     for url in (item["owner"]["url"], item["forge"]["url"], item["public_body"]["url"]):
         assert api(url).status_code == 200
+
+
+def test_a_repository_item_lists_its_manifests_and_dependencies_the_list_does_not(
+    api, catalogue
+):
+    repository = catalogue["repository"]
+    Manifest.objects.create(
+        repository=repository, path="package.json", ecosystem="npm", package_name="@bnf/gallica"
+    )
+    Manifest.objects.create(
+        repository=repository,
+        path="back/pyproject.toml",
+        ecosystem="pypi",
+        errors=["line 3: invalid TOML"],
+    )
+    for name, purl, scope in (
+        ("react", "pkg:npm/react", "runtime"),
+        ("@babel/core", "pkg:npm/%40babel/core", "development"),
+    ):
+        Dependency.objects.create(
+            repository=repository,
+            manifest="package.json",
+            ecosystem="npm",
+            name=name,
+            purl=purl,
+            requirement="^1.0",
+            scope=scope,
+        )
+
+    item = api(f"repositories/{repository.pk}/").json()
+
+    npm, python = sorted(item["manifests"], key=lambda m: m["path"] != "package.json")
+    assert npm["package_name"] == "@bnf/gallica"
+    assert [(d["purl"], d["scope"]) for d in npm["dependencies"]] == [
+        ("pkg:npm/%40babel/core", "development"),
+        ("pkg:npm/react", "runtime"),
+    ]
+    assert python["errors"] == ["line 3: invalid TOML"] and python["dependencies"] == []
+    listed = api("repositories/").json()["results"]
+    assert all("manifests" not in row for row in listed)
+    # The schema documents the item's extra field.
+    schema = api("schema/", format="json").content.decode()
+    assert "RepositoryDetail" in schema
 
 
 def test_the_related_lists_filter_on_the_item(api, catalogue):
