@@ -18,3 +18,5 @@ class CatalogConfig(AppConfig):
         catalogue_changed.connect(tasks.schedule_listing_warmup, dispatch_uid="listing-warmup")
         # And the one document of every repository for publiccode.yml crawlers.
         catalogue_changed.connect(tasks.schedule_crawler_catalog, dispatch_uid="crawler-catalogue")
+        # And the packages' counts of /dependances/ (catalog.services.package_usage).
+        catalogue_changed.connect(tasks.schedule_package_usage, dispatch_uid="package-usage")

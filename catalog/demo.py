@@ -22,6 +22,7 @@ from catalog.scoring import score_fields
 from catalog.search import update_search_vectors
 from catalog.services.accounts_import import import_accounts, read_source
 from catalog.services.counts import refresh_owner_counts
+from catalog.services.package_usage import refresh_package_usage
 from core.text import clean_text, safe_url
 
 DUMP = Path(__file__).resolve().parent / "data" / "repositories-2021.csv.gz"
@@ -184,6 +185,7 @@ def load(*, stdout) -> None:
         )
     update_search_vectors()
     refresh_owner_counts()
+    refresh_package_usage()
     distinct = len(repositories)
     stdout.write(
         f"2021 catalogue dump: {len(rows)} rows, {distinct} distinct repositories from "

@@ -369,6 +369,23 @@ class DependencyQuerySet(models.QuerySet):
         return self.order_by("manifest", "scope", "name")
 
 
+class PackageUsageQuerySet(models.QuerySet):
+    def ranked(self, scope: str = ""):
+        """The rows of DependencyQuerySet.ranked() as last counted: `repositories` at
+        runtime, or over every scope when `scope` is "all"."""
+        if scope == "all":
+            rows, count = self, "every_count"
+        else:
+            rows, count = self.filter(runtime_count__gt=0), "runtime_count"
+        return rows.values("ecosystem", "name", "purl", repositories=models.F(count)).order_by(
+            "-repositories", "ecosystem", "name"
+        )
+
+    def for_list(self):
+        """A listing's rows are the ranked() ones, already the columns it shows."""
+        return self
+
+
 class HarvestRunQuerySet(models.QuerySet):
     def latest_first(self):
         return self.order_by("-started_at")
@@ -960,7 +977,42 @@ class Dependency(models.Model):
                 name="catalog_dependency_unique",
             )
         ]
-        indexes = [models.Index(fields=["purl", "scope"], name="catalog_dependency_purl")]
+        indexes = [
+            models.Index(fields=["purl", "scope"], name="catalog_dependency_purl"),
+            # A package's page (/dependances/<ecosystem>/<name>/).
+            models.Index(fields=["ecosystem", "name"], name="catalog_dependency_package"),
+        ]
+
+    def __str__(self):
+        return self.purl
+
+
+class PackageUsage(models.Model):
+    """How many repositories declare each package, counted over every Dependency row of the
+    visible originals (DependencyQuerySet.of_visible_originals) by
+    catalog.services.package_usage after the catalogue changes: /dependances/ without a
+    public body filter reads it, as a grouping over millions of rows costs seconds."""
+
+    ecosystem = models.CharField(max_length=20, choices=Ecosystem.choices)
+    name = models.CharField(max_length=255)
+    purl = models.CharField(max_length=500)
+    # Distinct repositories declaring it at runtime, and in any scope.
+    runtime_count = models.PositiveIntegerField(default=0)
+    every_count = models.PositiveIntegerField(default=0)
+
+    objects = PackageUsageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("usage d’un paquet")
+        verbose_name_plural = _("usages des paquets")
+        indexes = [
+            models.Index(
+                models.F("runtime_count").desc(), "ecosystem", "name", name="catalog_usage_runtime"
+            ),
+            models.Index(
+                models.F("every_count").desc(), "ecosystem", "name", name="catalog_usage_every"
+            ),
+        ]
 
     def __str__(self):
         return self.purl

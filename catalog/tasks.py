@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog import crawler, exports, swh
-from catalog.services import archive, directory_import, harvest, listing_warmup
+from catalog.models import HarvestRun
+from catalog.services import archive, directory_import, harvest, listing_warmup, package_usage
 from catalog.services.accounts_import import AccountsDownloadError, read_source
 from catalog.services.accounts_import import import_accounts as import_accounts_service
 from core.tasks import enqueue_after_commit_once, tasks_run_in_process
@@ -147,6 +148,45 @@ def schedule_listing_warmup(**_kwargs) -> None:
         flag=listing_warmup.WARMUP_FLAG_KEY,
         flag_timeout=listing_warmup.WARMUP_FLAG_TIMEOUT,
         countdown=listing_warmup.WARMUP_DELAY,
+    )
+
+
+# The packages' counts of /dependances/ (catalog.services.package_usage): one count a
+# minute after the first harvest run that changed the catalogue serves every run ending
+# meanwhile.
+PACKAGE_USAGE_FLAG_KEY = "catalog:package-usage-queued"
+PACKAGE_USAGE_FLAG_TIMEOUT = 15 * 60
+PACKAGE_USAGE_DELAY = 60
+PACKAGE_USAGE_LIMIT = 960
+
+
+@shared_task(
+    name="catalog.refresh_package_usage", soft_time_limit=900, time_limit=PACKAGE_USAGE_LIMIT
+)
+def refresh_package_usage():
+    # Changes from now on ask for another count: this one may have read before them.
+    cache.delete(PACKAGE_USAGE_FLAG_KEY)
+    with harvest_lock("package-usage", expires=PACKAGE_USAGE_LIMIT) as acquired:
+        if not acquired:
+            logger.info("package usage skipped: another count runs, or Redis unreachable")
+            return "locked"
+        return package_usage.refresh_package_usage()
+
+
+def schedule_package_usage(sender=None, **_kwargs) -> None:
+    """Ask for the packages' counts once a harvest run's transaction commits: only harvests
+    write manifests, forks and gone repositories. Receiver of core.signals.catalogue_changed.
+    When tasks run in-process (make run, make dev: a small catalogue), counted at once."""
+    if sender is not HarvestRun:
+        return
+    if tasks_run_in_process():
+        transaction.on_commit(package_usage.refresh_package_usage, robust=True)
+        return
+    enqueue_after_commit_once(
+        refresh_package_usage,
+        flag=PACKAGE_USAGE_FLAG_KEY,
+        flag_timeout=PACKAGE_USAGE_FLAG_TIMEOUT,
+        countdown=PACKAGE_USAGE_DELAY,
     )
 
 

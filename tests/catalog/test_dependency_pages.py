@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.services.counts import refresh_owner_counts
+from catalog.services.package_usage import refresh_package_usage
 from tests.factories import (
     DependencyFactory,
     ManifestFactory,
@@ -51,6 +52,7 @@ def catalogue():
     )
     ManifestFactory(repository=api, path="Gemfile", ecosystem="gem", errors=["malformed: line 3"])
     refresh_owner_counts()
+    refresh_package_usage()  # as the end of a harvest does
     return {"ministry": ministry, "web": web}
 
 
@@ -194,6 +196,7 @@ def test_query_count_does_not_grow_with_rows(client, url, warm_navigation_cache)
             )
         ManifestFactory(repository=main, path=f"dir{rows}/requirements.txt")
         refresh_owner_counts()
+        refresh_package_usage()
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
         return len(captured)
