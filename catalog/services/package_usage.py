@@ -13,10 +13,9 @@ import logging
 import time
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
 
 from catalog.enums import DependencyScope
-from catalog.models import Dependency, PackageUsage
+from catalog.models import Dependency, PackageUsage, Repository
 from core.db import longer_statements
 
 logger = logging.getLogger(__name__)
@@ -27,26 +26,29 @@ def refresh_package_usage() -> int:
 
     One transaction: a reader sees the old counts or the new ones, never a part."""
     started = time.monotonic()
-    counted = (
-        Dependency.objects.of_visible_originals()
-        .order_by()
-        .values("ecosystem", "name", "purl")
-        .annotate(
-            runtime_count=Count(
-                "repository", distinct=True, filter=Q(scope=DependencyScope.RUNTIME)
-            ),
-            every_count=Count("repository", distinct=True),
-        )
-    )
-    select_sql, params = counted.query.sql_with_params()
-    table = connection.ops.quote_name(PackageUsage._meta.db_table)
+    # One row per (repository, package) first, then the counts: two hash aggregates, four
+    # times faster than COUNT(DISTINCT) (which sorts each group) on 2.2 million rows. The
+    # rows counted are those of DependencyQuerySet.of_visible_originals.
+    usage = connection.ops.quote_name(PackageUsage._meta.db_table)
+    dependency = connection.ops.quote_name(Dependency._meta.db_table)
+    repository = connection.ops.quote_name(Repository._meta.db_table)
     # A worker has no statement timeout, a web process (in-process tasks) has the web's.
     with longer_statements(0), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - the model's own table
+        cursor.execute(f"DELETE FROM {usage}")  # noqa: S608 - the model's own table
         cursor.execute(
-            f"INSERT INTO {table} (ecosystem, name, purl, runtime_count, every_count) "  # noqa: S608
-            f"SELECT * FROM ({select_sql}) AS counted",
-            params,
+            f"""
+            INSERT INTO {usage} (ecosystem, name, purl, runtime_count, every_count)
+            SELECT ecosystem, name, purl, COUNT(*) FILTER (WHERE runtime), COUNT(*)
+            FROM (
+                SELECT d.repository_id, d.ecosystem, d.name, d.purl,
+                       BOOL_OR(d.scope = %s) AS runtime
+                FROM {dependency} d JOIN {repository} r ON r.id = d.repository_id
+                WHERE r.gone_since IS NULL AND NOT r.is_fork
+                GROUP BY 1, 2, 3, 4
+            ) AS per_repository
+            GROUP BY 1, 2, 3
+            """,  # noqa: S608 - table names from the models
+            [DependencyScope.RUNTIME.value],
         )
         rows = cursor.rowcount
     logger.info("package usage: %s packages counted in %.1f s", rows, time.monotonic() - started)
