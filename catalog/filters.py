@@ -104,6 +104,18 @@ def owners_of(bodies):
     return Owner.objects.of_public_bodies(bodies).values("pk")
 
 
+def original_repositories_of(bodies) -> list[int]:
+    """The ids of the visible, non-fork repositories of `bodies`' owners, as a list: given
+    as a subquery, PostgreSQL guesses tens of thousands of repositories for a ministry of a
+    few thousand and scans every dependency (0.9 s at 2.2 million rows) rather than reading
+    theirs by index (ADR 0020)."""
+    return list(
+        Repository.objects.filter(owner__in=owners_of(bodies), gone_since=None, is_fork=False)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+
+
 def license_label(value) -> str:
     return str(LICENSE_GROUPS.get(value, value))
 
@@ -306,10 +318,13 @@ class DependencyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Rechercher un paquet"))
     ecosystem = django_filters.ChoiceFilter(choices=Ecosystem.choices, label=_("Écosystème"))
     public_body = PublicBodyFilter(
-        field_name="repository__owner", keys=owners_of, label=_("Organisme public")
+        field_name="repository", keys=original_repositories_of, label=_("Organisme public")
     )
     ministry = PublicBodyFilter(
-        field_name="repository__owner", keys=owners_of, ministry=True, label=_("Ministère")
+        field_name="repository",
+        keys=original_repositories_of,
+        ministry=True,
+        label=_("Ministère"),
     )
     scope = django_filters.ChoiceFilter(
         method="filter_scope",
@@ -337,7 +352,9 @@ class DependencyFilter(django_filters.FilterSet):
             if chosen.get("ecosystem"):
                 rows = rows.filter(ecosystem=chosen["ecosystem"])
             return self.filter_q(rows, "q", chosen.get("q") or "")
-        queryset = super().filter_queryset(queryset)
+        # The body filters give ids of visible originals already (original_repositories_of):
+        # joining the repositories again to check it would scan them all.
+        queryset = super().filter_queryset(Dependency.objects.all())
         return queryset.in_scope(scope).ranked()
 
     def filter_q(self, queryset, name, value):
