@@ -81,6 +81,14 @@ class ApiSerializer(serializers.Serializer):
     modified_at = serializers.DateTimeField(read_only=True)
 
     detail_name = ""
+    # The public page's URL name and its str arguments for a row: the address is then built
+    # from one reverse() per request (a page of 1,000 rows), not get_absolute_url()'s one a
+    # row. Empty: get_absolute_url().
+    page_view = ""
+
+    @staticmethod
+    def page_args(obj) -> tuple:
+        return ()
 
     @property
     def request(self):
@@ -91,8 +99,14 @@ class ApiSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_page_url(self, obj):
-        with translation.override(settings.LANGUAGE_CODE):
-            return absolute(self.request, obj.get_absolute_url())
+        if not self.page_view:
+            with translation.override(settings.LANGUAGE_CODE):
+                return absolute(self.request, obj.get_absolute_url())
+        pages = self.request.__dict__.setdefault("_page_reversers", {})
+        if self.page_view not in pages:
+            with translation.override(settings.LANGUAGE_CODE):
+                pages[self.page_view] = reverser(self.page_view, arity=len(self.page_args(obj)))
+        return absolute(self.request, pages[self.page_view](*self.page_args(obj)))
 
 
 class ForgeSerializer(ApiSerializer):
@@ -126,6 +140,12 @@ class OwnerLink(serializers.Serializer):
 
 class OwnerSerializer(ApiSerializer):
     detail_name = "owner"
+    page_view = "owners:detail"
+
+    @staticmethod
+    def page_args(obj) -> tuple:
+        return (obj.forge.host, obj.path)
+
     forge = serializers.SerializerMethodField()
     path = serializers.CharField()
     name = serializers.CharField()
@@ -211,6 +231,12 @@ class ArchiveSerializer(serializers.Serializer):
 
 class RepositorySerializer(ApiSerializer):
     detail_name = "repository"
+    page_view = "catalog:detail"
+
+    @staticmethod
+    def page_args(obj) -> tuple:
+        return (obj.forge.host, obj.full_path)
+
     forge = serializers.SerializerMethodField()
     owner = serializers.SerializerMethodField()
     full_path = serializers.CharField()
@@ -251,16 +277,6 @@ class RepositorySerializer(ApiSerializer):
     @extend_schema_field(BodyLink(allow_null=True))
     def get_public_body(self, obj):
         return body_link(self.request, obj.owner.body)
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_page_url(self, obj):
-        # The page's address built from one reverse per request (1,000 rows a page).
-        page = self.request.__dict__.get("_repository_page")
-        if page is None:
-            with translation.override(settings.LANGUAGE_CODE):
-                page = reverser("catalog:detail", arity=2)
-            self.request.__dict__["_repository_page"] = page
-        return absolute(self.request, page(obj.forge.host, obj.full_path))
 
     @extend_schema_field(ScoreSerializer)
     def get_score(self, obj):
@@ -338,6 +354,12 @@ class RepositoryDetailSerializer(RepositorySerializer):
 
 class SoftwareSerializer(ApiSerializer):
     detail_name = "software"
+    page_view = "sill:detail"
+
+    @staticmethod
+    def page_args(obj) -> tuple:
+        return (obj.slug,)
+
     name = serializers.CharField()
     slug = serializers.CharField()
     function = serializers.CharField()
