@@ -9,12 +9,13 @@ paths, blob sizes) and its languages; (2) the blobs of the files the inspection 
 picks, at most MAX_BYTES each) at that commit. GraphQL requires a token: without one the
 client stays on REST.
 
-What GraphQL does not give as REST would is not cached, and the client then asks REST as
+What GraphQL does not give as REST would is not kept, and the client then asks REST as
 without a token: a repository whose alias failed (an error other than NOT_FOUND, a default
 branch other than the listing's, an unexpected shape), a binary or truncated blob (no
 `text`), a symbolic link (REST serves its target's content), files past the byte budget of
 a query, a whole batch whose query failed (5xx after retries, malformed JSON, no `data`).
-A NOT_FOUND repository is gone, as a REST 404 says. Rate limits (the `rateLimit` the
+A text holding U+FFFD (which may stand for bytes that were not UTF-8) is read through
+REST too. A NOT_FOUND repository is gone, as a REST 404 says. Rate limits (the `rateLimit` the
 queries ask for, or a RATE_LIMITED error) wait for the reset within the harvest's bound,
 else raise RateLimited as REST does.
 
@@ -279,7 +280,9 @@ class GraphQLPrefetch:
                 if f"r{i}.f{j}" in failed or not isinstance(blob, dict):
                     continue
                 text = blob.get("text")
-                if isinstance(text, str) and not blob.get("isTruncated"):
+                # A replacement character may stand for bytes that were not UTF-8: REST
+                # gives the bytes (a manifest is then read as Latin-1).
+                if isinstance(text, str) and "\ufffd" not in text and not blob.get("isTruncated"):
                     found[repo.remote_id].files[path] = text.encode()
 
     @staticmethod
