@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from catalog.forges.base import RepoInfo
-from catalog.forges.github_graphql import blobs_query, graphql_url, head_query
+from catalog.forges.github_graphql import GraphQLPrefetch, blobs_query, graphql_url, head_query
 from catalog.models import Dependency, Manifest, Repository
 from catalog.services.harvest import harvest_owner
 from tests.catalog.test_dependencies_harvest import PACKAGE_JSON, POM, PYPROJECT, REQUIREMENTS
@@ -324,3 +324,14 @@ def test_names_and_paths_are_string_literals_whatever_they_hold():
         # (RepoInfo cleaned the handle of control characters at the boundary.)
         assert [block.args["owner"], block.args["name"]] == repo.api_ref.split("/")
     assert block.selections[0].args == {"expression": f"abc:dir{hostile}/package.json"}
+
+
+def test_errors_name_the_repository_or_the_file_they_cost():
+    errors = [
+        {"type": "NOT_FOUND", "path": ["r0"], "message": "Could not resolve"},
+        {"type": "SERVICE_UNAVAILABLE", "path": ["r1", "defaultBranchRef"], "message": "x"},
+        {"type": "SERVICE_UNAVAILABLE", "path": ["r2", "f3"], "message": "timeout"},
+        {"type": "NOT_FOUND", "path": ["r4", "f0"], "message": "no such blob"},
+    ]
+    failed, gone = GraphQLPrefetch.failed_aliases(errors)
+    assert (failed, gone) == ({"r1", "r2.f3", "r4.f0"}, {"r0"})
