@@ -7,7 +7,9 @@ transferred repositories are updated, not duplicated. Root files, metadata files
 the head commit of the default branch and (where the listing lacks it) the licence are
 fetched only for repositories whose activity date moved since they were last inspected; the
 package manifests (tree, then each file) only when the head commit moved too, and their
-Manifest and Dependency rows are written per page after the repositories (ADR 0020).
+Manifest and Dependency rows are written per page after the repositories (ADR 0020). The
+client is told which repositories of the page are inspected before the first inspection
+(ForgeClient.prefetch): GitHub with a token reads them in batches through GraphQL.
 Only a complete listing marks the repositories it no longer returns as gone; they are never
 deleted.
 """
