@@ -93,6 +93,8 @@ class ForgeHTTP:
     ):
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
+        # Whether requests carry a token: GitHub's GraphQL API, for one, requires it.
+        self.authenticated = bool(token)
         if token:
             self.session.headers[token_header] = f"{token_prefix}{token}"
         self.timeout = (connect_timeout, read_timeout)
@@ -119,6 +121,12 @@ class ForgeHTTP:
             )
         self.stats.rate_limit_waits += 1
         self.sleep(max(seconds, 0))
+
+    def wait_until(self, reset_at: float, url: str, reason: str) -> None:
+        """Wait for a rate limit that resets at epoch `reset_at` (an API that says so in its
+        body, as GitHub's GraphQL does), or raise RateLimited when that is further away than
+        `max_rate_limit_wait`; counted in `stats.rate_limit_waits`."""
+        self._wait(max(reset_at - self.clock(), 0) + 1, url, reason, reset_at)
 
     def _rate_limit_wait(self, response: requests.Response) -> tuple[float, float | None] | None:
         """Seconds to wait (and reset epoch) when the response says a rate limit was hit."""

@@ -4,8 +4,10 @@
 
 Harvests OWNERS x REPOS repositories served by tests/fakeforge with LATENCY seconds per
 request, owners in parallel (like Celery workers), then again with nothing changed, and
-prints wall time, repositories per second, HTTP requests per repository and SQL queries per
-repository for both runs. Uses DATABASE_URL (PostgreSQL by default, as `make test` picks
+prints wall time, repositories per second, HTTP requests per repository (GraphQL ones apart)
+and SQL queries per repository for both runs. With --token (GitHub), FORGE_TOKENS holds a
+token for the bench forge, so the harvest reads through GraphQL in batches as it does with
+a real token. Uses DATABASE_URL (PostgreSQL by default, as `make test` picks
 it); the database `codegouv_bench` is created and emptied by the run.
 """
 
@@ -28,6 +30,11 @@ def main() -> None:
     parser.add_argument("--repos", type=int, default=100, help="repositories per owner")
     parser.add_argument("--latency", type=float, default=0.02, help="seconds per request")
     parser.add_argument("--workers", type=int, default=16, help="owners harvested at once")
+    parser.add_argument(
+        "--token",
+        action="store_true",
+        help="configure a token for the forge (GitHub: GraphQL batches)",
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "codegouv.settings")
@@ -36,6 +43,7 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection, connections
 
@@ -69,9 +77,12 @@ def main() -> None:
             f"{len(server.owners)} owners, {args.latency * 1000:.0f} ms per request "
             f"(built in {time.perf_counter() - started:.1f} s)"
         )
+        server.graphql_budget = 10**9
         forge = Forge.objects.create(
             host=f"bench.{args.kind}", kind=args.kind, api_url=server.api_url
         )
+        settings.FORGE_TOKENS = {forge.host: "bench-token"} if args.token else {}
+        print(f"token configured: {'yes' if args.token else 'no'}")
         owner_ids = [
             Owner.objects.create(forge=forge, path=owner.path).pk
             for owner in server.owners
@@ -86,6 +97,7 @@ def main() -> None:
 
         for label in ("first run", "unchanged re-run"):
             queries["count"] = 0
+            server.reset_log()
             started = time.perf_counter()
             with ThreadPoolExecutor(args.workers) as pool:
                 runs = list(pool.map(harvest, owner_ids))
@@ -99,6 +111,12 @@ def main() -> None:
             print(f"  repositories per second   {repos / wall:8.1f}")
             print(f"  HTTP requests per repo    {requests / repos:8.3f}  ({requests} requests)")
             print(f"  non-304 requests per repo {(requests - not_modified) / repos:8.3f}")
+            graphql = sum(1 for logged in server.requests if logged.path == "/graphql")
+            print(
+                f"  of which REST per repo    {(requests - graphql) / repos:8.3f}  "
+                f"({requests - graphql} requests)"
+            )
+            print(f"  of which GraphQL per repo {graphql / repos:8.3f}  ({graphql} queries)")
             print(
                 f"  SQL queries per repo      {queries['count'] / repos:8.3f}  "
                 f"({queries['count']} queries)"

@@ -50,6 +50,21 @@ def detect_root_files(names) -> tuple[list[str], dict[str, str]]:
     return sorted(found), found
 
 
+def items_may_hold_manifests(items) -> bool:
+    """Whether a root listing (`[{name or path, type}]`) holds a manifest or a first-level
+    directory (type "dir" or "tree") where select_manifests may pick one."""
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        name = str(item.get("path") or item.get("name") or "")
+        if item.get("type") in ("dir", "tree"):
+            if directory_may_hold_manifests(name):
+                return True
+        elif select_manifests([name]):
+            return True
+    return False
+
+
 def text(value) -> str:
     """A forge's optional string field, None and numbers included, as a stripped str."""
     return str(value or "").strip()
@@ -238,18 +253,7 @@ class ForgeClient(ABC):
         directory that may hold one (True when it was not read): without either, the tree
         is not requested."""
         ref, items = self.root_items
-        if ref != repo.api_ref:
-            return True
-        for item in items:
-            if not isinstance(item, dict):
-                continue
-            name = str(item.get("path") or item.get("name") or "")
-            if item.get("type") in ("dir", "tree"):
-                if directory_may_hold_manifests(name):
-                    return True
-            elif select_manifests([name]):
-                return True
-        return False
+        return ref != repo.api_ref or items_may_hold_manifests(items)
 
     def url(self, path: str, **params) -> str:
         query = f"?{urlencode(params)}" if params else ""
@@ -281,6 +285,13 @@ class ForgeClient(ABC):
             return [self.parse_repo(item) for item in items]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise MalformedResponse(f"{response.url}: unexpected {one} ({exc})") from None
+
+    def prefetch(self, repos: list[RepoInfo], *, manifests_at: dict[str, str]) -> None:  # noqa: B027
+        """Told once per listing page, before their inspection, which repositories are going
+        to be inspected, in that order; `manifests_at` gives, for those whose manifests are
+        read only when the head moved, the commit they were read at. A client that can
+        fetch their files in batches (GitHub's GraphQL) does it here or lazily; the per-
+        repository methods below then answer from what came. Default: nothing."""
 
     @abstractmethod
     def fetch_owner(self, path: str) -> OwnerInfo: ...

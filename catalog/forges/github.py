@@ -1,4 +1,5 @@
-"""GitHub REST API v3 (github.com and GitHub Enterprise)."""
+"""GitHub REST API v3 (github.com and GitHub Enterprise); with a token, the inspection's
+reads come in batches through the GraphQL API (see github_graphql)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,60 @@ from catalog.forges.base import (
     parse_date,
     text,
 )
-from core.http import MalformedResponse
+from catalog.forges.github_graphql import GraphQLPrefetch, Prefetched
+from core.http import ForgeHTTP, MalformedResponse
 
 
 class GitHubClient(ContentsAPI, ForgeClient):
     contents_root = "contents/"
     branch_commit_key = "sha"
+
+    def __init__(self, *, api_url: str, http: ForgeHTTP):
+        super().__init__(api_url=api_url, http=http)
+        # GitHub's GraphQL API requires a token: without one, everything goes through REST.
+        self.graphql = GraphQLPrefetch(http, self.api_url) if http.authenticated else None
+
+    def prefetch(self, repos: list[RepoInfo], *, manifests_at: dict[str, str]) -> None:
+        if self.graphql is not None:
+            self.graphql.plan(repos, manifests_at=manifests_at)
+
+    def prefetched(self, repo: RepoInfo) -> Prefetched | None:
+        """What the GraphQL batch of `repo` said of it; None: ask REST."""
+        return self.graphql.lookup(repo) if self.graphql is not None else None
+
+    def root_names(self, repo: RepoInfo) -> list[str]:
+        found = self.prefetched(repo)
+        if found is None:
+            return super().root_names(repo)
+        if found.gone:  # NOT_FOUND, as a REST 404 on the root listing
+            return []
+        self.root_items = (repo.api_ref, found.root_items)
+        return found.root_names
+
+    def read_file(self, repo: RepoInfo, name: str) -> bytes | None:
+        found = self.prefetched(repo)
+        if found is not None and name in found.files:
+            return found.files[name]
+        return super().read_file(repo, name)
+
+    def languages(self, repo: RepoInfo) -> dict:
+        found = self.prefetched(repo)
+        if found is not None and found.languages is not None:
+            return dict(found.languages)
+        return super().languages(repo)
+
+    def head_commit(self, repo: RepoInfo) -> str:
+        found = self.prefetched(repo)
+        if found is not None and not found.gone:
+            return found.head
+        return super().head_commit(repo)
+
+    def tree_paths(self, repo: RepoInfo, head: str) -> dict[str, int | None]:
+        found = self.prefetched(repo)
+        if found is not None and not found.gone and head and head == found.head:
+            # The root and first-level blobs came with the head commit.
+            return dict(found.tree) if self.root_may_hold_manifests(repo) else {}
+        return super().tree_paths(repo, head)
 
     def fetch_owner(self, path: str) -> OwnerInfo:
         data, is_org = self.org_or_user(path)

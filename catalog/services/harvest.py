@@ -7,7 +7,9 @@ transferred repositories are updated, not duplicated. Root files, metadata files
 the head commit of the default branch and (where the listing lacks it) the licence are
 fetched only for repositories whose activity date moved since they were last inspected; the
 package manifests (tree, then each file) only when the head commit moved too, and their
-Manifest and Dependency rows are written per page after the repositories (ADR 0020).
+Manifest and Dependency rows are written per page after the repositories (ADR 0020). The
+client is told which repositories of the page are inspected before the first inspection
+(ForgeClient.prefetch): GitHub with a token reads them in batches through GraphQL.
 Only a complete listing marks the repositories it no longer returns as gone; they are never
 deleted.
 """
@@ -240,7 +242,10 @@ class Harvester:
         }
         owners = self.owner_for(repos)
         manifests: dict[str, dict[str, ParsedManifest]] = {}
-        rows = []
+        # What each repository needs (skipped: another owner's or unchanged; written from the
+        # listing; or inspected too), decided first: the client is told which are inspected
+        # before the inspections start (GitHub's GraphQL then reads them in batches).
+        plan = {}
         for repo in repos:
             if repo.remote_id not in owners:
                 continue  # belongs to another listed owner (a GitLab subgroup harvested alone)
@@ -258,10 +263,25 @@ class Harvester:
             ):
                 self.progress.unchanged += 1
                 continue
+            inspected = row and row["inspected_activity_at"]
+            inspect = bool(full or not inspected or inspected != repo.last_activity_at)
+            plan[repo.remote_id] = (row, print_, owner, inspect)
+        self.client.prefetch(
+            [repo for repo in repos if repo.remote_id in plan and plan[repo.remote_id][3]],
+            manifests_at={
+                remote_id: row["dependencies_commit"]
+                for remote_id, (row, _, _, inspect) in plan.items()
+                if inspect and row and not full
+            },
+        )
+        rows = []
+        for repo in repos:
+            if repo.remote_id not in plan:
+                continue
+            row, print_, owner, inspect = plan[repo.remote_id]
             values = {name: getattr(repo, name) for name in COPIED_FIELDS}
             values.update(owner=owner, fingerprint=print_, last_seen_at=self.now, gone_since=None)
-            inspected = row and row["inspected_activity_at"]
-            if full or not inspected or inspected != repo.last_activity_at:
+            if inspect:
                 # The manifests are read again when the head moved, or on --full.
                 if not _inspect(
                     self.client,

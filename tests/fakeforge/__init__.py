@@ -69,6 +69,20 @@ Persistent:
     after page ``pages`` fail.
     ``clear_faults()`` drops all of them and resets the rate-limit window.
 
+GitHub GraphQL (``POST /graphql``, github dialect only; see the ``graphql`` module): a small
+strict parser of the queries the harvest sends (aliased ``repository(owner:, name:)`` blocks
+with ``defaultBranchRef``, ``languages(first:)``, ``object(expression: "<rev>:<path>")``
+and their trees and blobs, plus ``rateLimit``), answered from the data. An unknown field or
+argument is a whole-query error (200, ``errors``, no ``data``); an unknown repository is
+null with a NOT_FOUND error naming its alias. It requires an Authorization header (401
+without), spends one point per query of ``server.graphql_budget`` (5,000 an hour, apart
+from the REST budget; its X-RateLimit-Resource is ``graphql``) and, once spent
+(``graphql_rate_limit(remaining=0, reset_in=2)``), answers 200 with a RATE_LIMITED error.
+``graphql_repo_error(full_name, type="SERVICE_UNAVAILABLE", times=1)`` makes one
+repository's alias fail. The queued faults apply (``fail_next(502, path="^/graphql$")``,
+``malformed_next``, ``delay_next``); ETags and 304s do not. A blob's ``text`` is null when
+its bytes are not UTF-8 or hold a NUL (``isBinary``).
+
 Endpoints: see the docstrings of the ``github``, ``gitlab`` and ``gitea`` modules and their
 ``ROUTES``. Branches: only the default branch exists, with the head commit (404 for any
 other name and for an empty repository): GitHub ``/repos/{owner}/{repo}/branches/{branch}``

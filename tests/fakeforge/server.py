@@ -15,6 +15,7 @@ from urllib.parse import unquote
 from tests.fakehttp import ServedFake, TrackingHTTPServer
 
 from . import gitea, github, gitlab
+from . import graphql as graphql_endpoint
 from .core import (
     OWNER_KINDS,
     ApiError,
@@ -93,6 +94,11 @@ class FakeForge(ServedFake):
         self._interrupts: list[_Interrupt] = []
         self._rl_remaining = 0
         self._rl_reset_at: float | None = None
+        # GitHub's GraphQL budget, apart from REST's (see the graphql module).
+        self.graphql_budget = 5000
+        self.graphql_remaining = 0
+        self.graphql_reset_at = 0.0
+        self._graphql_repo_errors: dict[str, list] = {}
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -396,6 +402,37 @@ class FakeForge(ServedFake):
             self._rl_remaining = remaining
             self._rl_reset_at = time.time() + reset_in
 
+    def graphql_rate_limit(self, remaining: int = 0, reset_in: float = 2) -> None:
+        """GitHub's GraphQL budget: ``remaining`` points left (a query costs one), back to
+        ``graphql_budget`` in ``reset_in`` seconds."""
+        with self._lock:
+            self.graphql_remaining = remaining
+            self.graphql_reset_at = time.time() + reset_in
+
+    def graphql_repo_error(
+        self, full_name: str, type: str = "SERVICE_UNAVAILABLE", times: int = 1
+    ) -> None:
+        """The next ``times`` GraphQL resolutions of that repository answer null with an
+        error of ``type`` (its alias only: the rest of the query goes on)."""
+        with self._lock:
+            self._graphql_repo_errors[full_name.lower()] = [type, times]
+
+    def take_graphql_repo_error(self, full_name: str) -> str | None:
+        with self._lock:
+            pending = self._graphql_repo_errors.get(full_name.lower())
+            if not pending:
+                return None
+            pending[1] -= 1
+            if pending[1] <= 0:
+                del self._graphql_repo_errors[full_name.lower()]
+            return pending[0]
+
+    def refresh_graphql_window(self) -> None:
+        now = time.time()
+        if now >= self.graphql_reset_at:
+            self.graphql_remaining = self.graphql_budget
+            self.graphql_reset_at = now + 3600
+
     def interrupt_listing_after(
         self, pages: int, status: int = 500, path: str | re.Pattern[str] | None = None
     ) -> None:
@@ -408,7 +445,9 @@ class FakeForge(ServedFake):
         with self._lock:
             self._faults.clear()
             self._interrupts.clear()
+            self._graphql_repo_errors.clear()
             self._rl_reset_at = None
+            self.graphql_reset_at = 0.0
 
     def reset_log(self) -> None:
         with self._lock:
@@ -441,16 +480,21 @@ class FakeForge(ServedFake):
         if seconds > 0:
             self._stopping.wait(seconds)
 
-    def _serve(self, method: str, target: str, headers: Any) -> Response:
+    def _serve(self, method: str, target: str, headers: Any, body: bytes = b"") -> Response:
         self._sleep(self.latency)
         fault = self._take_fault(target)
         if fault is not None and fault.action == "delay":
             self._sleep(fault.seconds)
             fault = None
+        graphql = self.kind == "github" and target.partition("?")[0] == "/graphql"
         with self._lock:
             self._refresh_rate_window()
             if fault is not None:
                 response = self._fault_response(fault)
+            elif graphql:  # its own budget and headers
+                response = graphql_endpoint.serve(self, method, headers, body)
+                self.requests.append(LoggedRequest(method, target, response.status))
+                return response
             elif self._rl_reset_at is not None and self._rl_remaining <= 0:
                 reset = math.ceil(self._rl_reset_at)
                 retry_after = max(1, math.ceil(self._rl_reset_at - time.time()))
@@ -542,9 +586,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
-        response = self.server.forge._serve(self.command, self.path, self.headers)
+        body = self.rfile.read(length) if length else b""
+        response = self.server.forge._serve(self.command, self.path, self.headers, body)
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)

@@ -681,3 +681,69 @@ def test_naive_datetimes_are_utc(gitlab, http):
     data = get(http, f"{gitlab.api_url}/projects/{repo.id}").json()
     assert data["created_at"] == "2020-05-01T08:30:00.000Z"
     assert data["last_activity_at"] == data["updated_at"]
+
+
+def graphql(http, forge, query, *, authorized=True):
+    headers = {"Authorization": "bearer ghp_test"} if authorized else {}
+    return http.post(f"{forge.api_url}/graphql", json={"query": query}, headers=headers, timeout=5)
+
+
+def test_github_graphql_answers_the_harvest_fields(github, http):
+    app = github.add_repo("dinum", "app", files={"README.md": "# a", "src/a.py": "x = 1\n"})
+    query = """query {
+      rateLimit { cost remaining }
+      a: repository(owner: "dinum", name: "app") {
+        defaultBranchRef { name target { ... on Commit { oid } } }
+        languages(first: 100) { totalCount edges { size node { name } } }
+        readme: object(expression: "HEAD:README.md") { ... on Blob { text byteSize } }
+        src: object(expression: "main:src") { ... on Tree { entries { name type path } } }
+      }
+      b: repository(owner: "dinum", name: "nope") { name }
+    }"""
+
+    answer = graphql(http, github, query)
+
+    assert answer.status_code == 200
+    assert answer.headers["X-RateLimit-Resource"] == "graphql"
+    body = answer.json()
+    assert body["data"]["rateLimit"] == {"cost": 1, "remaining": 4999}
+    repo = body["data"]["a"]
+    assert repo["defaultBranchRef"] == {"name": "main", "target": {"oid": app.head_commit}}
+    assert repo["languages"] == {
+        "totalCount": 1,
+        "edges": [{"size": 6, "node": {"name": "Python"}}],
+    }
+    assert repo["readme"] == {"text": "# a", "byteSize": 3}
+    assert repo["src"] == {"entries": [{"name": "a.py", "type": "blob", "path": "src/a.py"}]}
+    assert body["data"]["b"] is None
+    assert [(e["type"], e["path"]) for e in body["errors"]] == [("NOT_FOUND", ["b"])]
+    assert github.requests[-1] == LoggedRequest("POST", "/graphql", 200)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ repository(owner: "dinum", name: "app") { stars } }',  # unknown field
+        '{ repository(owner: "dinum") { name } }',  # missing argument
+        '{ repository(owner: $owner, name: "app") { name } }',  # variables: not supported
+        '{ repository(owner: "di\nnum", name: "app") { name } }',  # raw newline in a string
+        "mutation { x }",
+    ],
+)
+def test_github_graphql_refuses_what_it_does_not_know_as_a_whole(github, http, query):
+    github.add_repo("dinum", "app")
+    body = graphql(http, github, query).json()
+    assert "data" not in body and body["errors"]
+
+
+def test_github_graphql_needs_a_token_and_has_its_own_budget(github, http):
+    github.add_repo("dinum", "app")
+    query = '{ repository(owner: "dinum", name: "app") { name } }'
+    assert graphql(http, github, query, authorized=False).status_code == 401
+
+    github.graphql_rate_limit(remaining=1, reset_in=60)
+    assert graphql(http, github, query).json() == {"data": {"repository": {"name": "app"}}}
+    answer = graphql(http, github, query)
+    assert answer.status_code == 200 and answer.headers["X-RateLimit-Remaining"] == "0"
+    assert answer.json()["errors"][0]["type"] == "RATE_LIMITED"
+    assert get(http, f"{github.api_url}/repos/dinum/app").status_code == 200  # REST's apart
