@@ -37,4 +37,21 @@ class Migration(migrations.Migration):
             model_name='packageusage',
             index=models.Index(models.OrderBy(models.F('every_count'), descending=True), models.F('ecosystem'), models.F('name'), name='catalog_usage_every'),
         ),
+        # The counts of the dependencies already stored, so that /dependances/ is not empty
+        # until the next harvest (catalog.services.package_usage as of this migration).
+        migrations.RunSQL(
+            """
+            INSERT INTO catalog_packageusage (ecosystem, name, purl, runtime_count, every_count)
+            SELECT ecosystem, name, purl, COUNT(*) FILTER (WHERE runtime), COUNT(*)
+            FROM (
+                SELECT d.repository_id, d.ecosystem, d.name, d.purl,
+                       BOOL_OR(d.scope = 'runtime') AS runtime
+                FROM catalog_dependency d JOIN catalog_repository r ON r.id = d.repository_id
+                WHERE r.gone_since IS NULL AND NOT r.is_fork
+                GROUP BY 1, 2, 3, 4
+            ) AS per_repository
+            GROUP BY 1, 2, 3
+            """,
+            reverse_sql=migrations.RunSQL.noop,
+        ),
     ]
