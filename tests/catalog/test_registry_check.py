@@ -75,7 +75,7 @@ def test_source_urls_are_compared_once_normalised(url, key):
     assert repository_key(url) == key
 
 
-def test_the_page_lists_what_the_registries_say_comes_from_the_repository(fake_registry):
+def test_the_page_lists_what_the_registries_say_comes_from_the_repository(fake_registry, client):
     publishing("epci", "package.json", "npm", "@etalab/epci")
     publishing("plain", "package.json", "npm", "plain-lib")
     publishing("elsewhere", "package.json", "npm", "squatted")
@@ -130,6 +130,10 @@ def test_the_page_lists_what_the_registries_say_comes_from_the_repository(fake_r
         ("maven", "fr.etalab:java-lib"): ("javarepo", "3.1"),
         ("golang", "github.com/etalab/gorepo/v2"): ("gorepo", ""),
     }
+    page = client.get("/bibliotheques/?sort=name&per_page=50")
+    assert page.status_code == 200
+    assert {(lib.ecosystem, lib.name) for lib in page.context["libraries"]} == set(matched)
+    assert "squatted" not in page.content.decode() and "secret-lib" not in page.content.decode()
     squatted = library("npm", "squatted")
     assert squatted.status == LibraryStatus.MISMATCH
     assert squatted.source_url == "https://github.com/someone/else"
