@@ -390,6 +390,7 @@ class LibraryQuerySet(models.QuerySet):
         repository still visible and not a fork: what /bibliotheques/ lists."""
         return self.filter(
             status=LibraryStatus.MATCHED,
+            repository__isnull=False,
             repository__gone_since__isnull=True,
             repository__is_fork=False,
         )
