@@ -156,7 +156,12 @@ def test_the_english_page_is_translated(client, catalogue):
     assert response.status_code == 200
     text = response.content.decode()
     assert "Libraries published by public administrations" in text
-    assert "Bibliothèques publiées" not in text
+    assert "2 libraries" in text and "Published from" in text
+    assert "Repositories that depend on it" in text and "Search for a library" in text
+    assert "Bibliothèques publiées" not in text and "Dépôts qui en dépendent" not in text
+    package = client.get("/en/dependances/npm/@gouvfr/dsfr/").content.decode()
+    assert "Published by the repository" in package and "Latest version: 1.2.3." in package
+    assert "Publié par" not in package
 
 
 def test_the_package_page_says_who_publishes_it(client, catalogue):
