@@ -9,7 +9,7 @@ the real registries' paths and document shapes:
   "project_urls": {label: url} | null}, "releases": {…}}``.
 - Packagist ``GET /packagist/packages/<vendor>/<name>.json``: ``{"package": {"name",
   "repository", "versions": {"1.2.0": {…}, "dev-main": {…}}}}``.
-- crates.io ``GET /crates/api/v1/crates/<name>``: ``{"crate": {"name", "repository",
+- Cargo's crate registry ``GET /crates/api/v1/crates/<name>``: ``{"crate": {"name", "repository",
   "homepage", "max_version", "max_stable_version"}}``; 403 without a User-Agent, as the
   real one.
 - RubyGems ``GET /rubygems/api/v1/gems/<name>.json``: ``{"name", "version",
