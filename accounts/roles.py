@@ -12,6 +12,7 @@ EDITOR_PERMISSIONS = [
     ("catalog", "owner", ("add", "change", "view")),
     ("catalog", "repository", ("change", "view")),
     ("catalog", "harvestrun", ("view",)),
+    ("catalog", "library", ("view",)),
     ("sill", "software", ("add", "change", "view")),
     ("sill", "declaration", ("change", "view")),
     ("sill", "instance", ("add", "change", "delete", "view")),

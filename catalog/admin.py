@@ -19,6 +19,7 @@ from catalog.models import (
     AWESOME_CRITERIA,
     Forge,
     HarvestRun,
+    Library,
     Owner,
     PublicBody,
     Repository,
@@ -330,6 +331,33 @@ class HarvestRunAdmin(admin.ModelAdmin):
     list_filter = ("status", "forge__kind", "forge")
     list_select_related = ("forge", "owner", "owner__forge")
     date_hierarchy = "started_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Library)
+class LibraryAdmin(admin.ModelAdmin):
+    """What the registries last said of each package the manifests publish (ADR 0021):
+    the mismatches (a source elsewhere) and the errors are here; written by the weekly
+    registry check only."""
+
+    list_display = (
+        "name",
+        "ecosystem",
+        "status",
+        "latest_version",
+        "repository",
+        "source_url",
+        "checked_at",
+    )
+    list_filter = ("status", "ecosystem")
+    list_select_related = ("repository__forge",)
+    search_fields = ("name", "source_url")
+    raw_id_fields = ("repository",)
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]

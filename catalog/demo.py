@@ -16,8 +16,10 @@ from urllib.parse import urlsplit
 from django.utils import timezone
 
 from catalog import awesome, licenses
-from catalog.enums import ArchiveState, ForgeKind
-from catalog.models import Forge, Owner, Repository
+from catalog.enums import ArchiveState, Ecosystem, ForgeKind, LibraryStatus
+from catalog.libraries import package_identity, repository_key
+from catalog.manifests import registry_url
+from catalog.models import Forge, Library, Owner, Repository
 from catalog.scoring import score_fields
 from catalog.search import update_search_vectors
 from catalog.services.accounts_import import import_accounts, read_source
@@ -26,6 +28,20 @@ from catalog.services.package_usage import refresh_package_usage
 from core.text import clean_text, safe_url
 
 DUMP = Path(__file__).resolve().parent / "data" / "repositories-2021.csv.gz"
+# The packages that dump listed as published by administrations (libraries.json, reduced to
+# platform, name, repository_url and latest_stable_release_number), with the source
+# repository their registries gave then.
+LIBRARIES = Path(__file__).resolve().parent / "data" / "libraries-2021.csv.gz"
+LIBRARIES_LISTED_AT = datetime(2021, 11, 15, tzinfo=UTC)
+LIBRARY_PLATFORMS = {
+    "NPM": Ecosystem.NPM,
+    "Pypi": Ecosystem.PYPI,
+    "Maven": Ecosystem.MAVEN,
+    "Cargo": Ecosystem.CARGO,
+    "Packagist": Ecosystem.COMPOSER,
+    "Go": Ecosystem.GOLANG,
+    "Rubygems": Ecosystem.GEM,
+}
 PLATFORMS = {"github": ForgeKind.GITHUB, "gitlab": ForgeKind.GITLAB}
 BATCH = 1000
 DATE_COLUMNS = ("creation_date", "last_update", "last_modification")
@@ -193,3 +209,56 @@ def load(*, stdout) -> None:
     )
     report = awesome.import_awesome(text=awesome.read_source(), checked_on=timezone.localdate())
     stdout.write(f"Awesome selection: {report.summary()}")
+    stdout.write(f"2021 libraries list: {load_libraries()} published by a demo repository")
+
+
+DEMO_LIBRARY_FIELDS = (
+    "purl",
+    "registry_url",
+    "latest_version",
+    "status",
+    "repository",
+    "source_url",
+    "checked_at",
+)
+
+
+def load_libraries(path: Path = LIBRARIES) -> int:
+    """Library rows for the packages of the 2021 list whose source repository, as their
+    registry gave it then, is a demo repository (the same URL comparison as the registry
+    check, ADR 0021); dated by the list. The demo has no manifests: a real check also
+    requires the repository to declare the package. Returns how many were matched."""
+    repositories = {}
+    for pk, web_url in Repository.objects.visible().order_by("-pk").values_list("pk", "web_url"):
+        repositories[repository_key(web_url)] = pk
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(io.StringIO(handle.read())))
+    libraries = {}
+    for row in rows:
+        ecosystem = LIBRARY_PLATFORMS.get(row["platform"])
+        identity = (
+            package_identity(ecosystem, clean_text(row["name"]).strip()) if ecosystem else None
+        )
+        source = clean_text(row["repository_url"]).strip()
+        pk = repositories.get(repository_key(source))
+        if identity is None or pk is None:
+            continue
+        name, purl = identity
+        libraries[(ecosystem, name)] = Library(
+            ecosystem=ecosystem,
+            name=name,
+            purl=purl,
+            registry_url=registry_url(ecosystem, name)[:1000],
+            latest_version=clean_text(row["latest_stable_release_number"]).strip()[:100],
+            status=LibraryStatus.MATCHED,
+            repository_id=pk,
+            source_url=source[:1000],
+            checked_at=LIBRARIES_LISTED_AT,
+        )
+    Library.objects.bulk_create(
+        list(libraries.values()),
+        update_conflicts=True,
+        unique_fields=["ecosystem", "name"],
+        update_fields=[*DEMO_LIBRARY_FIELDS],
+    )
+    return len(libraries)

@@ -96,3 +96,14 @@ class Ecosystem(models.TextChoices):
     GEM = "gem", "RubyGems"
     GOLANG = "golang", "Go"
     CARGO = "cargo", "Cargo"
+
+
+class LibraryStatus(models.TextChoices):
+    """What a package registry last said of a package a repository's manifest names
+    (catalog.services.libraries, ADR 0021)."""
+
+    UNCHECKED = "unchecked", _("pas encore vérifié")
+    MATCHED = "matched", _("publié depuis le dépôt")
+    MISMATCH = "mismatch", _("dépôt source différent")
+    NO_SOURCE = "no_source", _("aucun dépôt source déclaré")
+    NOT_FOUND = "not_found", _("absent du registre")

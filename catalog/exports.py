@@ -412,6 +412,56 @@ def dependency_rows(queryset, *, base_url: str) -> Iterator[dict]:
         }
 
 
+LIBRARY_COLUMNS = [
+    Column(
+        "ecosystem",
+        "string",
+        _("Écosystème du paquet : npm, pypi, maven, composer, gem, golang, cargo."),
+    ),
+    Column("name", "string", _("Nom du paquet, normalisé comme son registre le compare.")),
+    Column("purl", "string", _("Package URL du paquet, sans version (pkg:pypi/django).")),
+    Column("latest_version", "string", _("Dernière version selon le registre.")),
+    Column("registry_url", "url", _("Page du paquet sur son registre.")),
+    Column("source_url", "string", _("Dépôt source du paquet, tel que son registre l’indique.")),
+    Column("repository", "string", _("Dépôt catalogué qui le publie (forge/chemin).")),
+    Column("repository_url", "url", _("Page de ce dépôt sur code.gouv.fr.")),
+    Column("owner", "string", _("Organisation (compte ou groupe) du dépôt sur sa forge.")),
+    Column("public_body", "string", _("Organisme public de cette organisation, s’il est connu.")),
+    Column(
+        "dependents",
+        "integer",
+        _("Dépôts visibles, hors copies (forks), qui le déclarent (toutes portées)."),
+    ),
+    Column("checked_at", "datetime", _("Date de la dernière vérification auprès du registre.")),
+]
+
+
+def library_rows(queryset, *, base_url: str) -> Iterator[dict]:
+    """One dict per Library of a listed queryset (for_list, with dependents), keyed by
+    LIBRARY_COLUMNS."""
+    page = reverser("catalog:detail", arity=2)
+    base_url = base_url.rstrip("/")
+    for library in queryset.iterator(chunk_size=2000):
+        repository = library.repository
+        body = repository.owner.public_body if repository else None
+        yield {
+            "ecosystem": library.ecosystem,
+            "name": library.name,
+            "purl": library.purl,
+            "latest_version": library.latest_version,
+            "registry_url": library.registry_url,
+            "source_url": library.source_url,
+            "repository": f"{repository.forge.host}/{repository.full_path}" if repository else "",
+            "repository_url": (
+                base_url + page(repository.forge.host, repository.full_path) if repository else ""
+            ),
+            "owner": repository.owner.path if repository else "",
+            "public_body": body.name if body else "",
+            "dependents": getattr(library, "dependents", 0),
+            "checked_at": library.checked_at.isoformat() if library.checked_at else "",
+        }
+
+
 def _body_columns(row) -> dict:
     return {
         "public_body": row["body_name"] or "",
@@ -548,6 +598,8 @@ def export_response(queryset, *, fmt: str, request, kind: str = "repositories", 
         rows, columns, stem = owner_rows, OWNER_COLUMNS, "organisations"
     elif kind == "dependencies":
         rows, columns, stem = dependency_rows, DEPENDENCY_COLUMNS, "dependances"
+    elif kind == "libraries":
+        rows, columns, stem = library_rows, LIBRARY_COLUMNS, "bibliotheques"
     else:
         raise ValueError(f"unknown export kind {kind!r}")
     data = rows(queryset, base_url=base_url_of(request))

@@ -14,7 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from catalog.enums import ArchiveState, DependencyScope, Ecosystem, ForgeKind
 from catalog.licenses import FREE_LICENSES, NOASSERTION, normalize_license
 from catalog.manifests import normalize_purl
-from catalog.models import SCORE_ORDER, Dependency, Owner, PackageUsage, PublicBody, Repository
+from catalog.models import (
+    SCORE_ORDER,
+    Dependency,
+    Library,
+    Owner,
+    PackageUsage,
+    PublicBody,
+    Repository,
+)
 from core.facets import summarize
 from core.filters import FilterForm, SearchableFilterSet, yes_no
 from core.listing import bind_filters
@@ -363,6 +371,43 @@ class DependencyFilter(django_filters.FilterSet):
 
     def filter_scope(self, queryset, name, value):
         return queryset  # applied by filter_queryset, with the grouping
+
+
+LIBRARY_SORTS = {
+    "dependents": ("-dependents", "ecosystem", "name"),
+    "name": ("name", "ecosystem"),
+}
+LIBRARY_SORT_LABELS = {
+    "dependents": _("Dépôts qui en dépendent"),
+    "name": _("Nom"),
+}
+
+
+class LibraryFilter(django_filters.FilterSet):
+    """The filters of /bibliotheques/: the packages published from catalogued repositories,
+    by ecosystem and by the publishing repository's public body or ministry."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Rechercher une bibliothèque"))
+    ecosystem = django_filters.ChoiceFilter(choices=Ecosystem.choices, label=_("Écosystème"))
+    public_body = PublicBodyFilter(
+        field_name="repository__owner", keys=owners_of, label=_("Organisme public")
+    )
+    ministry = PublicBodyFilter(
+        field_name="repository__owner", keys=owners_of, ministry=True, label=_("Ministère")
+    )
+
+    value_labels = {"public_body": public_body_label, "ministry": public_body_label}
+
+    sorts, sort_labels, default_sort = LIBRARY_SORTS, LIBRARY_SORT_LABELS, "dependents"
+
+    class Meta:
+        model = Library
+        fields = []
+        form = FilterForm
+
+    def filter_q(self, queryset, name, value):
+        text = clean_query(value)
+        return queryset.filter(name__icontains=text) if text else queryset
 
 
 def filter_repositories(params, queryset=None):

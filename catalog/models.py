@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.lookups import Unaccent
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Greatest, Lower, Upper
 from django.urls import reverse
@@ -20,6 +20,7 @@ from catalog.enums import (
     DependencyScope,
     Ecosystem,
     ForgeKind,
+    LibraryStatus,
     NameSource,
     OwnerKind,
     RunStatus,
@@ -384,6 +385,83 @@ class PackageUsageQuerySet(models.QuerySet):
     def for_list(self):
         """A listing's rows are the ranked() ones, already the columns it shows."""
         return self
+
+
+class ManifestQuerySet(models.QuerySet):
+    def library_candidates(self):
+        """Manifests that name a package they publish, not private (npm `private`, Cargo
+        `publish = false`, PyPI's "Private ::" classifier), of visible repositories that
+        are not forks: the packages to look up on their registries (ADR 0021)."""
+        return self.exclude(package_name="").filter(
+            private=False, repository__gone_since__isnull=True, repository__is_fork=False
+        )
+
+
+# How long a registry's answer about a package stays fresh (catalog.services.libraries).
+LIBRARY_RECHECK_AFTER = timedelta(days=7)
+
+
+class LibraryQuerySet(models.QuerySet):
+    def published(self):
+        """The packages a registry says come from a catalogued repository (ADR 0021), that
+        repository still visible and not a fork: what /bibliotheques/ lists."""
+        return self.filter(
+            status=LibraryStatus.MATCHED,
+            repository__isnull=False,
+            repository__gone_since__isnull=True,
+            repository__is_fork=False,
+        )
+
+    def with_dependents(self):
+        """Annotated with `dependents`: the visible repositories, not forks, that declare
+        the package (any scope), counted on the Dependency purl index."""
+        declaring = (
+            Dependency.objects.of_visible_originals()
+            .filter(purl=OuterRef("purl"))
+            .order_by()
+            .values("purl")
+            .annotate(n=Count("repository", distinct=True))
+            .values("n")
+        )
+        return self.annotate(dependents=Coalesce(Subquery(declaring), 0))
+
+    def for_list(self):
+        """A listing's rows: the publishing repository, its forge, owner and public body."""
+        return self.select_related(
+            "repository__forge", "repository__owner__public_body__ministry"
+        ).only(
+            *LIBRARY_LIST_FIELDS,
+            "repository__name",
+            "repository__full_path",
+            "repository__web_url",
+            "repository__forge__host",
+            "repository__owner__path",
+            "repository__owner__name",
+            "repository__owner__forge_id",
+            "repository__owner__public_body__name",
+            "repository__owner__public_body__slug",
+            "repository__owner__public_body__ministry__name",
+            "repository__owner__public_body__ministry__slug",
+        )
+
+    def due(self, now):
+        """Checked more than LIBRARY_RECHECK_AFTER ago, or never."""
+        return self.filter(
+            Q(checked_at__isnull=True) | Q(checked_at__lt=now - LIBRARY_RECHECK_AFTER)
+        )
+
+
+LIBRARY_LIST_FIELDS = (
+    "ecosystem",
+    "name",
+    "purl",
+    "registry_url",
+    "latest_version",
+    "source_url",
+    "status",
+    "checked_at",
+    "repository",
+)
 
 
 class HarvestRunQuerySet(models.QuerySet):
@@ -937,6 +1015,8 @@ class Manifest(models.Model):
     errors = models.JSONField(_("erreurs"), default=list, blank=True)
     parsed_at = models.DateTimeField(_("lu le"), default=timezone.now)
 
+    objects = ManifestQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("manifeste")
         verbose_name_plural = _("manifestes")
@@ -1016,3 +1096,56 @@ class PackageUsage(models.Model):
 
     def __str__(self):
         return self.purl
+
+
+class Library(models.Model):
+    """A package that a repository's manifest says it publishes (Manifest.package_name),
+    with what its registry last said of it: its source repository, its latest version
+    (catalog.services.libraries, ADR 0021). Only MATCHED rows are shown as published."""
+
+    ecosystem = models.CharField(_("écosystème"), max_length=20, choices=Ecosystem.choices)
+    # Normalised as the registry compares names (as Dependency.name).
+    name = models.CharField(_("nom"), max_length=255)
+    purl = models.CharField(_("package URL"), max_length=500)
+    # The package's public page on its registry (catalog.manifests.registry_url).
+    registry_url = models.URLField(_("page sur le registre"), max_length=1000, blank=True)
+    latest_version = models.CharField(_("dernière version"), max_length=100, blank=True)
+    status = models.CharField(
+        _("statut"),
+        max_length=16,
+        choices=LibraryStatus.choices,
+        default=LibraryStatus.UNCHECKED,
+    )
+    # The catalogued repository the registry names as the package's source (MATCHED only).
+    repository = models.ForeignKey(
+        Repository,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="libraries",
+        verbose_name=_("dépôt source"),
+    )
+    # The source URL as the registry gave it (cleaned): the matched one, or the one that
+    # points elsewhere.
+    source_url = models.CharField(_("dépôt source selon le registre"), max_length=1000, blank=True)
+    checked_at = models.DateTimeField(_("vérifié le"), null=True, blank=True)
+    etag = models.CharField(max_length=255, blank=True)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    first_seen_at = models.DateTimeField(_("vu la première fois le"), default=timezone.now)
+
+    objects = LibraryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bibliothèque")
+        verbose_name_plural = _("bibliothèques")
+        ordering = ["ecosystem", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["ecosystem", "name"], name="catalog_library_unique")
+        ]
+        indexes = [
+            models.Index(fields=["status", "repository"], name="catalog_library_status"),
+            models.Index(fields=["checked_at"], name="catalog_library_checked"),
+        ]
+
+    def __str__(self):
+        return f"{self.ecosystem}:{self.name}"

@@ -11,9 +11,16 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from catalog import crawler, exports, swh
+from catalog import crawler, exports, registries, swh
 from catalog.models import HarvestRun
-from catalog.services import archive, directory_import, harvest, listing_warmup, package_usage
+from catalog.services import (
+    archive,
+    directory_import,
+    harvest,
+    libraries,
+    listing_warmup,
+    package_usage,
+)
 from catalog.services.accounts_import import AccountsDownloadError, read_source
 from catalog.services.accounts_import import import_accounts as import_accounts_service
 from core.tasks import enqueue_after_commit_once, tasks_run_in_process
@@ -268,3 +275,26 @@ def send_save_requests():
             sent = archive.send_queued(client=client, budget=budget)
             followed = archive.follow_sent(client=client)
     return f"{sent.summary()} / {followed.summary()}"
+
+
+@shared_task(
+    name="catalog.check_registries",
+    soft_time_limit=settings.REGISTRY_CHECK_TIME_LIMIT,
+    time_limit=settings.REGISTRY_CHECK_TIME_LIMIT + 60,
+)
+def check_registries():
+    """Weekly: ask the package registries where the due packages come from (ADR 0021); a
+    registry that throttles or fails is left for next week, the others go on."""
+    expires = settings.REGISTRY_CHECK_TIME_LIMIT + 60
+    with harvest_lock("registry-check", expires=expires) as acquired:
+        if not acquired:
+            logger.info("registry check skipped: another one runs, or Redis unreachable")
+            return "locked"
+        clients = registries.registries_from_settings()
+        try:
+            report = libraries.check_due(registries=clients, limit=settings.REGISTRY_CHECK_LIMIT)
+        finally:
+            for client in clients.values():
+                client.http.close()
+    logger.info("registry check: %s", report.summary())
+    return report.summary()

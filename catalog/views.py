@@ -16,7 +16,7 @@ from catalog import crawler, exports, filters, listing_cache, scoring, tasks
 from catalog.awesome import card_details
 from catalog.enums import DependencyScope, Ecosystem
 from catalog.manifests import registry_url
-from catalog.models import Dependency, Forge, Manifest, Owner, PublicBody, Repository
+from catalog.models import Dependency, Forge, Library, Manifest, Owner, PublicBody, Repository
 from core.listing import Listing
 
 
@@ -321,5 +321,36 @@ def dependency_detail(request, ecosystem, name):
             ),
             "users": users,
             "user_limit": USER_LIMIT,
+            "library": Library.objects.published()
+            .filter(ecosystem=ecosystem, name=name)
+            .for_list()
+            .first(),
+        },
+    )
+
+
+def export_libraries(queryset, fmt, request, *, name_parts=()):
+    return exports.export_response(
+        queryset.for_list(), fmt=fmt, request=request, kind="libraries", name_parts=name_parts
+    )
+
+
+LIBRARY_LISTING = Listing(
+    filterset_class=filters.LibraryFilter,
+    template="catalog/library_list.html",
+    rows_name="libraries",
+    export=export_libraries,
+)
+
+
+def library_list(request):
+    """/bibliotheques/: the packages a registry says come from a catalogued repository
+    (ADR 0021), the most depended upon first."""
+    return LIBRARY_LISTING.response(
+        request,
+        Library.objects.published().with_dependents(),
+        context={
+            "ecosystems": Ecosystem.choices,
+            "ministries": PublicBody.objects.ministries().named().order_by("name"),
         },
     )

@@ -508,6 +508,32 @@ BLUEHATS_VIDEO_URL = _bluehats_url(
     "BLUEHATS_VIDEO_URL", "https://tube.numerique.gouv.fr/c/bluehats"
 )
 
+# Package registries (catalog.registries, catalog.services.libraries; ADR 0021): the API
+# root of each, an http(s) URL; empty leaves that ecosystem's packages unchecked. Maven
+# needs both its search API and its repository (where the POMs are).
+REGISTRY_URLS = {
+    ecosystem: _web_url(variable, config.get_str(variable))
+    for ecosystem, variable in (
+        ("npm", "REGISTRY_NPM_URL"),
+        ("pypi", "REGISTRY_PYPI_URL"),
+        ("composer", "REGISTRY_PACKAGIST_URL"),
+        ("cargo", "REGISTRY_CRATES_URL"),
+        ("gem", "REGISTRY_RUBYGEMS_URL"),
+        ("maven", "REGISTRY_MAVEN_SEARCH_URL"),
+    )
+}
+REGISTRY_MAVEN_REPOSITORY_URL = _web_url(
+    "REGISTRY_MAVEN_REPOSITORY_URL", config.get_str("REGISTRY_MAVEN_REPOSITORY_URL")
+)
+# The shortest pause between two requests to the same registry, in milliseconds.
+REGISTRY_MIN_INTERVAL_MS = config.get_int("REGISTRY_MIN_INTERVAL_MS", default=1000)
+# Packages one weekly check looks up at most (the never checked first, then the oldest).
+REGISTRY_CHECK_LIMIT = config.get_int("REGISTRY_CHECK_LIMIT", default=5000, minimum=1)
+REGISTRY_CHECK_SCHEDULE = config.get_crontab("REGISTRY_CHECK_SCHEDULE", default="0 2 * * 0")
+REGISTRY_CHECK_TIME_LIMIT = config.get_int(
+    "REGISTRY_CHECK_TIME_LIMIT", default=6 * 3600, minimum=60
+)
+
 CELERY_BEAT_SCHEDULE = {
     # The heartbeat lets /healthz tell when a worker last ran a task.
     "heartbeat": {"task": "codegouv.ping", "schedule": 300.0},
@@ -527,6 +553,8 @@ CELERY_BEAT_SCHEDULE = {
     # Sends the queued save requests within the hourly budget (at night, first queues the
     # absent and outdated originals when SWH_SAVE_NIGHTLY), then follows the sent ones.
     "send-save-requests": {"task": "catalog.send_save_requests", "schedule": 3600.0},
+    # Weekly: where the packages the repositories publish come from (ADR 0021).
+    "check-registries": {"task": "catalog.check_registries", "schedule": REGISTRY_CHECK_SCHEDULE},
 }
 
 # --- The public read API, /api/v1/ (api app, docs/adr/0016-public-read-api.md) -------------

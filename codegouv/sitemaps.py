@@ -24,6 +24,7 @@ class StaticViewSitemap(Sitemap):
             "catalog:awesome",
             "owners:index",
             "dependencies:index",
+            "libraries:index",
             "data:index",
             "data:dictionary",
             "sill:index",

@@ -23,6 +23,7 @@ urlpatterns = i18n_patterns(
     path("organisations/", include("catalog.urls_owners")),
     path("donnees/", include("catalog.urls_data")),
     path("dependances/", include("catalog.urls_dependencies")),
+    path("bibliotheques/", include("catalog.urls_libraries")),
     path("sill/", include("sill.urls")),
     path("contributions/", include("contributions.urls")),
     path("bluehats/", include("bluehats.urls")),

@@ -148,16 +148,25 @@ class ForgeHTTP:
             return min(self.backoff * 4, self.max_backoff), None
         return None
 
-    def get(self, url: str, *, params: dict | None = None, etag: str = "") -> Response:
-        return self.request("GET", url, params=params, etag=etag)
+    def get(
+        self, url: str, *, params: dict | None = None, etag: str = "", accept: str = ""
+    ) -> Response:
+        return self.request("GET", url, params=params, etag=etag, accept=accept)
 
     def post(self, url: str, *, json_body=None) -> Response:
         return self.request("POST", url, json_body=json_body)
 
     def request(
-        self, method: str, url: str, *, params: dict | None = None, etag: str = "", json_body=None
+        self,
+        method: str,
+        url: str,
+        *,
+        params: dict | None = None,
+        etag: str = "",
+        json_body=None,
+        accept: str = "",
     ) -> Response:
-        headers = {"Accept": "application/json"}
+        headers = {"Accept": accept or "application/json"}
         if etag:
             headers["If-None-Match"] = etag
         attempt = 0

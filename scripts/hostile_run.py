@@ -142,6 +142,7 @@ API_PARAMS = ["cursor", "page_size", "ordering", "updated_since"]
 EVENT_PARAMS = ["q", "kind", "organiser", "period"]
 CONTRIBUTOR_PARAMS = ["ministry", "public_body", "page"]
 DEPENDENCY_PARAMS = ["q", "ecosystem", "ministry", "public_body", "scope", "sort", "page"]
+LIBRARY_PARAMS = ["q", "ecosystem", "ministry", "public_body", "sort", "page"]
 PATH_SEGMENTS = [
     "%00",
     "a%00b",
@@ -262,7 +263,7 @@ def store_hostile_rows() -> dict:
     from django.db import transaction
     from django.utils import timezone
 
-    from catalog.models import Forge, Owner, PublicBody, Repository
+    from catalog.models import Forge, Library, Owner, PublicBody, Repository
     from catalog.search import update_search_vectors
     from catalog.services.counts import refresh_owner_counts
     from contributions.models import Contribution
@@ -274,6 +275,7 @@ def store_hostile_rows() -> dict:
         Contribution.objects.filter(project_name__startswith=MARKER).delete()
         Software.objects.filter(slug__startswith=MARKER).delete()
         Repository.objects.filter(remote_id__startswith=f"{MARKER}:").delete()
+        Library.objects.filter(purl__startswith=f"pkg:npm/{MARKER}").delete()
         Owner.objects.filter(path__startswith=MARKER).delete()
         PublicBody.objects.filter(pso_id__startswith=MARKER).delete()
 
@@ -305,7 +307,7 @@ def store_hostile_rows() -> dict:
         for owner in owners:
             for index, (name, label) in enumerate(repositories):
                 full_path = f"{owner.path}/{name}"
-                Repository.objects.create(
+                repository = Repository.objects.create(
                     forge=forge,
                     owner=owner,
                     remote_id=f"{MARKER}:{owner.path}:{index}",
@@ -332,6 +334,19 @@ def store_hostile_rows() -> dict:
                     pushed_at=now,
                     first_seen_at=now,
                     last_seen_at=now,
+                )
+                # A package a registry said it publishes, with the worst strings stored.
+                Library.objects.create(
+                    ecosystem="npm",
+                    name=f"{MARKER}-{owner.path}-{index}-{NASTY}"[:255],
+                    purl=f"pkg:npm/{MARKER}-{owner.path}-{index}"[:500],
+                    registry_url=JAVASCRIPT_URL,
+                    latest_version="\x7f1.0" + SCRIPT[:90],
+                    status="matched",
+                    repository=repository,
+                    source_url=JAVASCRIPT_URL,
+                    checked_at=now,
+                    last_error=NASTY,
                 )
         software = Software.objects.create(
             name=NASTY[:200],
@@ -433,6 +448,7 @@ def build_requests(targets: dict) -> list[bytes]:
         ("/bluehats/evenements/", EVENT_PARAMS + LISTING_PARAMS),
         ("/contributeurs/", CONTRIBUTOR_PARAMS),
         ("/dependances/", [*DEPENDENCY_PARAMS, "format"]),
+        ("/bibliotheques/", [*LIBRARY_PARAMS, "format"]),
         ("/api/v1/events/", EVENT_PARAMS + API_PARAMS),
         ("/api/v1/gazette/", API_PARAMS),
         ("/api/v1/contributors/", API_PARAMS),
@@ -516,6 +532,7 @@ def build_requests(targets: dict) -> list[bytes]:
             b"/contributions/projets/" + raw + b"/",
         ]
     requests += ["/", "/depots/awesome/", "/statistiques/", "/donnees/", "/donnees/dictionnaire/"]
+    requests += ["/bibliotheques/?page=9999", "/en/bibliotheques/", "/bibliotheques/?format=csv"]
     return [r if isinstance(r, bytes) else r.encode("ascii") for r in requests]
 
 

@@ -238,3 +238,20 @@ def test_editors_tick_the_awesome_criteria_all_or_none(client, editor):
     repository.refresh_from_db()
     assert repository.is_awesome
     assert repository.description == "harvested"  # harvested fields are read-only
+
+
+def test_an_editor_sees_the_registries_answers_read_only(client, editor):
+    from catalog.models import Library
+
+    library = Library.objects.create(
+        ecosystem="npm",
+        name="squatted",
+        purl="pkg:npm/squatted",
+        status="mismatch",
+        source_url="https://github.com/someone/else",
+    )
+    listing = client.get("/admin/catalog/library/?status=mismatch")
+    assert listing.status_code == 200 and "someone/else" in listing.content.decode()
+    page = client.get(f"/admin/catalog/library/{library.pk}/change/")
+    assert page.status_code == 200
+    assert client.get("/admin/catalog/library/add/").status_code == 403

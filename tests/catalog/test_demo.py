@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from catalog.awesome import IMPORT_NOTE
-from catalog.models import Forge, Owner, Repository
+from catalog.models import Forge, Library, Owner, Repository
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +39,11 @@ def test_load_demo_loads_the_accounts_list_and_the_2021_dump_and_can_run_again(c
     assert Repository.objects.awesome().count() == len(IN_THE_2021_DUMP)
 
     assert (Forge.objects.count(), Owner.objects.count(), Repository.objects.count()) == counts
+    # The 2021 list's packages whose source repository is a demo repository: /bibliotheques/
+    # is not empty after the quick start, and a second run adds none.
+    assert "2021 libraries list: 458 published by a demo repository" in first_run
+    assert Library.objects.count() == 458
+    assert Library.objects.published().filter(name="@etalab/epci", ecosystem="npm").exists()
     # 9,157 rows in the dump, 91 of them repeated URLs.
     assert Repository.objects.count() == 9066
     assert "9157 rows, 9066 distinct repositories" in first_run
