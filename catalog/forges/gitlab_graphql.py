@@ -1,0 +1,314 @@
+"""GitLab's GraphQL API (`<instance>/api/graphql`): what the inspection reads, for many
+projects per request.
+
+The REST inspection costs a project about five requests (root listing, languages, default
+branch, up to MAX_TREE_DIRECTORIES first-level directory listings, each file read). GraphQL
+answers the same for a batch of projects in at most three queries, one field aliased per
+project (`p3: project(fullPath: …)`; GitLab's `tree` takes one path, so one alias per
+directory too):
+
+1. per project, the root tree at the default branch (`repository.tree(ref:)`: its
+   `lastCommit { sha }`, the head commit; `blobs`, `trees` and `submodules` with names and
+   paths, what REST's root listing gives) and `languages { name share }`, the shares REST's
+   `/languages` gives;
+2. for the projects whose manifests are read (the head moved), the first-level directories
+   REST would list (directory_may_hold_manifests, sorted, at most MAX_TREE_DIRECTORIES),
+   one `tree(path:, ref: <head>)` each;
+3. the files the inspection reads (publiccode.yml and codemeta.json by their actual names,
+   the manifests select_manifests picks) through `repository.blobs(paths:, ref: <head>)`:
+   `rawTextBlob` with `rawSize`.
+
+GitLab's tree entries carry no size (REST's neither): a manifest is read whatever its size
+and parse_manifest refuses one over MAX_BYTES, as through REST.
+
+GraphQL requires no token on GitLab, but anonymous queries have a lower complexity limit
+and see only public projects: without a token the client stays on REST, as for GitHub.
+
+What GraphQL does not give as REST would is read through REST (see catalog.forges.graphql
+for the rules shared with GitHub): a project whose alias has an error, a tree that is not
+answered, a listing of 100 entries or more (REST reads one page of 100: what it would keep
+is not known), a blob without `rawTextBlob` (binary), whose UTF-8 length is not its
+`rawSize` (GitLab converted it from another encoding, or cut it), or that holds U+FFFD. A
+null project without error (gone, or no longer visible to the token) is as REST's 404. A
+whole query refused (complexity or size over GitLab's limits, 5xx, malformed) leaves its
+batch, or its files, to REST. Rate limits are GitLab's REST ones (429 with Retry-After),
+which ForgeHTTP honours.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from catalog.forges.base import (
+    MAX_TREE_DIRECTORIES,
+    RepoInfo,
+    commit_sha1,
+    detect_root_files,
+    items_may_hold_manifests,
+)
+from catalog.forges.graphql import (
+    BatchPrefetch,
+    answer,
+    error_paths,
+    integer,
+    literal,
+    literal_list,
+)
+from catalog.manifests import directory_may_hold_manifests, select_manifests
+from core.http import ForgeError, ForgeHTTP, RateLimited
+
+logger = logging.getLogger(__name__)
+
+# Projects per query. GitLab refuses a query whose complexity is over its limit (250 for
+# a token, 200 anonymous, by default; every field counts, a Gitaly call more): query (1)
+# costs about 20 per project, query (2) up to MAX_TREE_DIRECTORIES trees of 6 each, so 10
+# projects stay under it; a refused query is read through REST anyway. 10 per batch is at
+# most 0.3 query per project.
+BATCH_SIZE = 10
+# Entries of a tree listing per connection: REST's root and directory listings read one
+# page of 100; a listing that may hold more is read through REST.
+PAGE = 100
+ROOT_FILES = ("publiccode.yml", "codemeta.json")
+
+ENTRIES = " ".join(
+    f"{kind}(first: {PAGE}) {{ nodes {{ name path }} }}"
+    for kind in ("trees", "blobs", "submodules")
+)
+LANGUAGES = "languages { name share }"
+BLOB = "nodes { path rawTextBlob rawSize }"
+
+
+def graphql_url(api_url: str) -> str:
+    """The GraphQL endpoint of a GitLab REST API root: https://host/api/v4 (or an instance
+    under a path, https://host/gitlab/api/v4) gives https://host/api/graphql."""
+    api_url = api_url.rstrip("/")
+    return api_url.removesuffix("/v4") + "/graphql"
+
+
+def project_field(alias: str, repo: RepoInfo, selection: str) -> str:
+    return f"{alias}: project(fullPath: {literal(repo.full_path)}) {{ {selection} }}"
+
+
+def head_query(repos: list[RepoInfo]) -> str:
+    """Query (1): the root tree at the default branch with its last commit, languages."""
+    fields = [
+        project_field(
+            f"p{i}",
+            repo,
+            f"repository {{ tree(ref: {literal(repo.default_branch)}) "
+            f"{{ lastCommit {{ sha }} {ENTRIES} }} }} {LANGUAGES}",
+        )
+        for i, repo in enumerate(repos)
+    ]
+    return "query { " + " ".join(fields) + " }"
+
+
+def trees_query(wanted: list[tuple[RepoInfo, str, list[str]]]) -> str:
+    """Query (2): for each (project, commit, directories), their listings at that commit."""
+    fields = []
+    for i, (repo, commit, directories) in enumerate(wanted):
+        trees = " ".join(
+            f"d{j}: tree(path: {literal(directory)}, ref: {literal(commit)}) {{ {ENTRIES} }}"
+            for j, directory in enumerate(directories)
+        )
+        fields.append(project_field(f"p{i}", repo, f"repository {{ {trees} }}"))
+    return "query { " + " ".join(fields) + " }"
+
+
+def blobs_query(wanted: list[tuple[RepoInfo, str, list[str]]]) -> str:
+    """Query (3): for each (project, commit, paths), the blobs at that commit."""
+    fields = [
+        project_field(
+            f"p{i}",
+            repo,
+            f"repository {{ blobs(paths: {literal_list(paths)}, ref: {literal(commit)}) "
+            f"{{ {BLOB} }} }}",
+        )
+        for i, (repo, commit, paths) in enumerate(wanted)
+    ]
+    return "query { " + " ".join(fields) + " }"
+
+
+@dataclass
+class Prefetched:
+    """What GraphQL said of one project; `tree` None: ask REST for the directories."""
+
+    gone: bool = False
+    head: str = ""
+    root_items: list[dict] = field(default_factory=list)
+    tree: dict[str, int | None] | None = None
+    languages: dict = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def root_names(self) -> list[str]:
+        return [item["name"] for item in self.root_items]
+
+
+def parse_listing(node) -> list[dict] | None:
+    """A Tree's entries as REST's tree listing gives them (`{name, path, type}`), or None
+    when it may hold more than one REST page (or is not what was asked)."""
+    items = []
+    for kind, rest_type in (("trees", "tree"), ("blobs", "blob"), ("submodules", "commit")):
+        nodes = node[kind]["nodes"]
+        items += [
+            {"name": str(n["name"]), "path": str(n["path"]), "type": rest_type} for n in nodes
+        ]
+    return items if len(items) < PAGE else None
+
+
+def parse_head(node) -> Prefetched | None:
+    """A project's answer to query (1), or None when REST should be asked instead."""
+    try:
+        tree = node["repository"]["tree"]
+        head = commit_sha1((tree["lastCommit"] or {}).get("sha"))
+        items = parse_listing(tree)
+        if not head or items is None:
+            return None
+        languages = {}
+        for language in node["languages"]:
+            share = language["share"]
+            if not isinstance(share, int | float) or isinstance(share, bool):
+                return None
+            languages[str(language["name"])] = share
+    except (KeyError, TypeError, AttributeError):
+        return None
+    return Prefetched(head=head, root_items=items, languages=languages)
+
+
+def directories_of(items: list[dict]) -> list[str]:
+    """The first-level directories GitLabClient.tree_paths lists, in its order."""
+    return sorted(
+        item["path"]
+        for item in items
+        if item["type"] == "tree" and directory_may_hold_manifests(item["path"])
+    )[:MAX_TREE_DIRECTORIES]
+
+
+def shallow(items: list[dict]) -> dict[str, int | None]:
+    """{path: None} of the blobs at depth 0 or 1, as base.shallow_blobs keeps them."""
+    return {
+        item["path"]: None
+        for item in items
+        if item["type"] == "blob" and item["path"].count("/") <= 1
+    }
+
+
+class GitLabGraphQLPrefetch(BatchPrefetch):
+    label = "GitLab GraphQL"
+
+    def __init__(self, http: ForgeHTTP, api_url: str, *, batch_size: int = BATCH_SIZE):
+        super().__init__(http, graphql_url(api_url), batch_size=batch_size)
+
+    def eligible(self, repo: RepoInfo) -> bool:
+        # Without a default branch REST's answers are empty already.
+        return super().eligible(repo) and bool(repo.default_branch and repo.full_path)
+
+    def query(self, query: str) -> tuple[dict, list]:
+        return answer(self.url, self.http.post(self.url, json_body={"query": query}).json())
+
+    def fetch(self, repos: list[RepoInfo]) -> dict[str, Prefetched]:
+        data, errors = self.query(head_query(repos))
+        failed = {path[0] for path in error_paths(errors)}
+        found: dict[str, Prefetched] = {}
+        for i, repo in enumerate(repos):
+            alias = f"p{i}"
+            if alias in failed or alias not in data:
+                continue
+            if data[alias] is None:  # not found, or not visible: as REST's 404
+                found[repo.remote_id] = Prefetched(gone=True)
+                continue
+            prefetched = parse_head(data[alias])
+            if prefetched is not None:
+                found[repo.remote_id] = prefetched
+        self.fetch_trees(repos, found)
+        self.fetch_blobs(repos, found)
+        return found
+
+    def reads_manifests(self, repo: RepoInfo, prefetched: Prefetched) -> bool:
+        return self.manifests_at.get(repo.remote_id) != prefetched.head and (
+            items_may_hold_manifests(prefetched.root_items)
+        )
+
+    def fetch_trees(self, repos: list[RepoInfo], found: dict[str, Prefetched]) -> None:
+        """Query (2), for the projects whose manifests are read; a project whose listings
+        did not all come keeps `tree` None (REST lists its directories)."""
+        wanted = []
+        for repo in repos:
+            prefetched = found.get(repo.remote_id)
+            if prefetched is None or prefetched.gone:
+                continue
+            directories = directories_of(prefetched.root_items)
+            if not directories:
+                prefetched.tree = shallow(prefetched.root_items)
+            elif self.reads_manifests(repo, prefetched):
+                wanted.append((repo, prefetched.head, directories))
+        if not wanted:
+            return
+        try:
+            data, errors = self.query(trees_query(wanted))
+        except RateLimited:
+            raise
+        except ForgeError as exc:
+            logger.warning("%s trees failed, listing them through REST: %s", self.label, exc)
+            return
+        failed = {path[0] for path in error_paths(errors)}
+        for i, (repo, _, directories) in enumerate(wanted):
+            prefetched = found[repo.remote_id]
+            try:
+                if f"p{i}" in failed:
+                    continue
+                repository = data[f"p{i}"]["repository"]
+                tree = shallow(prefetched.root_items)
+                for j in range(len(directories)):
+                    items = parse_listing(repository[f"d{j}"])
+                    if items is None:
+                        raise TypeError("a listing REST would page")
+                    tree.update(shallow(items))
+            except (KeyError, TypeError, AttributeError):
+                continue
+            prefetched.tree = tree
+
+    def fetch_blobs(self, repos: list[RepoInfo], found: dict[str, Prefetched]) -> None:
+        """Query (3); a failed one leaves the files to REST."""
+        wanted = []
+        for repo in repos:
+            prefetched = found.get(repo.remote_id)
+            if prefetched is None or prefetched.gone:
+                continue
+            _, actual = detect_root_files(prefetched.root_names)
+            paths = [actual[name] for name in ROOT_FILES if name in actual]
+            if prefetched.tree is not None and self.reads_manifests(repo, prefetched):
+                paths += [path for path in select_manifests(prefetched.tree) if path not in paths]
+            if paths:
+                wanted.append((repo, prefetched.head, paths))
+        if not wanted:
+            return
+        try:
+            data, errors = self.query(blobs_query(wanted))
+        except RateLimited:
+            raise
+        except ForgeError as exc:
+            logger.warning("%s files failed, reading them through REST: %s", self.label, exc)
+            return
+        failed = {path[0] for path in error_paths(errors)}
+        for i, (repo, _, _) in enumerate(wanted):
+            try:
+                if f"p{i}" in failed:
+                    continue
+                nodes = data[f"p{i}"]["repository"]["blobs"]["nodes"]
+            except (KeyError, TypeError):
+                continue
+            files = found[repo.remote_id].files
+            for blob in nodes if isinstance(nodes, list) else []:
+                if not isinstance(blob, dict):
+                    continue
+                path, text = blob.get("path"), blob.get("rawTextBlob")
+                size = integer(blob.get("rawSize"))
+                if not isinstance(path, str) or not isinstance(text, str) or "\ufffd" in text:
+                    continue
+                content = text.encode()
+                # GitLab gives text converted to UTF-8 (or cut): only the bytes as they are.
+                if size == len(content):
+                    files[path] = content
