@@ -56,16 +56,24 @@ from catalog.forges.graphql import (
     literal_list,
 )
 from catalog.manifests import directory_may_hold_manifests, select_manifests
-from core.http import ForgeError, ForgeHTTP, RateLimited
+from core.http import ForgeError, ForgeHTTP, MalformedResponse, RateLimited
 
 logger = logging.getLogger(__name__)
 
-# Projects per query. GitLab refuses a query whose complexity is over its limit (250 for
-# a token, 200 anonymous, by default; every field counts, a Gitaly call more): query (1)
-# costs about 20 per project, query (2) up to MAX_TREE_DIRECTORIES trees of 6 each, so 10
-# projects stay under it; a refused query is read through REST anyway. 10 per batch is at
-# most 0.3 query per project.
-BATCH_SIZE = 10
+# Projects per batch. Query (1) asks them all through one `projects(fullPaths:, first:)`
+# connection, whose complexity GitLab counts once for its nodes (plus 1% per item asked):
+# 25 projects cost about the same as one. Queries (2) and (3) alias each project and are
+# spread over as many queries as GitLab's limits require (see `queries`).
+BATCH_SIZE = 25
+# GitLab's limits on one query, by default: a complexity of 250 with a token (each field
+# counts 1, a field that calls Gitaly 1 more) and 10,000 characters. The costs below count
+# the fields of each part as GitLab would; a batch's parts are spread over as many queries
+# as needed to stay within both (query (1) of a batch of 10 is one query).
+MAX_COMPLEXITY = 200  # GitLab refuses over 250 with a token: a margin for its own count
+MAX_QUERY_LENGTH = 10_000
+TREE_COST = 13  # per directory: tree, 3 x (connection nodes path), Gitaly: tree
+PROJECT_COST = 2  # project repository
+BLOBS_COST = 8  # project repository blobs nodes path rawTextBlob rawSize, Gitaly: blobs
 # Entries of a tree listing per connection: REST's root and directory listings read one
 # page of 100; a listing that may hold more is read through REST.
 PAGE = 100
@@ -91,43 +99,49 @@ def project_field(alias: str, repo: RepoInfo, selection: str) -> str:
 
 
 def head_query(repos: list[RepoInfo]) -> str:
-    """Query (1): the root tree at the default branch with its last commit, languages."""
-    fields = [
-        project_field(
-            f"p{i}",
-            repo,
-            f"repository {{ tree(ref: {literal(repo.default_branch)}) "
-            f"{{ lastCommit {{ sha }} {ENTRIES} }} }} {LANGUAGES}",
-        )
-        for i, repo in enumerate(repos)
-    ]
-    return "query { " + " ".join(fields) + " }"
+    """Query (1): per project its id, its default branch and the root tree there (REST's
+    root listing, without a ref, reads the same) with its last commit, languages."""
+    return (
+        f"query {{ projects(fullPaths: {literal_list(repo.full_path for repo in repos)}, "
+        f"first: {len(repos)}) {{ nodes {{ id repository {{ rootRef tree {{ lastCommit "
+        f"{{ sha }} {ENTRIES} }} }} {LANGUAGES} }} }} }}"
+    )
 
 
-def trees_query(wanted: list[tuple[RepoInfo, str, list[str]]]) -> str:
-    """Query (2): for each (project, commit, directories), their listings at that commit."""
-    fields = []
-    for i, (repo, commit, directories) in enumerate(wanted):
-        trees = " ".join(
-            f"d{j}: tree(path: {literal(directory)}, ref: {literal(commit)}) {{ {ENTRIES} }}"
-            for j, directory in enumerate(directories)
-        )
-        fields.append(project_field(f"p{i}", repo, f"repository {{ {trees} }}"))
-    return "query { " + " ".join(fields) + " }"
+def trees_part(i: int, repo: RepoInfo, commit: str, directories: list[str]) -> str:
+    """Query (2) of one project: the listings of `directories` at `commit`."""
+    trees = " ".join(
+        f"d{j}: tree(path: {literal(directory)}, ref: {literal(commit)}) {{ {ENTRIES} }}"
+        for j, directory in enumerate(directories)
+    )
+    return project_field(f"p{i}", repo, f"repository {{ {trees} }}")
 
 
-def blobs_query(wanted: list[tuple[RepoInfo, str, list[str]]]) -> str:
-    """Query (3): for each (project, commit, paths), the blobs at that commit."""
-    fields = [
-        project_field(
-            f"p{i}",
-            repo,
-            f"repository {{ blobs(paths: {literal_list(paths)}, ref: {literal(commit)}) "
-            f"{{ {BLOB} }} }}",
-        )
-        for i, (repo, commit, paths) in enumerate(wanted)
-    ]
-    return "query { " + " ".join(fields) + " }"
+def blobs_part(i: int, repo: RepoInfo, commit: str, paths: list[str]) -> str:
+    """Query (3) of one project: the blobs at `paths` at `commit`."""
+    return project_field(
+        f"p{i}",
+        repo,
+        f"repository {{ blobs(paths: {literal_list(paths)}, ref: {literal(commit)}) "
+        f"{{ {BLOB} }} }}",
+    )
+
+
+def queries(parts: list[tuple[str, int]]) -> list[str]:
+    """The (part, complexity) fields in as few queries as GitLab's limits allow: at most
+    MAX_COMPLEXITY and MAX_QUERY_LENGTH each (a part alone over them is sent alone; GitLab
+    refuses it and REST reads it)."""
+    found, fields, complexity, length = [], [], 0, 0
+    for part, cost in parts:
+        if fields and (complexity + cost > MAX_COMPLEXITY or length + len(part) > MAX_QUERY_LENGTH):
+            found.append(fields)
+            fields, complexity, length = [], 0, 0
+        fields.append(part)
+        complexity += cost
+        length += len(part) + 1
+    if fields:
+        found.append(fields)
+    return ["query { " + " ".join(fields) + " }" for fields in found]
 
 
 @dataclass
@@ -158,9 +172,11 @@ def parse_listing(node) -> list[dict] | None:
     return items if len(items) < PAGE else None
 
 
-def parse_head(node) -> Prefetched | None:
+def parse_head(node, repo: RepoInfo) -> Prefetched | None:
     """A project's answer to query (1), or None when REST should be asked instead."""
     try:
+        if node["repository"]["rootRef"] != repo.default_branch:
+            return None  # the branch moved since the listing: REST follows the listing
         tree = node["repository"]["tree"]
         head = commit_sha1((tree["lastCommit"] or {}).get("sha"))
         items = parse_listing(tree)
@@ -205,23 +221,46 @@ class GitLabGraphQLPrefetch(BatchPrefetch):
         # Without a default branch REST's answers are empty already.
         return super().eligible(repo) and bool(repo.default_branch and repo.full_path)
 
-    def query(self, query: str) -> tuple[dict, list]:
-        return answer(self.url, self.http.post(self.url, json_body={"query": query}).json())
+    def query(self, parts: list[tuple[str, int]], what: str) -> tuple[dict, set[str]]:
+        """POST the parts in as few queries as GitLab's limits allow: (data of all the
+        aliases that came, aliases with an error). A query that fails leaves its aliases
+        out (read through REST); when it is the only one, the error propagates."""
+        texts = queries(parts)
+        data, failed = {}, set()
+        for text in texts:
+            try:
+                body = self.http.post(self.url, json_body={"query": text}).json()
+                found, errors = answer(self.url, body)
+            except RateLimited:
+                raise
+            except ForgeError as exc:
+                if len(texts) == 1:
+                    raise
+                logger.warning("%s %s failed, reading them through REST: %s", self.label, what, exc)
+                continue
+            data.update(found)
+            failed.update(path[0] for path in error_paths(errors))
+        return data, failed
 
     def fetch(self, repos: list[RepoInfo]) -> dict[str, Prefetched]:
-        data, errors = self.query(head_query(repos))
-        failed = {path[0] for path in error_paths(errors)}
+        body = self.http.post(self.url, json_body={"query": head_query(repos)}).json()
+        data, errors = answer(self.url, body)
+        try:
+            nodes = data["projects"]["nodes"]
+            by_id = {str(node["id"]).rpartition("/")[2]: n for n, node in enumerate(nodes)}
+        except (KeyError, TypeError, AttributeError):
+            raise MalformedResponse(f"{self.url}: unexpected projects") from None
+        # An error names its node: ["projects", "nodes", 3, ...].
+        failed = {path[2] for path in error_paths(errors) if len(path) > 2}
         found: dict[str, Prefetched] = {}
-        for i, repo in enumerate(repos):
-            alias = f"p{i}"
-            if alias in failed or alias not in data:
-                continue
-            if data[alias] is None:  # not found, or not visible: as REST's 404
+        for repo in repos:
+            number = by_id.get(repo.remote_id)
+            if number is None:  # not found, or no longer visible: as REST's 404
                 found[repo.remote_id] = Prefetched(gone=True)
-                continue
-            prefetched = parse_head(data[alias])
-            if prefetched is not None:
-                found[repo.remote_id] = prefetched
+            elif str(number) not in failed:
+                prefetched = parse_head(nodes[number], repo)
+                if prefetched is not None:
+                    found[repo.remote_id] = prefetched
         self.fetch_trees(repos, found)
         self.fetch_blobs(repos, found)
         return found
@@ -247,13 +286,18 @@ class GitLabGraphQLPrefetch(BatchPrefetch):
         if not wanted:
             return
         try:
-            data, errors = self.query(trees_query(wanted))
+            data, failed = self.query(
+                [
+                    (trees_part(i, *item), PROJECT_COST + TREE_COST * len(item[2]))
+                    for i, item in enumerate(wanted)
+                ],
+                "trees",
+            )
         except RateLimited:
             raise
         except ForgeError as exc:
             logger.warning("%s trees failed, listing them through REST: %s", self.label, exc)
             return
-        failed = {path[0] for path in error_paths(errors)}
         for i, (repo, _, directories) in enumerate(wanted):
             prefetched = found[repo.remote_id]
             try:
@@ -286,13 +330,14 @@ class GitLabGraphQLPrefetch(BatchPrefetch):
         if not wanted:
             return
         try:
-            data, errors = self.query(blobs_query(wanted))
+            data, failed = self.query(
+                [(blobs_part(i, *item), BLOBS_COST) for i, item in enumerate(wanted)], "files"
+            )
         except RateLimited:
             raise
         except ForgeError as exc:
             logger.warning("%s files failed, reading them through REST: %s", self.label, exc)
             return
-        failed = {path[0] for path in error_paths(errors)}
         for i, (repo, _, _) in enumerate(wanted):
             try:
                 if f"p{i}" in failed:
