@@ -3,33 +3,39 @@ projects per request.
 
 The REST inspection costs a project about five requests (root listing, languages, default
 branch, up to MAX_TREE_DIRECTORIES first-level directory listings, each file read). GraphQL
-answers the same for a batch of projects in at most three queries, one field aliased per
-project (`p3: project(fullPath: …)`; GitLab's `tree` takes one path, so one alias per
-directory too):
+answers the same for a batch of projects in three queries or a few more:
 
-1. per project, the root tree at the default branch (`repository.tree(ref:)`: its
-   `lastCommit { sha }`, the head commit; `blobs`, `trees` and `submodules` with names and
-   paths, what REST's root listing gives) and `languages { name share }`, the shares REST's
-   `/languages` gives;
+1. `projects(fullPaths: [...], first: N) { nodes { id repository { rootRef tree { ... } }
+   languages { name share } } }`: per project (matched by its id) the default branch and
+   the root tree there, as REST's root listing (without a ref) reads it: its
+   `lastCommit { sha }`, the head commit, and its `trees`, `blobs` and `submodules` paths;
+   the language shares REST's `/languages` gives. One connection: GitLab counts its
+   complexity once for all the nodes;
 2. for the projects whose manifests are read (the head moved), the first-level directories
    REST would list (directory_may_hold_manifests, sorted, at most MAX_TREE_DIRECTORIES),
-   one `tree(path:, ref: <head>)` each;
+   one aliased `tree(path:, ref: <head>)` each (GitLab's tree takes one path), one alias
+   per project (`p3: project(fullPath: …)`);
 3. the files the inspection reads (publiccode.yml and codemeta.json by their actual names,
    the manifests select_manifests picks) through `repository.blobs(paths:, ref: <head>)`:
-   `rawTextBlob` with `rawSize`.
+   `rawTextBlob` with `rawSize`, one alias per project.
+
+Queries (2) and (3) are spread over as many queries as GitLab's limits (complexity, length)
+require.
 
 GitLab's tree entries carry no size (REST's neither): a manifest is read whatever its size
 and parse_manifest refuses one over MAX_BYTES, as through REST.
 
 GraphQL requires no token on GitLab, but anonymous queries have a lower complexity limit
 and see only public projects: without a token the client stays on REST, as for GitHub.
+The token goes in the same PRIVATE-TOKEN header as for REST.
 
 What GraphQL does not give as REST would is read through REST (see catalog.forges.graphql
 for the rules shared with GitHub): a project whose alias has an error, a tree that is not
 answered, a listing of 100 entries or more (REST reads one page of 100: what it would keep
-is not known), a blob without `rawTextBlob` (binary), whose UTF-8 length is not its
+is not known), a default branch other than the listing's (`rootRef`), a root tree without
+`lastCommit`, a blob without `rawTextBlob` (binary), whose UTF-8 length is not its
 `rawSize` (GitLab converted it from another encoding, or cut it), or that holds U+FFFD. A
-null project without error (gone, or no longer visible to the token) is as REST's 404. A
+project missing from `projects` (gone, or no longer visible to the token) is as REST's 404. A
 whole query refused (complexity or size over GitLab's limits, 5xx, malformed) leaves its
 batch, or its files, to REST. Rate limits are GitLab's REST ones (429 with Retry-After),
 which ForgeHTTP honours.
