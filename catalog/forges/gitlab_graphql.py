@@ -35,7 +35,8 @@ answered, a listing of 100 entries or more (REST reads one page of 100: what it 
 is not known), a default branch other than the listing's (`rootRef`), a root tree without
 `lastCommit`, a blob without `rawTextBlob` (binary), whose UTF-8 length is not its
 `rawSize` (GitLab converted it from another encoding, or cut it), or that holds U+FFFD. A
-project missing from `projects` (gone, or no longer visible to the token) is as REST's 404. A
+project missing from `projects` (gone, no longer visible, or moved: GitLab does not say
+which) is read through REST, by id, whose 404 then stores no root files. A
 whole query refused (complexity or size over GitLab's limits, 5xx, malformed) leaves its
 batch, or its files, to REST. Rate limits are GitLab's REST ones (429 with Retry-After),
 which ForgeHTTP honours.
@@ -261,9 +262,9 @@ class GitLabGraphQLPrefetch(BatchPrefetch):
         found: dict[str, Prefetched] = {}
         for repo in repos:
             number = by_id.get(repo.remote_id)
-            if number is None:  # not found, or no longer visible: as REST's 404
-                found[repo.remote_id] = Prefetched(gone=True)
-            elif str(number) not in failed:
+            # Missing (gone, no longer visible, or moved since the listing: GitLab does not
+            # say which): REST, by id, says what it is (a 404 stores no root files).
+            if number is not None and str(number) not in failed:
                 prefetched = parse_head(nodes[number], repo)
                 if prefetched is not None:
                     found[repo.remote_id] = prefetched

@@ -168,18 +168,22 @@ def test_hostile_paths_are_escaped_in_the_queries(fake):  # noqa: F811
     assert not [r for r in rest if "/projects/" in r.path]  # all came through GraphQL
 
 
-def test_a_project_gone_between_the_listing_and_the_query_is_as_a_rest_404(fake):  # noqa: F811
+def test_a_project_missing_from_the_answer_is_read_through_rest(fake):  # noqa: F811
+    # Gone, no longer visible or moved since the listing: GitLab's `projects` leaves it out
+    # without saying which; REST, by id, says (its 404 stores no root files).
     server = fake("gitlab")
-    for name in ("app", "gone", "other"):
+    for name in ("app", "moved", "other"):
         server.add_repo("dinum", name, files={"README.md": "x", "package.json": PACKAGE_JSON})
-    _, graphql_owner = both_forges(server, "dinum")
+    rest_owner, graphql_owner = both_forges(server, "dinum")
+    harvest(server, rest_owner)
+    moved = next(repo for repo in server.repos if repo.name == "moved")
     real_head_query = head_query
 
-    def renamed(repos):  # the project the listing gave is no longer there
+    def renamed(repos):  # the path the listing gave is no longer the project's
         return real_head_query(
             [
-                RepoInfo(**{**repo.__dict__, "full_path": "dinum/gone-since"})
-                if repo.full_path == "dinum/gone"
+                RepoInfo(**{**repo.__dict__, "full_path": "dinum/moved-since"})
+                if repo.full_path == "dinum/moved"
                 else repo
                 for repo in repos
             ]
@@ -190,13 +194,34 @@ def test_a_project_gone_between_the_listing_and_the_query_is_as_a_rest_404(fake)
         run, _graphql, rest = harvest(server, graphql_owner)
 
     assert run.status == "ok" and run.errors == []
-    assert not [r for r in rest if "/projects/" in r.path]  # nothing asked through REST
+    assert snapshot(graphql_owner) == snapshot(rest_owner)
+    inspected = {
+        r.path.partition("?")[0].split("/")[4]
+        for r in rest
+        if r.path.startswith("/api/v4/projects/")
+    }
+    assert inspected == {str(moved.id)}
+
+
+def test_a_project_gone_is_as_a_rest_404(fake):  # noqa: F811
+    server = fake("gitlab")
+    for name in ("app", "gone"):
+        server.add_repo("dinum", name, files={"README.md": "x", "package.json": PACKAGE_JSON})
+    _, graphql_owner = both_forges(server, "dinum")
+    server.fail_next(404, path=r"^/api/v4/projects/\d+/repository/tree")
+
+    with pytest.MonkeyPatch.context() as patch:
+        real_head_query = head_query
+        patch.setattr(
+            "catalog.forges.gitlab_graphql.head_query",
+            lambda repos: real_head_query([r for r in repos if r.full_path != "dinum/gone"]),
+        )
+        run, _graphql, _rest = harvest(server, graphql_owner)
+
+    assert run.status == "ok" and run.errors == []
     gone = Repository.objects.get(full_path="dinum/gone")
     assert (gone.root_files, gone.head_commit, gone.languages) == ([], "", {})
-    assert set(Manifest.objects.values_list("repository__full_path", flat=True)) == {
-        "dinum/app",
-        "dinum/other",
-    }
+    assert set(Manifest.objects.values_list("repository__full_path", flat=True)) == {"dinum/app"}
 
 
 def test_an_error_of_one_project_reads_that_one_through_rest(fake):  # noqa: F811
