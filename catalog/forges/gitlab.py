@@ -128,8 +128,6 @@ class GitLabClient(ForgeClient):
     def root_names(self, repo: RepoInfo) -> list[str]:
         found = self.prefetched(repo)
         if found is not None:
-            if found.gone:  # a null project, as a REST 404 on the root listing
-                return []
             self.root_items = (repo.api_ref, found.root_items)
             return found.root_names
         url = self.url(f"projects/{repo.api_ref}/repository/tree", per_page=100)
@@ -154,7 +152,7 @@ class GitLabClient(ForgeClient):
         if repo.is_empty or not head or not repo.default_branch:
             return {}
         found = self.prefetched(repo)
-        if found is not None and not found.gone and head == found.head and found.tree is not None:
+        if found is not None and head == found.head and found.tree is not None:
             return dict(found.tree)
         ref, items = self.root_items
         if ref != repo.api_ref:
@@ -188,14 +186,14 @@ class GitLabClient(ForgeClient):
 
     def languages(self, repo: RepoInfo) -> dict:
         found = self.prefetched(repo)
-        if found is not None and not found.gone:
+        if found is not None:
             return dict(found.languages)
         data = self.http.get(self.url(f"projects/{repo.api_ref}/languages")).json()
         return data if isinstance(data, dict) else {}
 
     def head_commit(self, repo: RepoInfo) -> str:
         found = self.prefetched(repo)
-        if found is not None and not found.gone:
+        if found is not None:
             return found.head
         return super().head_commit(repo)
 

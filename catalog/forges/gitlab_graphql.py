@@ -155,7 +155,6 @@ def queries(parts: list[tuple[str, int]]) -> list[str]:
 class Prefetched:
     """What GraphQL said of one project; `tree` None: ask REST for the directories."""
 
-    gone: bool = False
     head: str = ""
     root_items: list[dict] = field(default_factory=list)
     tree: dict[str, int | None] | None = None
@@ -283,7 +282,7 @@ class GitLabGraphQLPrefetch(BatchPrefetch):
         wanted = []
         for repo in repos:
             prefetched = found.get(repo.remote_id)
-            if prefetched is None or prefetched.gone:
+            if prefetched is None:
                 continue
             directories = directories_of(prefetched.root_items)
             if not directories:
@@ -326,7 +325,7 @@ class GitLabGraphQLPrefetch(BatchPrefetch):
         wanted = []
         for repo in repos:
             prefetched = found.get(repo.remote_id)
-            if prefetched is None or prefetched.gone:
+            if prefetched is None:
                 continue
             _, actual = detect_root_files(prefetched.root_names)
             paths = [actual[name] for name in ROOT_FILES if name in actual]
