@@ -7,7 +7,7 @@ request, owners in parallel (like Celery workers), then again with nothing chang
 prints wall time, repositories per second, HTTP requests per repository (GraphQL ones apart)
 and SQL queries per repository for both runs. With --token (GitHub), FORGE_TOKENS holds a
 token for the bench forge, so the harvest reads through GraphQL in batches as it does with
-a real token. Uses DATABASE_URL (PostgreSQL by default, as `make test` picks
+a real token (GitHub and GitLab). Uses DATABASE_URL (PostgreSQL by default, as `make test` picks
 it); the database `codegouv_bench` is created and emptied by the run.
 """
 
@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument(
         "--token",
         action="store_true",
-        help="configure a token for the forge (GitHub: GraphQL batches)",
+        help="configure a token for the forge (GitHub, GitLab: GraphQL batches)",
     )
     args = parser.parse_args()
 
@@ -111,7 +111,9 @@ def main() -> None:
             print(f"  repositories per second   {repos / wall:8.1f}")
             print(f"  HTTP requests per repo    {requests / repos:8.3f}  ({requests} requests)")
             print(f"  non-304 requests per repo {(requests - not_modified) / repos:8.3f}")
-            graphql = sum(1 for logged in server.requests if logged.path == "/graphql")
+            graphql = sum(
+                1 for logged in server.requests if logged.path in ("/graphql", "/api/graphql")
+            )
             print(
                 f"  of which REST per repo    {(requests - graphql) / repos:8.3f}  "
                 f"({requests - graphql} requests)"

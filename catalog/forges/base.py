@@ -290,7 +290,7 @@ class ForgeClient(ABC):
         """Told once per listing page, before their inspection, which repositories are going
         to be inspected, in that order; `manifests_at` gives, for those whose manifests are
         read only when the head moved, the commit they were read at. A client that can
-        fetch their files in batches (GitHub's GraphQL) does it here or lazily; the per-
+        fetch their files in batches (GitHub's, GitLab's GraphQL) does it here or lazily; the per-
         repository methods below then answer from what came. Default: nothing."""
 
     @abstractmethod

@@ -25,7 +25,6 @@ one batch is held at a time: memory stays bounded whatever the page.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 
@@ -37,6 +36,7 @@ from catalog.forges.base import (
     detect_root_files,
     items_may_hold_manifests,
 )
+from catalog.forges.graphql import BatchPrefetch, answer, literal
 from catalog.manifests import MAX_BYTES, select_manifests
 from core.http import ForgeError, ForgeHTTP, MalformedResponse, RateLimited
 
@@ -60,12 +60,6 @@ HEAD += " } } } } }"
 LANGUAGES = "languages(first: 100) { totalCount edges { size node { name } } }"
 BLOB = "... on Blob { text isBinary isTruncated byteSize }"
 RATE_LIMIT = "rateLimit { cost remaining resetAt }"
-
-
-def literal(value: str) -> str:
-    """A GraphQL string literal of `value` (names and paths are hostile input): JSON's
-    escapes are GraphQL's (quote, backslash, control characters, \\uXXXX for the rest)."""
-    return json.dumps(value, ensure_ascii=True)
 
 
 def graphql_url(api_url: str) -> str:
@@ -184,53 +178,20 @@ def wanted_paths(prefetched: Prefetched, repo: RepoInfo, manifests_at: dict[str,
     ]
 
 
-class GraphQLPrefetch:
+class GraphQLPrefetch(BatchPrefetch):
     """The batches of one listing page and the answers of the batch being inspected."""
 
+    label = "GitHub GraphQL"
+
     def __init__(self, http: ForgeHTTP, api_url: str, *, batch_size: int = BATCH_SIZE):
-        self.http = http
-        self.url = graphql_url(api_url)
-        self.batch_size = batch_size
-        self.batches: list[list[RepoInfo]] = []
-        self.batch_of: dict[str, int] = {}
-        self.manifests_at: dict[str, str] = {}
-        self.current: dict[str, Prefetched] = {}
+        super().__init__(http, graphql_url(api_url), batch_size=batch_size)
         # The budget as the last answer gave it (GraphQL's, apart from REST's).
         self.remaining: int | None = None
         self.cost = 1
         self.reset_at: float | None = None
 
-    def plan(self, repos: list[RepoInfo], *, manifests_at: dict[str, str]) -> None:
-        # An empty repository costs REST nothing: it is not asked for.
-        repos = [repo for repo in repos if not repo.is_empty and "/" in repo.api_ref]
-        self.batches = [
-            repos[start : start + self.batch_size]
-            for start in range(0, len(repos), self.batch_size)
-        ]
-        self.batch_of = {
-            repo.remote_id: number for number, batch in enumerate(self.batches) for repo in batch
-        }
-        self.manifests_at = dict(manifests_at)
-        self.current = {}
-
-    def lookup(self, repo: RepoInfo) -> Prefetched | None:
-        """What GraphQL said of `repo`, fetching its batch the first time; None: ask REST."""
-        if repo.remote_id not in self.current:
-            number = self.batch_of.get(repo.remote_id)
-            if number is None:
-                return None
-            batch = self.batches[number]
-            for other in batch:  # fetched once, whatever came
-                self.batch_of.pop(other.remote_id, None)
-            self.current = {}
-            try:
-                self.current = self.fetch(batch)
-            except RateLimited:
-                raise
-            except ForgeError as exc:
-                # The batch is read through REST, as without a token.
-                logger.warning("GitHub GraphQL batch failed, reading it through REST: %s", exc)
-        return self.current.get(repo.remote_id)
+    def eligible(self, repo: RepoInfo) -> bool:
+        return super().eligible(repo) and "/" in repo.api_ref
 
     def fetch(self, repos: list[RepoInfo]) -> dict[str, Prefetched]:
         data, errors = self.query(head_query(repos))
@@ -315,9 +276,7 @@ class GraphQLPrefetch:
             if not isinstance(body, dict):
                 raise MalformedResponse(f"{self.url}: the answer is not an object")
             errors = body.get("errors") or []
-            if not isinstance(errors, list):
-                raise MalformedResponse(f"{self.url}: errors is not a list")
-            if any(
+            if isinstance(errors, list) and any(
                 isinstance(error, dict) and error.get("type") == "RATE_LIMITED" for error in errors
             ):
                 try:
@@ -328,16 +287,7 @@ class GraphQLPrefetch:
                     raise RateLimited(f"{self.url}: GitHub GraphQL rate limited", reset_at=reset_at)
                 self.http.wait_until(reset_at, self.url, "GitHub GraphQL rate limited")
                 continue
-            data = body.get("data")
-            if not isinstance(data, dict):
-                messages = "; ".join(
-                    str(error.get("message", ""))[:200]
-                    for error in errors
-                    if isinstance(error, dict)
-                )
-                raise MalformedResponse(f"{self.url}: no data ({messages or 'no error given'})")
-            if any(not (isinstance(error, dict) and error.get("path")) for error in errors):
-                raise MalformedResponse(f"{self.url}: an error of the whole query")
+            data, errors = answer(self.url, body)
             self.note_budget(data.get("rateLimit"))
             return data, errors
         raise AssertionError("unreachable")

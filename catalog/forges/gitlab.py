@@ -1,4 +1,5 @@
-"""GitLab API v4: groups with all their subgroups, user namespaces and whole instances."""
+"""GitLab API v4: groups with all their subgroups, user namespaces and whole instances; with a
+token, the inspection's reads come in batches through the GraphQL API (see gitlab_graphql)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,28 @@ from catalog.forges.base import (
     text,
     with_page,
 )
+from catalog.forges.gitlab_graphql import GitLabGraphQLPrefetch, Prefetched
 from catalog.manifests import directory_may_hold_manifests
-from core.http import MalformedResponse, NotFound
+from core.http import ForgeHTTP, MalformedResponse, NotFound
 
 
 class GitLabClient(ForgeClient):
     license_needs_request = True
     item_names = ("project", "projects")
+
+    def __init__(self, *, api_url: str, http: ForgeHTTP):
+        super().__init__(api_url=api_url, http=http)
+        # Anonymous GraphQL sees only public projects under a lower complexity limit:
+        # without a token, everything goes through REST.
+        self.graphql = GitLabGraphQLPrefetch(http, self.api_url) if http.authenticated else None
+
+    def prefetch(self, repos: list[RepoInfo], *, manifests_at: dict[str, str]) -> None:
+        if self.graphql is not None:
+            self.graphql.plan(repos, manifests_at=manifests_at)
+
+    def prefetched(self, repo: RepoInfo) -> Prefetched | None:
+        """What the GraphQL batch of `repo` said of it; None: ask REST."""
+        return self.graphql.lookup(repo) if self.graphql is not None else None
 
     def fetch_owner(self, path: str) -> OwnerInfo:
         try:
@@ -110,6 +126,10 @@ class GitLabClient(ForgeClient):
         return self.paginate(first, state, self._parse_listing)
 
     def root_names(self, repo: RepoInfo) -> list[str]:
+        found = self.prefetched(repo)
+        if found is not None:
+            self.root_items = (repo.api_ref, found.root_items)
+            return found.root_names
         url = self.url(f"projects/{repo.api_ref}/repository/tree", per_page=100)
         return self.names_listed_at(repo, url, listing="tree")
 
@@ -131,6 +151,9 @@ class GitLabClient(ForgeClient):
         # MAX_TREE_DIRECTORIES. No sizes: parse_manifest refuses a file over 1 MiB.
         if repo.is_empty or not head or not repo.default_branch:
             return {}
+        found = self.prefetched(repo)
+        if found is not None and head == found.head and found.tree is not None:
+            return dict(found.tree)
         ref, items = self.root_items
         if ref != repo.api_ref:
             items = self._tree(repo, ref=repo.default_branch)
@@ -149,6 +172,9 @@ class GitLabClient(ForgeClient):
         return paths
 
     def read_file(self, repo: RepoInfo, name: str) -> bytes | None:
+        found = self.prefetched(repo)
+        if found is not None and name in found.files:
+            return found.files[name]
         url = self.url(
             f"projects/{repo.api_ref}/repository/files/{quote(name, safe='')}/raw",
             ref=repo.default_branch or "HEAD",
@@ -159,8 +185,17 @@ class GitLabClient(ForgeClient):
             return None
 
     def languages(self, repo: RepoInfo) -> dict:
+        found = self.prefetched(repo)
+        if found is not None:
+            return dict(found.languages)
         data = self.http.get(self.url(f"projects/{repo.api_ref}/languages")).json()
         return data if isinstance(data, dict) else {}
+
+    def head_commit(self, repo: RepoInfo) -> str:
+        found = self.prefetched(repo)
+        if found is not None:
+            return found.head
+        return super().head_commit(repo)
 
     def branch_url(self, repo: RepoInfo) -> str:
         branch = quote(repo.default_branch, safe="")

@@ -9,7 +9,7 @@ fetched only for repositories whose activity date moved since they were last ins
 package manifests (tree, then each file) only when the head commit moved too, and their
 Manifest and Dependency rows are written per page after the repositories (ADR 0020). The
 client is told which repositories of the page are inspected before the first inspection
-(ForgeClient.prefetch): GitHub with a token reads them in batches through GraphQL.
+(ForgeClient.prefetch): GitHub and GitLab with a token read them in batches through GraphQL.
 Only a complete listing marks the repositories it no longer returns as gone; they are never
 deleted.
 """
@@ -244,7 +244,7 @@ class Harvester:
         manifests: dict[str, dict[str, ParsedManifest]] = {}
         # What each repository needs (skipped: another owner's or unchanged; written from the
         # listing; or inspected too), decided first: the client is told which are inspected
-        # before the inspections start (GitHub's GraphQL then reads them in batches).
+        # before the inspections start (GitHub's and GitLab's GraphQL then read them in batches).
         plan = {}
         for repo in repos:
             if repo.remote_id not in owners:

@@ -343,7 +343,13 @@ def get_raw_file(req: Request, ref: str, path: str) -> Any:
 
 
 def get_languages(req: Request, ref: str) -> Any:
-    stats = _project(req, ref).language_bytes()
+    return language_shares(_project(req, ref))
+
+
+def language_shares(repo: FakeRepo) -> dict[str, float]:
+    """{language: percentage of the bytes}, largest first, as GitLab stores them (REST's
+    ``/languages`` and GraphQL's ``languages { name share }`` alike)."""
+    stats = repo.language_bytes()
     total = sum(stats.values())
     if not total:
         return {}

@@ -81,7 +81,7 @@ class QueryError(Exception):
 TOKEN = re.compile(
     r"""(?P<skip>[\s,]+|\#[^\n\r]*)
     |(?P<spread>\.\.\.)
-    |(?P<punct>[{}():])
+    |(?P<punct>[{}():\[\]])
     |(?P<name>[_A-Za-z][_0-9A-Za-z]*)
     |(?P<string>"(?:[^"\\\n\r]|\\(?:["\\/bfnrt]|u[0-9A-Fa-f]{4}))*")
     |(?P<int>-?(?:0|[1-9][0-9]*))""",
@@ -171,34 +171,58 @@ class Parser:
             while self.peek() != ("punct", ")"):
                 arg = self.take("name")
                 self.take("punct", ":")
-                kind, value = self.peek()
-                if kind not in ("string", "int"):
-                    raise QueryError(f"Parse error on {value!r}: literal strings and ints only")
-                self.position += 1
-                args[arg] = value
+                args[arg] = self.value()
             self.take("punct", ")")
         selections = self.selection_set() if self.peek() == ("punct", "{") else []
         return Field(alias, name, args, selections)
 
+    def value(self) -> Any:
+        """A literal string, int, boolean, or (GitLab's ``paths: [...]``) list of strings."""
+        kind, value = self.peek()
+        if (kind, value) == ("punct", "["):
+            self.take("punct")
+            items = []
+            while self.peek() != ("punct", "]"):
+                items.append(self.take("string"))
+            self.take("punct", "]")
+            return items
+        if kind == "name" and value in ("true", "false"):
+            self.position += 1
+            return value == "true"
+        if kind not in ("string", "int"):
+            raise QueryError(f"Parse error on {value!r}: literal strings and ints only")
+        self.position += 1
+        return value
 
-def validate(type_name: str, selections: list) -> None:
+
+def validate(
+    type_name: str,
+    selections: list,
+    schema: dict | None = None,
+    implements: dict | None = None,
+    required: dict | None = None,
+) -> None:
     """Every field known on its type, with known and required arguments, objects selected
-    into and scalars not; fragments on a type the place allows."""
+    into and scalars not; fragments on a type the place allows (GitHub's schema unless
+    another is given)."""
+    schema = schema or SCHEMA
+    implements = IMPLEMENTS if implements is None else implements
+    required = REQUIRED if required is None else required
     aliases = set()
     for selection in selections:
         if isinstance(selection, Fragment):
-            if selection.on not in SCHEMA or selection.on not in (
+            if selection.on not in schema or selection.on not in (
                 type_name,
-                *[t for t, i in IMPLEMENTS.items() if i == type_name],
+                *[t for t, i in implements.items() if i == type_name],
             ):
                 raise QueryError(f"Fragment on {selection.on} can't be spread inside {type_name}")
-            validate(selection.on, selection.selections)
+            validate(selection.on, selection.selections, schema, implements, required)
             continue
-        known = SCHEMA[type_name].get(selection.name)
+        known = schema[type_name].get(selection.name)
         if known is None:
             raise QueryError(f"Field '{selection.name}' doesn't exist on type '{type_name}'")
         allowed, value_type = known
-        if set(selection.args) - set(allowed) or not REQUIRED.get(
+        if set(selection.args) - set(allowed) or not required.get(
             (type_name, selection.name), set()
         ) <= set(selection.args):
             raise QueryError(f"Field '{selection.name}' has wrong arguments")
@@ -208,7 +232,7 @@ def validate(type_name: str, selections: list) -> None:
             raise QueryError(f"Field '{selection.alias}' is selected twice")
         aliases.add(selection.alias)
         if value_type:
-            validate(value_type.strip("[]"), selection.selections)
+            validate(value_type.strip("[]"), selection.selections, schema, implements, required)
 
 
 # --- execution ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 from tests.fakehttp import ServedFake, TrackingHTTPServer
 
-from . import gitea, github, gitlab
+from . import gitea, github, gitlab, gitlab_graphql
 from . import graphql as graphql_endpoint
 from .core import (
     OWNER_KINDS,
@@ -486,13 +486,15 @@ class FakeForge(ServedFake):
         if fault is not None and fault.action == "delay":
             self._sleep(fault.seconds)
             fault = None
-        graphql = self.kind == "github" and target.partition("?")[0] == "/graphql"
+        route = target.partition("?")[0]
+        graphql = (self.kind, route) in (("github", "/graphql"), ("gitlab", "/api/graphql"))
         with self._lock:
             self._refresh_rate_window()
             if fault is not None:
                 response = self._fault_response(fault)
             elif graphql:  # its own budget and headers
-                response = graphql_endpoint.serve(self, method, headers, body)
+                endpoint = graphql_endpoint if self.kind == "github" else gitlab_graphql
+                response = endpoint.serve(self, method, headers, body)
                 self.requests.append(LoggedRequest(method, target, response.status))
                 return response
             elif self._rl_reset_at is not None and self._rl_remaining <= 0:
