@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.lookups import Unaccent
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Greatest, Lower, Upper
 from django.urls import reverse
@@ -414,16 +414,10 @@ class LibraryQuerySet(models.QuerySet):
 
     def with_dependents(self):
         """Annotated with `dependents`: the visible repositories, not forks, that declare
-        the package (any scope), counted on the Dependency purl index."""
-        declaring = (
-            Dependency.objects.of_visible_originals()
-            .filter(purl=OuterRef("purl"))
-            .order_by()
-            .values("purl")
-            .annotate(n=Count("repository", distinct=True))
-            .values("n")
-        )
-        return self.annotate(dependents=Coalesce(Subquery(declaring), 0))
+        the package (any scope), as last counted after a harvest (PackageUsage): counting
+        them per row would group tens of thousands of Dependency rows for a popular one."""
+        counted = PackageUsage.objects.filter(purl=OuterRef("purl")).values("every_count")[:1]
+        return self.annotate(dependents=Coalesce(Subquery(counted), 0))
 
     def for_list(self):
         """A listing's rows: the publishing repository, its forge, owner and public body."""
@@ -1092,6 +1086,8 @@ class PackageUsage(models.Model):
             models.Index(
                 models.F("every_count").desc(), "ecosystem", "name", name="catalog_usage_every"
             ),
+            # A library's dependents (LibraryQuerySet.with_dependents).
+            models.Index(fields=["purl"], name="catalog_usage_purl"),
         ]
 
     def __str__(self):

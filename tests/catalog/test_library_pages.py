@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from catalog.enums import LibraryStatus
 from catalog.models import Library
+from catalog.services.package_usage import refresh_package_usage
 from tests.factories import (
     DependencyFactory,
     OwnerFactory,
@@ -67,6 +68,7 @@ def catalogue():
             manifest="package.json",
         )
     DependencyFactory(ecosystem="pypi", name="etalab-tool", purl="pkg:pypi/etalab-tool")
+    refresh_package_usage()  # as the end of a harvest does: the dependents' counts
     return {"ministry": ministry, "dsfr": dsfr}
 
 
