@@ -212,6 +212,12 @@ def load(*, stdout) -> None:
     stdout.write(f"2021 libraries list: {load_libraries()} published by a demo repository")
 
 
+def demo_version(value: str) -> str:
+    """The list's latest version; "None" is how its export wrote a package without one."""
+    version = clean_text(value).strip()[:100]
+    return "" if version == "None" else version
+
+
 DEMO_LIBRARY_FIELDS = (
     "purl",
     "registry_url",
@@ -249,7 +255,7 @@ def load_libraries(path: Path = LIBRARIES) -> int:
             name=name,
             purl=purl,
             registry_url=registry_url(ecosystem, name)[:1000],
-            latest_version=clean_text(row["latest_stable_release_number"]).strip()[:100],
+            latest_version=demo_version(row["latest_stable_release_number"]),
             status=LibraryStatus.MATCHED,
             repository_id=pk,
             source_url=source[:1000],

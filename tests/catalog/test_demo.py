@@ -44,6 +44,8 @@ def test_load_demo_loads_the_accounts_list_and_the_2021_dump_and_can_run_again(c
     assert "2021 libraries list: 458 published by a demo repository" in first_run
     assert Library.objects.count() == 458
     assert Library.objects.published().filter(name="@etalab/epci", ecosystem="npm").exists()
+    # The list wrote "None" for a package without a release: no version, not "None".
+    assert not Library.objects.filter(latest_version="None").exists()
     # 9,157 rows in the dump, 91 of them repeated URLs.
     assert Repository.objects.count() == 9066
     assert "9157 rows, 9066 distinct repositories" in first_run
