@@ -12,10 +12,11 @@ from catalog.forges.base import (
     OwnerInfo,
     RepoInfo,
     parse_date,
+    shallow_blobs,
     text,
 )
 from catalog.forges.github_graphql import GraphQLPrefetch, Prefetched
-from core.http import ForgeHTTP, MalformedResponse
+from core.http import ForgeHTTP, MalformedResponse, NotFound
 
 
 class GitHubClient(ContentsAPI, ForgeClient):
@@ -26,6 +27,9 @@ class GitHubClient(ContentsAPI, ForgeClient):
         super().__init__(api_url=api_url, http=http)
         # GitHub's GraphQL API requires a token: without one, everything goes through REST.
         self.graphql = GraphQLPrefetch(http, self.api_url) if http.authenticated else None
+        # (api_ref, {path: size}) of the last default branch's tree read for a root listing
+        # (branch_tree_names): tree_paths answers from it.
+        self.branch_tree: tuple[str | None, dict[str, int | None]] = (None, {})
 
     def prefetch(self, repos: list[RepoInfo], *, manifests_at: dict[str, str]) -> None:
         if self.graphql is not None:
@@ -38,7 +42,7 @@ class GitHubClient(ContentsAPI, ForgeClient):
     def root_names(self, repo: RepoInfo) -> list[str]:
         found = self.prefetched(repo)
         if found is None:
-            return super().root_names(repo)
+            return self.branch_tree_names(repo)
         if found.gone:  # NOT_FOUND, as a REST 404 on the root listing
             return []
         self.root_items = (repo.api_ref, found.root_items)
@@ -62,11 +66,46 @@ class GitHubClient(ContentsAPI, ForgeClient):
             return found.head
         return super().head_commit(repo)
 
+    def branch_tree_names(self, repo: RepoInfo) -> list[str]:
+        """The root listing through REST from the recursive tree of the default branch: the
+        same request then gives tree_paths the manifests' paths, one request where the
+        contents listing and the tree took two. The contents listing for a truncated tree
+        (its root entries may be missing), a branch name with a slash (the route would take
+        it for a path) or an empty repository (a tree there is a 409, not a 404)."""
+        branch = repo.default_branch
+        if repo.is_empty or not branch or "/" in branch:
+            return super().root_names(repo)
+        url = self.url(f"repos/{repo.api_ref}/git/trees/{quote(branch, safe='')}", recursive=1)
+        try:
+            data = self.http.get(url).json()
+        except NotFound:
+            return []  # as the contents listing of a repository gone since the listing
+        if not isinstance(data, dict):
+            raise MalformedResponse(f"{repo.full_path}: the tree is not an object")
+        if data.get("truncated"):
+            return super().root_names(repo)
+        items = data.get("tree") or []
+        tree = shallow_blobs(items, repo.full_path)
+        root = [
+            {"name": item["path"], "type": "dir" if item.get("type") == "tree" else "file"}
+            for item in items
+            if isinstance(item, dict)
+            and isinstance(item.get("path"), str)
+            and "/" not in item["path"]
+        ]
+        self.root_items = (repo.api_ref, root)
+        self.branch_tree = (repo.api_ref, tree)
+        return [item["name"] for item in root]
+
     def tree_paths(self, repo: RepoInfo, head: str) -> dict[str, int | None]:
         found = self.prefetched(repo)
         if found is not None and not found.gone and head and head == found.head:
             # The root and first-level blobs came with the head commit.
             return dict(found.tree) if self.root_may_hold_manifests(repo) else {}
+        ref, tree = self.branch_tree
+        if found is None and head and ref == repo.api_ref:
+            # Read with the root listing, moments before the head commit.
+            return dict(tree)
         return super().tree_paths(repo, head)
 
     def fetch_owner(self, path: str) -> OwnerInfo:

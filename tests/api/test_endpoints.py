@@ -116,9 +116,7 @@ def test_a_repository_carries_its_licence_score_publiccode_and_links(api, catalo
         assert api(url).status_code == 200
 
 
-def test_a_repository_item_lists_its_manifests_and_dependencies_the_list_does_not(
-    api, catalogue
-):
+def test_a_repository_item_lists_its_manifests_and_dependencies_the_list_does_not(api, catalogue):
     repository = catalogue["repository"]
     Manifest.objects.create(
         repository=repository, path="package.json", ecosystem="npm", package_name="@bnf/gallica"

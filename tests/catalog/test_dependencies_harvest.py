@@ -2,6 +2,7 @@
 manifests of the root and first-level directories read, stored, kept when unreadable."""
 
 import json
+import re
 
 import pytest
 
@@ -205,13 +206,20 @@ def test_an_oversized_manifest_is_not_requested(fake):  # noqa: F811
     assert not [r for r in server.requests if "contents/package.json" in r.path]
 
 
-def test_a_repository_without_manifests_costs_no_tree_request(fake):  # noqa: F811
-    # Nothing at the root is a manifest or a directory that may hold one.
-    server = fake("github")
+@pytest.mark.parametrize("kind", ["github", "gitea"])
+def test_a_repository_without_manifests_costs_no_tree_request(fake, kind):  # noqa: F811
+    # Nothing at the root is a manifest or a directory that may hold one: one listing of
+    # the root (GitHub: the default branch's recursive tree; Gitea: its contents), no other.
+    server = fake(kind)
     server.add_repo("dinum", "plain", files=files(**{"LICENSE": "x", ".github/ci.yml": "x"}))
     harvest(server)
 
-    assert not [r for r in server.requests if "git/trees" in r.path]
+    listings = [
+        r.path
+        for r in server.requests
+        if re.search(r"/(git/trees|contents/?$)", r.path.split("?")[0])
+    ]
+    assert len(listings) == 1, listings
 
 
 @pytest.mark.parametrize("kind", ["github", "gitlab", "gitea"])
@@ -289,3 +297,30 @@ def test_tree_paths_gives_the_first_two_levels(fake, kind):  # noqa: F811
     assert client.tree_paths(repos["empty"], "") == {}
     assert client.tree_paths(repo, "") == {}
     assert server.requests == []
+
+
+def test_github_reads_the_root_and_the_manifests_paths_in_one_tree_request(fake):  # noqa: F811
+    server = fake("github")
+    server.add_repo(
+        "dinum", "app", files=files(**{"README.md": "x", "front/package.json": PACKAGE_JSON})
+    )
+    server.add_repo(
+        "dinum",
+        "slash",
+        default_branch="release/v1",
+        files=files(**{"README.md": "x", "requirements.txt": "django\n"}),
+    )
+    harvest(server)
+
+    app = [r.path.split("?")[0] for r in server.requests if "/dinum/app/" in r.path]
+    assert app.count("/repos/dinum/app/git/trees/main") == 1
+    assert not [path for path in app if path.endswith("/contents/")]  # no second listing
+    assert {purl for _, purl, _ in declared("dinum/app")} == {
+        "pkg:npm/vue",
+        "pkg:npm/%40gouvfr/dsfr",
+    }
+    # A branch name with a slash would read as a path: the contents listing, as before.
+    slash = [r.path.split("?")[0] for r in server.requests if "/dinum/slash/" in r.path]
+    assert "/repos/dinum/slash/contents/" in slash
+    assert Repository.objects.get(name="slash").root_files == ["README"]
+    assert {purl for _, purl, _ in declared("dinum/slash")} == {"pkg:pypi/django"}

@@ -3,6 +3,7 @@
 Each scenario asserts what ends up in the database.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -394,7 +395,10 @@ def test_only_repositories_whose_activity_moved_are_inspected_again(fake):
     server.reset_log()
     harvest_owner(owner_id=owner.pk)
 
-    inspected = {r.path.split("/")[3] for r in server.requests if "/contents" in r.path}
+    # The root listing: GitHub's recursive tree of the default branch (or its contents).
+    inspected = {
+        r.path.split("/")[3] for r in server.requests if re.search(r"/(contents|git/trees)", r.path)
+    }
     assert inspected == {"busy"}
     assert Repository.objects.get(full_path="dinum/quiet").stars == 12
 
@@ -461,7 +465,7 @@ def test_a_failed_inspection_is_tried_again_at_the_next_run(fake):
     server.add_repo("dinum", "app", files={"README.md": "x"})
     server.add_repo("dinum", "lib", files={"README.md": "x"})
     owner = owner_row(forge_row(server), "dinum")
-    server.fail_next(status=503, times=10, path=r"/repos/dinum/app/contents")
+    server.fail_next(status=503, times=10, path=r"/repos/dinum/app/(contents|git/trees)")
 
     first = harvest_owner(owner_id=owner.pk)
     app = Repository.objects.get(name="app")
@@ -477,7 +481,7 @@ def test_a_failed_inspection_is_tried_again_at_the_next_run(fake):
     assert app.root_files == ["README"]
     assert Repository.objects.get(name="lib").root_files == ["README"]
     assert second.not_modified == 0
-    inspected = {r.path for r in server.requests if "/contents" in r.path}
+    inspected = {r.path for r in server.requests if re.search(r"/(contents|git/trees)", r.path)}
     assert inspected and all("/dinum/app/" in target for target in inspected)
 
     third = harvest_owner(owner_id=owner.pk)
