@@ -27,11 +27,16 @@ class GitHubClient(ContentsAPI, ForgeClient):
         super().__init__(api_url=api_url, http=http)
         # GitHub's GraphQL API requires a token: without one, everything goes through REST.
         self.graphql = GraphQLPrefetch(http, self.api_url) if http.authenticated else None
-        # (api_ref, {path: size}) of the last default branch's tree read for a root listing
-        # (branch_tree_names): tree_paths answers from it.
-        self.branch_tree: tuple[str | None, dict[str, int | None]] = (None, {})
+        # Through REST (head_tree_names): the forge ids whose manifests the inspection reads
+        # whatever the head (new, or --full), and (api_ref, head, {path: size}) of the
+        # last head commit and tree read for a root listing.
+        self.reading_manifests: set[str] = set()
+        self.head_tree: tuple[str | None, str, dict[str, int | None]] = (None, "", {})
 
     def prefetch(self, repos: list[RepoInfo], *, manifests_at: dict[str, str]) -> None:
+        self.reading_manifests = {
+            repo.remote_id for repo in repos if repo.remote_id not in manifests_at
+        }
         if self.graphql is not None:
             self.graphql.plan(repos, manifests_at=manifests_at)
 
@@ -42,7 +47,7 @@ class GitHubClient(ContentsAPI, ForgeClient):
     def root_names(self, repo: RepoInfo) -> list[str]:
         found = self.prefetched(repo)
         if found is None:
-            return self.branch_tree_names(repo)
+            return self.head_tree_names(repo)
         if found.gone:  # NOT_FOUND, as a REST 404 on the root listing
             return []
         self.root_items = (repo.api_ref, found.root_items)
@@ -64,28 +69,36 @@ class GitHubClient(ContentsAPI, ForgeClient):
         found = self.prefetched(repo)
         if found is not None and not found.gone:
             return found.head
+        ref, head, _tree = self.head_tree
+        if found is None and ref == repo.api_ref:
+            return head  # asked for the root listing (head_tree_names), "" included
         return super().head_commit(repo)
 
-    def branch_tree_names(self, repo: RepoInfo) -> list[str]:
-        """The root listing through REST from the recursive tree of the default branch: the
-        same request then gives tree_paths the manifests' paths, one request where the
-        contents listing and the tree took two. The contents listing for a truncated tree
-        (its root entries may be missing), a branch name with a slash (the route would take
-        it for a path) or an empty repository (a tree there is a 409, not a 404)."""
-        branch = repo.default_branch
-        if repo.is_empty or not branch or "/" in branch:
+    def head_tree_names(self, repo: RepoInfo) -> list[str]:
+        """The root listing through REST. For a repository whose manifests are read
+        whatever its head (new, or --full): the head commit, then its recursive tree, which
+        also gives tree_paths the manifests' paths: two requests where the contents
+        listing, the head and the tree took three. For the others, whose manifests are read
+        only if the head moved, the contents listing (a recursive tree can weigh megabytes).
+        The contents listing too when the head is unknown or the tree is truncated (its
+        root entries may be missing; tree_paths keeps what came, as it would)."""
+        if repo.is_empty or repo.remote_id not in self.reading_manifests:
             return super().root_names(repo)
-        url = self.url(f"repos/{repo.api_ref}/git/trees/{quote(branch, safe='')}", recursive=1)
+        head = super().head_commit(repo)
+        self.head_tree = (repo.api_ref, head, {})
+        if not head:
+            return super().root_names(repo)
+        url = self.url(f"repos/{repo.api_ref}/git/trees/{quote(head)}", recursive=1)
         try:
             data = self.http.get(url).json()
         except NotFound:
-            return []  # as the contents listing of a repository gone since the listing
+            return super().root_names(repo)
         if not isinstance(data, dict):
             raise MalformedResponse(f"{repo.full_path}: the tree is not an object")
+        items = data.get("tree") or []
+        self.head_tree = (repo.api_ref, head, shallow_blobs(items, repo.full_path))
         if data.get("truncated"):
             return super().root_names(repo)
-        items = data.get("tree") or []
-        tree = shallow_blobs(items, repo.full_path)
         root = [
             {"name": item["path"], "type": "dir" if item.get("type") == "tree" else "file"}
             for item in items
@@ -94,7 +107,6 @@ class GitHubClient(ContentsAPI, ForgeClient):
             and "/" not in item["path"]
         ]
         self.root_items = (repo.api_ref, root)
-        self.branch_tree = (repo.api_ref, tree)
         return [item["name"] for item in root]
 
     def tree_paths(self, repo: RepoInfo, head: str) -> dict[str, int | None]:
@@ -102,10 +114,9 @@ class GitHubClient(ContentsAPI, ForgeClient):
         if found is not None and not found.gone and head and head == found.head:
             # The root and first-level blobs came with the head commit.
             return dict(found.tree) if self.root_may_hold_manifests(repo) else {}
-        ref, tree = self.branch_tree
-        if found is None and head and ref == repo.api_ref:
-            # Read with the root listing, moments before the head commit.
-            return dict(tree)
+        ref, read_head, tree = self.head_tree
+        if found is None and head and ref == repo.api_ref and head == read_head:
+            return dict(tree)  # read with the root listing (head_tree_names)
         return super().tree_paths(repo, head)
 
     def fetch_owner(self, path: str) -> OwnerInfo:

@@ -3,6 +3,7 @@ manifests of the root and first-level directories read, stored, kept when unread
 
 import json
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -299,28 +300,39 @@ def test_tree_paths_gives_the_first_two_levels(fake, kind):  # noqa: F811
     assert server.requests == []
 
 
-def test_github_reads_the_root_and_the_manifests_paths_in_one_tree_request(fake):  # noqa: F811
+def test_github_reads_a_new_repositorys_root_and_manifests_paths_in_one_tree_request(
+    fake,  # noqa: F811
+):
     server = fake("github")
-    server.add_repo(
+    app = server.add_repo(
         "dinum", "app", files=files(**{"README.md": "x", "front/package.json": PACKAGE_JSON})
     )
-    server.add_repo(
+    slash = server.add_repo(
         "dinum",
         "slash",
         default_branch="release/v1",
         files=files(**{"README.md": "x", "requirements.txt": "django\n"}),
     )
-    harvest(server)
+    owner = harvest(server)
 
-    app = [r.path.split("?")[0] for r in server.requests if "/dinum/app/" in r.path]
-    assert app.count("/repos/dinum/app/git/trees/main") == 1
-    assert not [path for path in app if path.endswith("/contents/")]  # no second listing
+    for repo in (app, slash):
+        paths = [r.path.split("?")[0] for r in server.requests if f"/dinum/{repo.name}/" in r.path]
+        # The head commit, then its tree: no contents listing of the root.
+        assert paths.count(f"/repos/dinum/{repo.name}/git/trees/{repo.head_commit}") == 1
+        assert not [path for path in paths if path.endswith("/contents/")]
+        assert len([path for path in paths if "/branches/" in path]) == 1
     assert {purl for _, purl, _ in declared("dinum/app")} == {
         "pkg:npm/vue",
         "pkg:npm/%40gouvfr/dsfr",
     }
-    # A branch name with a slash would read as a path: the contents listing, as before.
-    slash = [r.path.split("?")[0] for r in server.requests if "/dinum/slash/" in r.path]
-    assert "/repos/dinum/slash/contents/" in slash
     assert Repository.objects.get(name="slash").root_files == ["README"]
     assert {purl for _, purl, _ in declared("dinum/slash")} == {"pkg:pypi/django"}
+
+    # Known, its activity moved without a push: the light contents listing, no tree.
+    app.stars += 1
+    app.updated_at = app.updated_at + timedelta(hours=1)
+    server.reset_log()
+    assert harvest_owner(owner_id=owner.pk).status == "ok"
+    paths = [r.path.split("?")[0] for r in server.requests if "/dinum/app/" in r.path]
+    assert "/repos/dinum/app/contents/" in paths
+    assert not [path for path in paths if "/git/trees/" in path]
