@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 
-from core.http import ForgeHTTP, MalformedResponse, NotFound, RateLimited
+from core.http import ForgeHTTP, MalformedResponse, NotFound, RateLimited, reset_epoch
 
 KNOWN_BATCH = 1000
 SWHID_RE = re.compile(r"^swh:1:(cnt|dir|rev|rel|snp):[0-9a-f]{40}$")
@@ -103,10 +103,11 @@ class SoftwareHeritage:
     def _record_budget(self, headers) -> None:
         try:
             remaining = int(headers.get("X-RateLimit-Remaining", ""))
-            reset = float(headers.get("X-RateLimit-Reset", ""))
         except ValueError:
             return
-        self.budgets[self._group] = (remaining, reset)
+        reset = reset_epoch(headers.get("X-RateLimit-Reset"))
+        if reset is not None:
+            self.budgets[self._group] = (remaining, reset)
 
     def _spend(self, group: str) -> None:
         """Before a request of `group`: wait for the reset or stop when the budget the

@@ -11,6 +11,7 @@ cleanly; the secondary one (Retry-After) waits as told, within the same bound.
 from __future__ import annotations
 
 import json
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,6 +75,29 @@ class Response:
             ) from None
 
 
+def reset_epoch(value) -> float | None:
+    """The epoch an `X-RateLimit-Reset` header gives, None when it is missing or not a
+    finite number ("nan" or "inf" would make a wait raise, or last forever)."""
+    try:
+        epoch = float(value or "")
+    except ValueError:
+        return None
+    return epoch if math.isfinite(epoch) else None
+
+
+class TokenSession(requests.Session):
+    """A session whose token stays with the host it was given for, whatever its header:
+    requests drops `Authorization` on a redirect to another host (or port, or scheme), not
+    GitLab's `PRIVATE-TOKEN`."""
+
+    token_header = ""
+
+    def rebuild_auth(self, prepared_request, response):
+        super().rebuild_auth(prepared_request, response)
+        if self.token_header and self.should_strip_auth(response.request.url, prepared_request.url):
+            prepared_request.headers.pop(self.token_header, None)
+
+
 class ForgeHTTP:
     def __init__(
         self,
@@ -91,12 +115,13 @@ class ForgeHTTP:
         clock=time.time,
         on_response=None,
     ):
-        self.session = requests.Session()
+        self.session = TokenSession()
         self.session.headers["User-Agent"] = USER_AGENT
         # Whether requests carry a token: GitHub's GraphQL API, for one, requires it.
         self.authenticated = bool(token)
         if token:
             self.session.headers[token_header] = f"{token_prefix}{token}"
+            self.session.token_header = token_header
         self.timeout = (connect_timeout, read_timeout)
         self.max_retries = max_retries
         self.backoff = backoff
@@ -139,9 +164,8 @@ class ForgeHTTP:
         if response.headers.get("X-RateLimit-Remaining") == "0" or (
             response.status_code == 429 and response.headers.get("X-RateLimit-Reset")
         ):
-            try:
-                reset_at = float(response.headers.get("X-RateLimit-Reset", ""))
-            except ValueError:
+            reset_at = reset_epoch(response.headers.get("X-RateLimit-Reset"))
+            if reset_at is None:
                 reset_at = self.clock() + 60
             return max(reset_at - self.clock(), 0) + 1, reset_at
         if response.status_code == 429:

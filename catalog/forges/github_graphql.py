@@ -38,7 +38,7 @@ from catalog.forges.base import (
 )
 from catalog.forges.graphql import BatchPrefetch, answer, literal
 from catalog.manifests import MAX_BYTES, select_manifests
-from core.http import ForgeError, ForgeHTTP, MalformedResponse, RateLimited
+from core.http import ForgeError, ForgeHTTP, MalformedResponse, RateLimited, reset_epoch
 
 logger = logging.getLogger(__name__)
 
@@ -279,9 +279,8 @@ class GraphQLPrefetch(BatchPrefetch):
             if isinstance(errors, list) and any(
                 isinstance(error, dict) and error.get("type") == "RATE_LIMITED" for error in errors
             ):
-                try:
-                    reset_at = float(response.headers.get("X-RateLimit-Reset", ""))
-                except ValueError:
+                reset_at = reset_epoch(response.headers.get("X-RateLimit-Reset"))
+                if reset_at is None:
                     reset_at = self.http.clock() + 60
                 if attempt:
                     raise RateLimited(f"{self.url}: GitHub GraphQL rate limited", reset_at=reset_at)
