@@ -319,9 +319,12 @@ DEPENDENCY_SORT_LABELS = {
 
 
 class DependencyFilter(django_filters.FilterSet):
-    """The filters of /dependances/: over Dependency rows, grouped per package once
-    filtered (DependencyQuerySet.ranked), so that every count is of distinct repositories
-    matching every filter."""
+    """The filters of /dependances/. Without a public body filter, the packages' counts of
+    the last harvest (PackageUsage.ranked) filtered by ecosystem and name; with one, the
+    Dependency rows of that body's visible originals grouped per package once filtered
+    (DependencyQuerySet.ranked), so that every count is of distinct repositories matching
+    every filter. Either way the queryset the view passes is not read: the rows are those
+    of every visible original, as the page says."""
 
     q = django_filters.CharFilter(method="filter_q", label=_("Rechercher un paquet"))
     ecosystem = django_filters.ChoiceFilter(choices=Ecosystem.choices, label=_("Écosystème"))

@@ -1089,6 +1089,12 @@ class PackageUsage(models.Model):
             # A library's dependents (LibraryQuerySet.with_dependents).
             models.Index(fields=["purl"], name="catalog_usage_purl"),
         ]
+        # One row per package; the sitemap walks it in this order.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ecosystem", "name", "purl"], name="catalog_usage_unique_package"
+            )
+        ]
 
     def __str__(self):
         return self.purl

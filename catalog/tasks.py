@@ -23,7 +23,7 @@ from catalog.services import (
 )
 from catalog.services.accounts_import import AccountsDownloadError, read_source
 from catalog.services.accounts_import import import_accounts as import_accounts_service
-from core.tasks import enqueue_after_commit_once, tasks_run_in_process
+from core.tasks import enqueue, enqueue_after_commit_once, tasks_run_in_process
 
 logger = logging.getLogger(__name__)
 
@@ -175,7 +175,11 @@ def refresh_package_usage():
     cache.delete(PACKAGE_USAGE_FLAG_KEY)
     with harvest_lock("package-usage", expires=PACKAGE_USAGE_LIMIT) as acquired:
         if not acquired:
-            logger.info("package usage skipped: another count runs, or Redis unreachable")
+            # The count running may have read before the changes that asked for this one:
+            # count again after it (bounded by the lock's expiry).
+            logger.info("package usage postponed: another count runs, or Redis unreachable")
+            if not tasks_run_in_process():
+                enqueue(refresh_package_usage, countdown=PACKAGE_USAGE_DELAY)
             return "locked"
         return package_usage.refresh_package_usage()
 

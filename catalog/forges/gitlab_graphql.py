@@ -95,8 +95,9 @@ BLOB = "nodes { path rawTextBlob rawSize }"
 
 
 def graphql_url(api_url: str) -> str:
-    """The GraphQL endpoint of a GitLab REST API root: https://host/api/v4 (or an instance
-    under a path, https://host/gitlab/api/v4) gives https://host/api/graphql."""
+    """The GraphQL endpoint of a GitLab REST API root: https://host/api/v4 gives
+    https://host/api/graphql, an instance under a path (https://host/gitlab/api/v4)
+    https://host/gitlab/api/graphql."""
     api_url = api_url.rstrip("/")
     return api_url.removesuffix("/v4") + "/graphql"
 

@@ -14,4 +14,10 @@ class Migration(migrations.Migration):
             model_name='packageusage',
             index=models.Index(fields=['purl'], name='catalog_usage_purl'),
         ),
+        migrations.AddConstraint(
+            model_name='packageusage',
+            constraint=models.UniqueConstraint(
+                fields=('ecosystem', 'name', 'purl'), name='catalog_usage_unique_package'
+            ),
+        ),
     ]

@@ -4,6 +4,7 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
 
 from catalog import tasks
 from catalog.models import HarvestRun, PackageUsage, Repository
@@ -97,3 +98,20 @@ def test_the_task_skips_while_another_count_runs():
         assert tasks.refresh_package_usage.apply().get() == "locked"
     finally:
         cache.delete("harvest-lock:package-usage")
+
+
+def test_a_count_asked_while_another_runs_comes_back_after_it(broker):
+    cache.add("harvest-lock:package-usage", "someone else", timeout=60)
+    try:
+        assert tasks.refresh_package_usage.apply().get() == "locked"
+    finally:
+        cache.delete("harvest-lock:package-usage")
+    broker.assert_called_once_with((), countdown=tasks.PACKAGE_USAGE_DELAY)
+
+
+def test_packages_are_counted_once_each():
+    repository = RepositoryFactory()
+    DependencyFactory(repository=repository)
+    refresh_package_usage()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PackageUsage.objects.create(ecosystem="pypi", name="django", purl="pkg:pypi/django")
