@@ -286,12 +286,21 @@ class ForgeClient(ABC):
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise MalformedResponse(f"{response.url}: unexpected {one} ({exc})") from None
 
-    def prefetch(self, repos: list[RepoInfo], *, manifests_at: dict[str, str]) -> None:  # noqa: B027
+    # A batch reader of the inspections (GitHub's, GitLab's GraphQL with a token), or None.
+    graphql = None
+
+    def prefetch(self, repos: list[RepoInfo], *, manifests_at: dict[str, str]) -> None:
         """Told once per listing page, before their inspection, which repositories are going
         to be inspected, in that order; `manifests_at` gives, for those whose manifests are
-        read only when the head moved, the commit they were read at. A client that can
-        fetch their files in batches (GitHub's, GitLab's GraphQL) does it here or lazily; the per-
-        repository methods below then answer from what came. Default: nothing."""
+        read only when the head moved, the commit they were read at. A client with a batch
+        reader (`graphql`) plans it here and it reads lazily; the per-repository methods
+        then answer from what came (`prefetched`). Default: nothing."""
+        if self.graphql is not None:
+            self.graphql.plan(repos, manifests_at=manifests_at)
+
+    def prefetched(self, repo: RepoInfo):
+        """What the batch of `repo` said of it; None: ask REST."""
+        return self.graphql.lookup(repo) if self.graphql is not None else None
 
     @abstractmethod
     def fetch_owner(self, path: str) -> OwnerInfo: ...

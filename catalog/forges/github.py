@@ -15,7 +15,7 @@ from catalog.forges.base import (
     shallow_blobs,
     text,
 )
-from catalog.forges.github_graphql import GraphQLPrefetch, Prefetched
+from catalog.forges.github_graphql import GraphQLPrefetch
 from core.http import ForgeHTTP, MalformedResponse, NotFound
 
 
@@ -37,12 +37,7 @@ class GitHubClient(ContentsAPI, ForgeClient):
         self.reading_manifests = {
             repo.remote_id for repo in repos if repo.remote_id not in manifests_at
         }
-        if self.graphql is not None:
-            self.graphql.plan(repos, manifests_at=manifests_at)
-
-    def prefetched(self, repo: RepoInfo) -> Prefetched | None:
-        """What the GraphQL batch of `repo` said of it; None: ask REST."""
-        return self.graphql.lookup(repo) if self.graphql is not None else None
+        super().prefetch(repos, manifests_at=manifests_at)
 
     def root_names(self, repo: RepoInfo) -> list[str]:
         found = self.prefetched(repo)

@@ -36,7 +36,7 @@ from catalog.forges.base import (
     detect_root_files,
     items_may_hold_manifests,
 )
-from catalog.forges.graphql import BatchPrefetch, answer, literal
+from catalog.forges.graphql import ROOT_FILES, BatchPrefetch, answer, integer, literal
 from catalog.manifests import MAX_BYTES, select_manifests
 from core.http import ForgeError, ForgeHTTP, MalformedResponse, RateLimited, reset_epoch
 
@@ -48,7 +48,6 @@ BATCH_SIZE = 25
 # Bytes of blobs asked in one query; a file past it is read through REST.
 MAX_QUERY_BYTES = 4 * 1024 * 1024
 SYMLINK_MODE = 0o120000
-ROOT_FILES = ("publiccode.yml", "codemeta.json")
 
 SUBTREE_ENTRY = "name type mode path object { ... on Blob { byteSize } }"
 ROOT_ENTRY = (
@@ -117,21 +116,17 @@ class Prefetched:
         return [item["name"] for item in self.root_items]
 
 
-def _int(value) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def parse_head(node, repo: RepoInfo) -> Prefetched | None:
     """A repository's answer to query (1), or None when REST should be asked instead."""
     try:
         ref = node["defaultBranchRef"]
         languages = node["languages"]
         edges = languages["edges"]
-        found = {str(edge["node"]["name"]): _int(edge["size"]) or 0 for edge in edges}
+        found = {str(edge["node"]["name"]): integer(edge["size"]) or 0 for edge in edges}
         prefetched = Prefetched(
             # Beyond the first 100 (never seen in practice), REST gives them all.
             languages=dict(sorted(found.items(), key=lambda item: (-item[1], item[0])))
-            if _int(languages.get("totalCount")) == len(edges)
+            if integer(languages.get("totalCount")) == len(edges)
             else None
         )
         if ref is None:  # no branch: an empty repository, as a REST 404 on the root says
@@ -150,8 +145,8 @@ def parse_head(node, repo: RepoInfo) -> Prefetched | None:
             for child in children:
                 if child["type"] == "blob":
                     path = str(child["path"])
-                    prefetched.tree[path] = _int((child["object"] or {}).get("byteSize"))
-                    prefetched.modes[path] = _int(child["mode"]) or 0
+                    prefetched.tree[path] = integer((child["object"] or {}).get("byteSize"))
+                    prefetched.modes[path] = integer(child["mode"]) or 0
     except (KeyError, TypeError, AttributeError):
         return None
     return prefetched
@@ -294,7 +289,7 @@ class GraphQLPrefetch(BatchPrefetch):
     def note_budget(self, rate) -> None:
         if not isinstance(rate, dict):
             return
-        remaining, cost = _int(rate.get("remaining")), _int(rate.get("cost"))
+        remaining, cost = integer(rate.get("remaining")), integer(rate.get("cost"))
         try:
             reset = parse_datetime(str(rate.get("resetAt") or ""))
         except ValueError:

@@ -16,7 +16,7 @@ from catalog.forges.base import (
     text,
     with_page,
 )
-from catalog.forges.gitlab_graphql import GitLabGraphQLPrefetch, Prefetched
+from catalog.forges.gitlab_graphql import GitLabGraphQLPrefetch
 from catalog.manifests import directory_may_hold_manifests
 from core.http import ForgeHTTP, MalformedResponse, NotFound
 
@@ -30,14 +30,6 @@ class GitLabClient(ForgeClient):
         # Anonymous GraphQL sees only public projects under a lower complexity limit:
         # without a token, everything goes through REST.
         self.graphql = GitLabGraphQLPrefetch(http, self.api_url) if http.authenticated else None
-
-    def prefetch(self, repos: list[RepoInfo], *, manifests_at: dict[str, str]) -> None:
-        if self.graphql is not None:
-            self.graphql.plan(repos, manifests_at=manifests_at)
-
-    def prefetched(self, repo: RepoInfo) -> Prefetched | None:
-        """What the GraphQL batch of `repo` said of it; None: ask REST."""
-        return self.graphql.lookup(repo) if self.graphql is not None else None
 
     def fetch_owner(self, path: str) -> OwnerInfo:
         try:

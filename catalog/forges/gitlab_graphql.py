@@ -53,8 +53,10 @@ from catalog.forges.base import (
     commit_sha1,
     detect_root_files,
     items_may_hold_manifests,
+    shallow_blobs,
 )
 from catalog.forges.graphql import (
+    ROOT_FILES,
     BatchPrefetch,
     answer,
     error_paths,
@@ -84,7 +86,6 @@ BLOBS_COST = 8  # project repository blobs nodes path rawTextBlob rawSize, Gital
 # Entries of a tree listing per connection: REST's root and directory listings read one
 # page of 100; a listing that may hold more is read through REST.
 PAGE = 100
-ROOT_FILES = ("publiccode.yml", "codemeta.json")
 
 ENTRIES = " ".join(
     f"{kind}(first: {PAGE}) {{ nodes {{ name path }} }}"
@@ -209,15 +210,6 @@ def directories_of(items: list[dict]) -> list[str]:
     )[:MAX_TREE_DIRECTORIES]
 
 
-def shallow(items: list[dict]) -> dict[str, int | None]:
-    """{path: None} of the blobs at depth 0 or 1, as base.shallow_blobs keeps them."""
-    return {
-        item["path"]: None
-        for item in items
-        if item["type"] == "blob" and item["path"].count("/") <= 1
-    }
-
-
 class GitLabGraphQLPrefetch(BatchPrefetch):
     label = "GitLab GraphQL"
 
@@ -287,7 +279,7 @@ class GitLabGraphQLPrefetch(BatchPrefetch):
                 continue
             directories = directories_of(prefetched.root_items)
             if not directories:
-                prefetched.tree = shallow(prefetched.root_items)
+                prefetched.tree = shallow_blobs(prefetched.root_items, repo.full_path)
             elif self.reads_manifests(repo, prefetched):
                 wanted.append((repo, prefetched.head, directories))
         if not wanted:
@@ -311,12 +303,12 @@ class GitLabGraphQLPrefetch(BatchPrefetch):
                 if f"p{i}" in failed:
                     continue
                 repository = data[f"p{i}"]["repository"]
-                tree = shallow(prefetched.root_items)
+                tree = shallow_blobs(prefetched.root_items, repo.full_path)
                 for j in range(len(directories)):
                     items = parse_listing(repository[f"d{j}"])
                     if items is None:
                         raise TypeError("a listing REST would page")
-                    tree.update(shallow(items))
+                    tree.update(shallow_blobs(items, repo.full_path))
             except (KeyError, TypeError, AttributeError):
                 continue
             prefetched.tree = tree

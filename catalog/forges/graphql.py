@@ -31,6 +31,10 @@ def literal_list(values) -> str:
     return "[" + ", ".join(literal(value) for value in values) + "]"
 
 
+# The metadata files the inspection reads at the root (catalog.services.harvest._inspect).
+ROOT_FILES = ("publiccode.yml", "codemeta.json")
+
+
 def integer(value) -> int | None:
     """An integer field: an int, or a decimal string (GitLab's BigInt is a string)."""
     if isinstance(value, bool):

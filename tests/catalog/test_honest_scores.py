@@ -162,7 +162,9 @@ def test_a_failed_inspection_leaves_the_root_files_unknown(settings):
         server.add_repo("dinum", "app", files={"README.md": "x"})
         forge = Forge.objects.create(host="github.test", kind="github", api_url=server.api_url)
         owner = Owner.objects.create(forge=forge, path="dinum")
-        server.fail_next(status=500, times=5, path=r"/contents")
+        # A new repository's root is listed from its tree (manifests are read), a known
+        # one's from its contents: both fail here.
+        server.fail_next(status=500, times=5, path=r"/contents|/git/trees")
 
         harvest_owner(owner_id=owner.pk)
     finally:
