@@ -233,10 +233,12 @@ def load_libraries(path: Path = LIBRARIES) -> int:
     """Library rows for the packages of the 2021 list whose source repository, as their
     registry gave it then, is a demo repository (the same URL comparison as the registry
     check, ADR 0021); dated by the list. The demo has no manifests: a real check also
-    requires the repository to declare the package. Returns how many were matched."""
+    requires the repository to declare the package (so a registry check run on the demo
+    sends these back to unchecked). Returns how many were matched."""
     repositories = {}
     for pk, web_url in Repository.objects.visible().order_by("-pk").values_list("pk", "web_url"):
-        repositories[repository_key(web_url)] = pk
+        if key := repository_key(web_url):  # "" (no address) must not match a blank source
+            repositories[key] = pk
     with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(io.StringIO(handle.read())))
     libraries = {}

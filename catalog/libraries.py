@@ -19,11 +19,11 @@ from packaging.utils import canonicalize_name
 from catalog.enums import Ecosystem
 from core.text import clean_line, has_control_characters
 
-# Path suffixes of a forge's pages inside a repository (a branch, a file, the issues…):
-# the repository is what comes before.
-_INNER_PAGES = re.compile(
-    r"/(?:-|tree|blob|src|commits?|issues|merge_requests|wikis?)(?:/.*)?$",
-    re.I,
+# Path segments that open a forge's pages inside a repository (a branch, a file, the
+# issues…): the repository is what comes before. Only looked for past owner/name, since a
+# repository may itself be called `src` or `issues`.
+_INNER_PAGES = frozenset(
+    {"-", "tree", "blob", "src", "commit", "commits", "issues", "merge_requests", "wiki", "wikis"}
 )
 # Hosts whose repositories are exactly two path segments deep (owner/name).
 _TWO_SEGMENT_HOSTS = frozenset({"github.com", "bitbucket.org", "codeberg.org"})
@@ -70,15 +70,18 @@ def repository_key(url) -> str:
     if not host or "." not in host:
         return ""
     path = path.split("?")[0].split("#")[0]
-    path = _INNER_PAGES.sub("", path.rstrip("/"))
-    path = path.rstrip("/")
-    if path.lower().endswith(".git"):
-        path = path[:-4]
     segments = [segment for segment in path.split("/") if segment]
     if any(segment in (".", "..") for segment in segments):
         return ""
     if host in _TWO_SEGMENT_HOSTS:
         segments = segments[:2]
+    inner = [i for i, segment in enumerate(segments[2:], 2) if segment.lower() in _INNER_PAGES]
+    if inner:
+        segments = segments[: inner[0]]
+    if segments and segments[-1].lower().endswith(".git"):
+        segments[-1] = segments[-1][:-4]
+    if not all(segments):  # ".git" alone names no repository
+        return ""
     if len(segments) < 2:
         return ""
     return f"{host}/{'/'.join(segments)}".lower()

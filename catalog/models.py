@@ -399,6 +399,9 @@ class ManifestQuerySet(models.QuerySet):
 
 # How long a registry's answer about a package stays fresh (catalog.services.libraries).
 LIBRARY_RECHECK_AFTER = timedelta(days=7)
+# The weekly check must find last week's packages due although it starts a little earlier
+# than it did (queueing, a longer run before it): without slack they would wait two weeks.
+LIBRARY_RECHECK_SLACK = timedelta(hours=12)
 
 
 class LibraryQuerySet(models.QuerySet):
@@ -439,10 +442,9 @@ class LibraryQuerySet(models.QuerySet):
         )
 
     def due(self, now):
-        """Checked more than LIBRARY_RECHECK_AFTER ago, or never."""
-        return self.filter(
-            Q(checked_at__isnull=True) | Q(checked_at__lt=now - LIBRARY_RECHECK_AFTER)
-        )
+        """Never checked, or checked more than LIBRARY_RECHECK_AFTER (less the slack) ago."""
+        since = now - (LIBRARY_RECHECK_AFTER - LIBRARY_RECHECK_SLACK)
+        return self.filter(Q(checked_at__isnull=True) | Q(checked_at__lt=since))
 
 
 LIBRARY_LIST_FIELDS = (

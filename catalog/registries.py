@@ -19,15 +19,13 @@ import re
 import time
 from dataclasses import dataclass, field
 from urllib.parse import quote
-from xml.etree.ElementTree import Element
 
-import defusedxml.ElementTree as SafeXML
-from defusedxml import DefusedXmlException
 from django.conf import settings
 from packaging.version import InvalidVersion, Version
 
 from catalog.enums import Ecosystem
 from catalog.libraries import npm_repository_urls
+from catalog.manifests.maven import UnreadablePom, child, read_pom
 from core.http import ForgeError, ForgeHTTP, MalformedResponse, NotFound, RateLimited
 from core.text import clean_line
 
@@ -249,26 +247,16 @@ class RubyGems(Registry):
         return _strings(data.get("source_code_uri"), data.get("homepage_uri")), data.get("version")
 
 
-def _local(tag) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _child(element: Element | None, name: str) -> Element | None:
-    if element is None:
-        return None
-    return next((child for child in element if _local(child.tag) == name), None)
-
-
 def pom_source_urls(content: bytes) -> list[str]:
     """The source URLs a POM gives: `scm/url`, then `scm/connection` and
     `scm/developerConnection` (`scm:git:` dropped later), then the project's `url`."""
     try:
-        project = SafeXML.fromstring(content, forbid_dtd=True)
-    except (SafeXML.ParseError, DefusedXmlException, ValueError) as exc:
-        raise BadAnswer(f"POM not readable: {type(exc).__name__}") from None
-    scm = _child(project, "scm")
-    found = [_child(scm, name) for name in ("url", "connection", "developerConnection")]
-    found.append(_child(project, "url"))
+        project = read_pom(content)
+    except UnreadablePom as exc:
+        raise BadAnswer(f"POM not readable: {exc}") from None
+    scm = child(project, "scm")
+    found = [child(scm, name) for name in ("url", "connection", "developerConnection")]
+    found.append(child(project, "url"))
     return _strings(*(element.text for element in found if element is not None))
 
 

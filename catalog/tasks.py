@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from catalog import crawler, exports, registries, swh
+from catalog import crawler, exports, swh
 from catalog.models import HarvestRun
 from catalog.services import (
     archive,
@@ -294,11 +294,6 @@ def check_registries():
         if not acquired:
             logger.info("registry check skipped: another one runs, or Redis unreachable")
             return "locked"
-        clients = registries.registries_from_settings()
-        try:
-            report = libraries.check_due(registries=clients, limit=settings.REGISTRY_CHECK_LIMIT)
-        finally:
-            for client in clients.values():
-                client.http.close()
+        report = libraries.check_registries(limit=settings.REGISTRY_CHECK_LIMIT)
     logger.info("registry check: %s", report.summary())
     return report.summary()

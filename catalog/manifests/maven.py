@@ -45,18 +45,14 @@ def parse(path: str, content: bytes) -> ParsedManifest:
     # Bytes go to the parser as they are: the XML declaration names the encoding (a POM in
     # ISO-8859-1 is valid XML) and expat reads a BOM itself.
     try:
-        root = fromstring(content, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException:
-        return collector.fail("XML with a DTD or entities is refused")
-    except (ParseError, ValueError, RecursionError):
-        return collector.fail("malformed XML")
-    if _local(root.tag) != "project":
-        return collector.fail("pom.xml has no <project> root")
+        root = read_pom(content)
+    except UnreadablePom as exc:
+        return collector.fail(str(exc))
 
-    parent = _child(root, "parent")
-    parent_group = _text(_child(parent, "groupId"))
-    group = _text(_child(root, "groupId")) or parent_group
-    artifact = _text(_child(root, "artifactId"))
+    parent = child(root, "parent")
+    parent_group = text(child(parent, "groupId"))
+    group = text(child(root, "groupId")) or parent_group
+    artifact = text(child(root, "artifactId"))
     if group and artifact:
         collector.result.package_name = clean_line(f"{group}:{artifact}", max_length=255)
     known = {
@@ -71,14 +67,14 @@ def parse(path: str, content: bytes) -> ParsedManifest:
 
     # Direct children only: <dependencyManagement>, <profiles> and plugins' dependencies
     # hold declarations that are not the project's dependencies.
-    for dependency in _children(_child(root, "dependencies"), "dependency"):
+    for dependency in children(child(root, "dependencies"), "dependency"):
         _add(collector, dependency, known)
     return collector.finish()
 
 
 def _add(collector: Collector, dependency: Element, known: dict) -> None:
-    group = _coordinate(_text(_child(dependency, "groupId")), known)
-    artifact = _coordinate(_text(_child(dependency, "artifactId")), known)
+    group = _coordinate(text(child(dependency, "groupId")), known)
+    artifact = _coordinate(text(child(dependency, "artifactId")), known)
     if not group or not artifact:
         collector.note("a dependency without groupId or artifactId; skipped")
         return
@@ -91,18 +87,18 @@ def _add(collector: Collector, dependency: Element, known: dict) -> None:
     name = f"{group}:{artifact}"
     if collector.check_name(name, "dependencies") is None:
         return
-    maven_scope = _text(_child(dependency, "scope")).lower()
+    maven_scope = text(child(dependency, "scope")).lower()
     if maven_scope in SKIPPED_SCOPES:
         return
     scope = SCOPES.get(maven_scope)
     if scope is None:
         collector.note(f"{quote(name)}: unknown scope {quote(maven_scope)}, read as compile")
         scope = RUNTIME
-    if scope == RUNTIME and _text(_child(dependency, "optional")).lower() == "true":
+    if scope == RUNTIME and text(child(dependency, "optional")).lower() == "true":
         scope = OPTIONAL
     collector.add(
         name=name,
-        requirement=_text(_child(dependency, "version")),
+        requirement=text(child(dependency, "version")),
         scope=scope,
         namespace=group,
         purl_name=artifact,
@@ -114,23 +110,42 @@ def _coordinate(value: str, known: dict) -> str:
     return known.get(value) or value
 
 
-def _local(tag) -> str:
+class UnreadablePom(ValueError):
+    """Why a POM cannot be read."""
+
+
+def read_pom(content: bytes) -> Element:
+    """The <project> element of a POM read safely (no DTD, entity or external reference,
+    nothing fetched), else UnreadablePom: what the manifest parser and the Maven registry's
+    answers (catalog.registries) both read."""
+    try:
+        root = fromstring(content, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException:
+        raise UnreadablePom("XML with a DTD or entities is refused") from None
+    except (ParseError, ValueError, RecursionError):
+        raise UnreadablePom("malformed XML") from None
+    if local_name(root.tag) != "project":
+        raise UnreadablePom("pom.xml has no <project> root")
+    return root
+
+
+def local_name(tag) -> str:
     """The tag without its namespace ("{http://maven.apache.org/POM/4.0.0}project")."""
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _children(element: Element | None, name: str) -> list[Element]:
+def children(element: Element | None, name: str) -> list[Element]:
     if element is None:
         return []
-    return [child for child in element if _local(child.tag) == name]
+    return [child for child in element if local_name(child.tag) == name]
 
 
-def _child(element: Element | None, name: str) -> Element | None:
-    found = _children(element, name)
+def child(element: Element | None, name: str) -> Element | None:
+    found = children(element, name)
     return found[0] if found else None
 
 
-def _text(element: Element | None) -> str:
+def text(element: Element | None) -> str:
     if element is None or element.text is None:
         return ""
     return element.text.strip()

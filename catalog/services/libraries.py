@@ -3,7 +3,7 @@ the repositories' manifests publish come from (ADR 0021).
 
 Candidates are the packages named by manifests (Manifest.package_name) that are not
 private, of visible repositories that are not forks. A package is due when it was never
-checked or was checked over a week ago (LIBRARY_RECHECK_AFTER). Each registry is asked in
+checked or was checked about a week ago (Library.objects.due). Each registry is asked in
 turn, one package at a time, at its polite pace (catalog.registries). A package is MATCHED
 when the source URL its registry gives is the web address of a repository whose manifest
 names it: the repository says it publishes the package and the registry says the package
@@ -11,9 +11,11 @@ comes from that repository. A URL pointing elsewhere is recorded as a MISMATCH, 
 shown as published. Go modules need no registry: the module path is the repository.
 
 Every answer is written whole or not at all, 100 packages per statement. A 404 records
-"not on the registry"; a 304 keeps what was known (the date moves); a 429, a 5xx or a
+"not on the registry"; a 304 keeps what the registry said (the date moves) and compares
+its source URL again with the repositories naming the package now; a 429, a 5xx or a
 timeout leaves the package as it was and stops that registry for the run (the others go
-on); an unusable answer is noted on the package, which keeps its previous state.
+on); an unusable answer is noted on the package, which keeps its previous state. A
+package no manifest names any more goes back to unchecked: no page shows it as published.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ from catalog.enums import Ecosystem, LibraryStatus
 from catalog.libraries import first_match, go_module_matches, go_module_source, package_identity
 from catalog.libraries import repository_key as key_of
 from catalog.manifests import registry_url
-from catalog.models import LIBRARY_RECHECK_AFTER, Library, Manifest
-from catalog.registries import BadAnswer, Registry, RegistryUnavailable
+from catalog.models import Library, Manifest
+from catalog.registries import BadAnswer, Registry, RegistryUnavailable, registries_from_settings
 from core.text import clean_line
 
 logger = logging.getLogger(__name__)
@@ -103,18 +105,21 @@ def candidates() -> dict[tuple[str, str], Candidate]:
     return found
 
 
-def due(now: datetime, *, limit: int, ecosystems=None) -> list[tuple[Candidate, Library | None]]:
+def due(
+    now: datetime, *, limit: int, ecosystems=None, found=None
+) -> list[tuple[Candidate, Library | None]]:
     """[(candidate, its Library row or None)] of the due candidates (of `ecosystems` only,
-    if given), never checked first, then the longest unchecked, `limit` at most."""
-    found = candidates()
+    if given; among `found`, else every candidate), never checked first, then the longest
+    unchecked, `limit` at most."""
+    found = candidates() if found is None else found
     libraries = {(row.ecosystem, row.name): row for row in Library.objects.all()}
-    fresh_since = now - LIBRARY_RECHECK_AFTER
+    due_ids = set(Library.objects.due(now).values_list("pk", flat=True))
     rows = []
     for key, candidate in found.items():
         if ecosystems is not None and candidate.ecosystem not in ecosystems:
             continue
         library = libraries.get(key)
-        if library is not None and library.checked_at and library.checked_at >= fresh_since:
+        if library is not None and library.pk not in due_ids:
             continue
         rows.append((candidate, library))
     epoch = datetime.min.replace(tzinfo=now.tzinfo)
@@ -189,6 +194,9 @@ def check(rows, *, registries: dict[str, Registry], now: datetime | None = None)
                 continue
             if answer.status == "not_modified":
                 report.not_modified += 1
+                if library.status in (LibraryStatus.MATCHED, LibraryStatus.MISMATCH):
+                    # The registry's word is the same; the repositories naming it may not be.
+                    _matched(library, candidate, [library.source_url])
             elif answer.status == "not_found":
                 library.status = LibraryStatus.NOT_FOUND
                 library.repository_id = None
@@ -224,6 +232,24 @@ def _write(batch: list[Library]) -> None:
         )
 
 
+def forget_unnamed(found: dict[tuple[str, str], Candidate]) -> int:
+    """Packages no manifest names any more (renamed, made private, the repository gone or
+    now a fork) go back to unchecked, tied to no repository: /bibliotheques/ stops showing
+    them, and they are asked first if a manifest names them again. How many went back."""
+    stale = [
+        pk
+        for pk, ecosystem, name in Library.objects.exclude(
+            status=LibraryStatus.UNCHECKED, repository__isnull=True
+        ).values_list("pk", "ecosystem", "name")
+        if (ecosystem, name) not in found
+    ]
+    if stale:
+        Library.objects.filter(pk__in=stale).update(
+            status=LibraryStatus.UNCHECKED, repository=None, checked_at=None, etag=""
+        )
+    return len(stale)
+
+
 def check_due(
     *,
     registries: dict[str, Registry],
@@ -234,9 +260,23 @@ def check_due(
     """Check the due candidates (`limit` at most, of `ecosystem` only if given) of the
     ecosystems that have a registry configured, and Go modules; the others are counted."""
     now = now or timezone.now()
+    found = candidates()
+    forget_unnamed(found)
     wanted = {ecosystem} if ecosystem else set(Ecosystem.values)
     checkable = wanted & (set(registries) | {Ecosystem.GOLANG})
-    report = check(due(now, limit=limit, ecosystems=checkable), registries=registries, now=now)
-    for candidate, _library in due(now, limit=limit, ecosystems=wanted - checkable):
+    rows = due(now, limit=limit, ecosystems=checkable, found=found)
+    report = check(rows, registries=registries, now=now)
+    for candidate, _library in due(now, limit=limit, ecosystems=wanted - checkable, found=found):
         report.not_configured[candidate.ecosystem] += 1
     return report
+
+
+def check_registries(*, limit: int, ecosystem: str | None = None) -> CheckReport:
+    """`check_due` with the registries configured in the settings (REGISTRY_*), their
+    connections closed after: what the weekly task and `registry_check` run."""
+    clients = registries_from_settings()
+    try:
+        return check_due(registries=clients, limit=limit, ecosystem=ecosystem)
+    finally:
+        for client in clients.values():
+            client.http.close()

@@ -1,8 +1,12 @@
+import gzip
+
 import pytest
 from django.core.management import call_command
 
 from catalog.awesome import IMPORT_NOTE
+from catalog.demo import load_libraries
 from catalog.models import Forge, Library, Owner, Repository
+from tests.factories import RepositoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +45,8 @@ def test_load_demo_loads_the_accounts_list_and_the_2021_dump_and_can_run_again(c
     assert (Forge.objects.count(), Owner.objects.count(), Repository.objects.count()) == counts
     # The 2021 list's packages whose source repository is a demo repository: /bibliotheques/
     # is not empty after the quick start, and a second run adds none.
-    assert "2021 libraries list: 458 published by a demo repository" in first_run
-    assert Library.objects.count() == 458
+    assert "2021 libraries list: 456 published by a demo repository" in first_run
+    assert Library.objects.count() == 456
     assert Library.objects.published().filter(name="@etalab/epci", ecosystem="npm").exists()
     # The list wrote "None" for a package without a release: no version, not "None".
     assert not Library.objects.filter(latest_version="None").exists()
@@ -86,3 +90,18 @@ def test_load_demo_loads_the_accounts_list_and_the_2021_dump_and_can_run_again(c
     assert not Repository.objects.filter(license_spdx__contains=" ").exists()
     # The accounts list is there too, with its ignored forges.
     assert Forge.objects.filter(ignored_since__isnull=False).count() == 17
+
+
+def test_a_listed_package_without_source_matches_no_repository_without_address(tmp_path):
+    """Neither a blank source URL nor a repository address that names no repository can
+    pair a package with a repository."""
+    RepositoryFactory(web_url="")
+    published = RepositoryFactory(web_url="https://github.com/etalab/api-geo")
+    listed = tmp_path / "libraries.csv.gz"
+    with gzip.open(listed, "wt", encoding="utf-8", newline="") as handle:
+        handle.write("platform,name,repository_url,latest_stable_release_number\n")
+        handle.write("NPM,no-source,,1.0.0\n")
+        handle.write("NPM,api-geo,https://github.com/etalab/api-geo,2.1.0\n")
+
+    assert load_libraries(listed) == 1
+    assert list(Library.objects.values_list("name", "repository_id")) == [("api-geo", published.pk)]

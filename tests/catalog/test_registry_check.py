@@ -31,12 +31,7 @@ def fake_registry(settings):
 
 
 def run(**options):
-    clients = registries.registries_from_settings()
-    try:
-        return libraries.check_due(registries=clients, limit=options.pop("limit", 100), **options)
-    finally:
-        for client in clients.values():
-            client.http.close()
+    return libraries.check_registries(limit=options.pop("limit", 100), **options)
 
 
 def publishing(name, path, ecosystem, package_name, **repository):
@@ -60,12 +55,18 @@ def library(ecosystem, name):
         ("scm:git:https://github.com/etalab/repo", "github.com/etalab/repo"),
         ("https://github.com/etalab/repo/tree/main/packages/x", "github.com/etalab/repo"),
         ("https://github.com/etalab/repo/issues", "github.com/etalab/repo"),
+        # A repository may be called like a forge page.
+        ("https://github.com/etalab/src", "github.com/etalab/src"),
+        ("https://github.com/etalab/issues.git", "github.com/etalab/issues"),
+        ("https://gitlab.example.fr/etalab/tree/-/blob/main/x", "gitlab.example.fr/etalab/tree"),
+        ("https://gitlab.example.fr/a/b/wiki/", "gitlab.example.fr/a/b"),
         ("github:etalab/repo", "github.com/etalab/repo"),
         ("HTTPS://WWW.GitHub.com/etalab/repo/", "github.com/etalab/repo"),
         ("https://gitlab.example.fr/a/b/c/-/tree/main", "gitlab.example.fr/a/b/c"),
         ("ssh://git@gitlab.example.fr:2222/a/b.git", "gitlab.example.fr/a/b"),
         ("https://github.com/etalab", ""),
         ("https://x.fr/../a/b", ""),
+        ("https://github.com/etalab/.git", ""),
         ("javascript:alert(1)", ""),
         ("", ""),
         (None, ""),
@@ -176,6 +177,63 @@ def test_a_fresh_package_is_not_asked_again_within_the_week(fake_registry):
     assert fake_registry.count() == 0
 
 
+def test_last_weeks_packages_are_due_although_this_weeks_run_starts_a_little_earlier(
+    fake_registry,
+):
+    publishing("early", "package.json", "npm", "early-lib")
+    publishing("recent", "package.json", "npm", "recent-lib")
+    fake_registry.add_npm("early-lib", repository="https://github.com/etalab/early")
+    fake_registry.add_npm("recent-lib", repository="https://github.com/etalab/recent")
+    run()
+    now = timezone.now()
+    # Last week's run was an hour later in its day than this one; a check 6 days ago is not.
+    Library.objects.filter(name="early-lib").update(checked_at=now - timedelta(days=7, hours=-1))
+    Library.objects.filter(name="recent-lib").update(checked_at=now - timedelta(days=6))
+    fake_registry.reset_log()
+
+    report = run()
+
+    assert report.checked == 1
+    assert library("npm", "early-lib").checked_at > now - timedelta(minutes=1)
+    assert library("npm", "recent-lib").checked_at < now - timedelta(days=5)
+
+
+def test_a_package_no_manifest_names_any_more_is_no_longer_shown_as_published(
+    fake_registry, client
+):
+    repo = publishing("renamed", "package.json", "npm", "old-name")
+    fake_registry.add_npm("old-name", repository="https://github.com/etalab/renamed")
+    fake_registry.add_npm("new-name", repository="https://github.com/etalab/renamed")
+    run()
+    assert library("npm", "old-name").status == LibraryStatus.MATCHED
+    Manifest.objects.filter(repository=repo).update(package_name="new-name")
+
+    run()
+
+    old = library("npm", "old-name")
+    assert old.status == LibraryStatus.UNCHECKED and old.repository_id is None
+    assert list(Library.objects.published().values_list("name", flat=True)) == ["new-name"]
+    page = client.get("/bibliotheques/").content.decode()
+    assert "new-name" in page and "old-name" not in page
+
+
+def test_an_unchanged_answer_is_matched_again_with_todays_repositories(fake_registry):
+    """The registry answers 304, but the repository naming the package moved to the URL the
+    registry gives: the package is now published from it."""
+    repo = publishing("moved", "package.json", "npm", "moved-lib")
+    fake_registry.add_npm("moved-lib", repository="https://github.com/etalab/moved-new")
+    run()
+    assert library("npm", "moved-lib").status == LibraryStatus.MISMATCH
+    Library.objects.update(checked_at=timezone.now() - timedelta(days=8))
+    type(repo).objects.filter(pk=repo.pk).update(web_url="https://github.com/etalab/moved-new")
+
+    report = run()
+
+    assert report.not_modified == 1
+    moved = library("npm", "moved-lib")
+    assert moved.status == LibraryStatus.MATCHED and moved.repository_id == repo.pk
+
+
 def test_not_on_the_registry_is_recorded(fake_registry):
     publishing("nowhere", "package.json", "npm", "never-published")
     run()
@@ -239,6 +297,23 @@ def test_a_malformed_answer_is_noted_and_the_run_goes_on(fake_registry):
     broken = library("npm", "a-lib")
     assert broken.status == LibraryStatus.UNCHECKED and "invalid JSON" in broken.last_error
     assert library("npm", "b-lib").status == LibraryStatus.MATCHED
+
+
+def test_a_pom_with_an_entity_bomb_is_refused_as_the_manifest_parser_refuses_it(fake_registry):
+    publishing("javarepo", "pom.xml", "maven", "fr.etalab:java-lib")
+    fake_registry.add_maven("fr.etalab", "java-lib", version="3.1")
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">]><project><url>&lol2;</url></project>'
+    )
+    fake_registry.documents[("maven-repository", "fr/etalab/java-lib/3.1/java-lib-3.1.pom")] = bomb
+
+    report = run()
+
+    assert report.errors == [
+        "maven:fr.etalab:java-lib: POM not readable: XML with a DTD or entities is refused"
+    ]
+    assert library("maven", "fr.etalab:java-lib").status == LibraryStatus.UNCHECKED
 
 
 def test_no_configured_registry_no_request(fake_registry, settings):

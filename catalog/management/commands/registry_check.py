@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog import registries
 from catalog.enums import Ecosystem
 from catalog.services import libraries
 
@@ -9,7 +8,7 @@ from catalog.services import libraries
 class Command(BaseCommand):
     help = (
         "Ask the package registries where the packages the repositories publish come from "
-        "(the due ones: never checked or checked over a week ago). A registry whose base "
+        "(the due ones: never checked or checked about a week ago). A registry whose base "
         "URL is not set is skipped; one that throttles or fails stops for this run."
     )
 
@@ -27,12 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, limit, ecosystem=None, **options):
         if limit < 1:
             raise CommandError("--limit must be at least 1")
-        clients = registries.registries_from_settings()
-        try:
-            report = libraries.check_due(registries=clients, limit=limit, ecosystem=ecosystem)
-        finally:
-            for client in clients.values():
-                client.http.close()
+        report = libraries.check_registries(limit=limit, ecosystem=ecosystem)
         for error in report.errors[:20]:
             self.stderr.write(f"  {error}")
         self.stdout.write(f"Registries: {report.summary()}")
