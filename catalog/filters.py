@@ -118,7 +118,8 @@ def original_repositories_of(bodies) -> list[int]:
     few thousand and scans every dependency (0.9 s at 2.2 million rows) rather than reading
     theirs by index (ADR 0020)."""
     return list(
-        Repository.objects.filter(owner__in=owners_of(bodies), gone_since=None, is_fork=False)
+        Repository.objects.originals()
+        .filter(owner__in=owners_of(bodies))
         .order_by()
         .values_list("pk", flat=True)
     )

@@ -73,6 +73,12 @@ def software_heritage_url(web_url: str) -> str:
 SCORE_ORDER = ("-score", "-score_checkable", "-stars", "full_path")
 
 
+def visible_original(prefix: str = "") -> Q:
+    """A visible repository that is not a fork (through `prefix`, e.g. "repository__"):
+    what dependencies, libraries and the archive count, since a fork repeats its upstream."""
+    return Q(**{f"{prefix}gone_since__isnull": True, f"{prefix}is_fork": False})
+
+
 def listing_index(name: str, *order):
     """An index on one sort of the repository listing (then full_path, its tie-break), over
     the rows it shows by default: visible and not archived."""
@@ -221,6 +227,10 @@ class RepositoryQuerySet(models.QuerySet):
         """What the public sees: never the repositories the forge no longer lists."""
         return self.filter(gone_since__isnull=True)
 
+    def originals(self):
+        """Visible and not forks (visible_original)."""
+        return self.filter(visible_original())
+
     def counted(self):
         """Visible and not archived: what a listing shows by default, and what every
         number of "dépôts" counts (home, listings, facets, organisations, bodies); the
@@ -315,8 +325,8 @@ class RepositoryQuerySet(models.QuerySet):
     def to_archive(self):
         """Visible originals (not forks) that the archive lacks or holds an old copy of:
         what the nightly option asks Software Heritage to save."""
-        return self.visible().filter(
-            is_fork=False, archive_state__in=[ArchiveState.ABSENT, ArchiveState.OUTDATED]
+        return self.originals().filter(
+            archive_state__in=[ArchiveState.ABSENT, ArchiveState.OUTDATED]
         )
 
     def similar_to(self, repository):
@@ -338,7 +348,7 @@ class DependencyQuerySet(models.QuerySet):
     def of_visible_originals(self):
         """Declared by visible repositories that are not forks: what the dependency pages
         count (a fork repeats its upstream's manifests)."""
-        return self.filter(repository__gone_since__isnull=True, repository__is_fork=False)
+        return self.filter(visible_original("repository__"))
 
     def in_scope(self, scope: str):
         """Runtime dependencies only, or every scope when `scope` is "all"."""
@@ -392,9 +402,7 @@ class ManifestQuerySet(models.QuerySet):
         """Manifests that name a package they publish, not private (npm `private`, Cargo
         `publish = false`, PyPI's "Private ::" classifier), of visible repositories that
         are not forks: the packages to look up on their registries (ADR 0021)."""
-        return self.exclude(package_name="").filter(
-            private=False, repository__gone_since__isnull=True, repository__is_fork=False
-        )
+        return self.exclude(package_name="").filter(visible_original("repository__"), private=False)
 
 
 # How long a registry's answer about a package stays fresh (catalog.services.libraries).
@@ -409,10 +417,9 @@ class LibraryQuerySet(models.QuerySet):
         """The packages a registry says come from a catalogued repository (ADR 0021), that
         repository still visible and not a fork: what /bibliotheques/ lists."""
         return self.filter(
+            visible_original("repository__"),
             status=LibraryStatus.MATCHED,
             repository__isnull=False,
-            repository__gone_since__isnull=True,
-            repository__is_fork=False,
         )
 
     def with_dependents(self):

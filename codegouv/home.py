@@ -131,7 +131,7 @@ def counters() -> dict:
 
 
 def latest_repositories(limit: int = 6):
-    return Repository.objects.visible().filter(is_fork=False).for_list().newest_first()[:limit]
+    return Repository.objects.originals().for_list().newest_first()[:limit]
 
 
 def sections() -> list[dict]:
