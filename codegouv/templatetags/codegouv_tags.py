@@ -1,7 +1,10 @@
+from html import escape
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -69,15 +72,26 @@ def facet_links(context, name, values, current):
 
 
 @register.simple_tag
-def facet_options(values, current):
-    """[{value, label, count, selected}] of a filter select: a facet's `values` ((value,
-    count, label)), and the value in use when it is not among them (a shared link to a rare
-    value keeps showing what filters the page)."""
+def filter_options(values, current):
+    """The <option>s of a filter select: a facet's `values` ((value, count, label)) with
+    their counts, and the value in use when it is not among them (a shared link to a rare
+    value keeps showing what filters the page). Built here rather than by a template loop:
+    a select of a few hundred values took milliseconds on every uncached search."""
     current = "" if current is None else str(current)
-    options = [
-        {"value": value, "label": label, "count": count, "selected": str(value) == current}
-        for value, count, label in values
-    ]
-    if current and not any(option["selected"] for option in options):
-        options.append({"value": current, "label": current, "count": None, "selected": True})
-    return options
+    parts = []
+    found = False
+    for value, count, label in values:
+        selected = str(value) == current
+        found = found or selected
+        parts.append(_option(value, label, count, selected))
+    if current and not found:
+        parts.append(_option(current, current, None, True))
+    return mark_safe("".join(parts))  # noqa: S308 (every value is escaped by _option)
+
+
+def _option(value, label, count, selected) -> str:
+    # The standard library's escape gives what Django's does, at a fraction of its cost;
+    # counts are integers, written as {{ count }} writes them (no thousands separator).
+    counted = "" if count is None else f" ({int(count)})"
+    chosen = " selected" if selected else ""
+    return f'<option value="{escape(str(value))}"{chosen}>{escape(str(label))}{counted}</option>'

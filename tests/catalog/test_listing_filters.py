@@ -116,6 +116,16 @@ def test_a_value_outside_the_offered_ones_stays_selected(client, licences):
     assert ("Brainfuck", "Brainfuck", True) in select_options(html, "language")
 
 
+def test_a_hostile_value_in_use_is_written_escaped_in_its_select(client, licences):
+    html = client.get("/depots/", {"topic": '"><script>alert(1)</script>'}).content.decode()
+
+    assert "<script>alert(1)" not in html
+    assert (
+        '<option value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" selected>'
+        "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</option>"
+    ) in html
+
+
 def test_no_optional_marks_nor_dashes_in_the_filters(client, licences):
     html = client.get("/depots/").content.decode()
 
