@@ -653,26 +653,19 @@ def test_populate_is_deterministic_and_varied():
 
 def test_populate_at_scale(make_forge, http):
     forge = make_forge("github")
-    started = time.monotonic()
     repos = populate(forge, owners=200, repos_per_owner=100, seed=1, publiccode_share=0.2)
-    assert time.monotonic() - started < 5
     assert len(repos) == len(forge.repos) == 20_000
     owner = repos[-1].owner
     url = f"{forge.api_url}/users/{owner.login}/repos?per_page=100"
-    started = time.monotonic()
-    for _ in range(20):
-        response = get(http, url)
+    response = get(http, url)
     assert response.status_code == 200 and len(response.json()) == 100
-    assert time.monotonic() - started < 2
 
 
 def test_gitea_search_at_scale(make_forge, http):
     forge = make_forge("gitea")
     populate(forge, owners=100, repos_per_owner=100)
-    started = time.monotonic()
     items, calls = collect(http, f"{forge.api_url}/repos/search?limit=50", key="data")
     assert calls == 200 and len({r["id"] for r in items}) == 10_000
-    assert time.monotonic() - started < 10
 
 
 def test_naive_datetimes_are_utc(gitlab, http):

