@@ -7,6 +7,8 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from core.templatetags.core_tags import number
+
 register = template.Library()
 
 
@@ -52,23 +54,25 @@ def _query_without(context, name):
 
 
 @register.simple_tag(takes_context=True)
-def facet_links(context, name, values, current):
-    """[{url, label, count, current}] of a facet's `values` ((value, count, label)): each
-    link is query_with(name, value), the current value's removes it; the query string is
-    copied once per facet, not once per value (a listing shows some fifty)."""
+def facet_items(context, name, values, current):
+    """The <li> links of a facet's `values` ((value, count, label)): each link is
+    query_with(name, value), the current value's removes it. The query string is copied
+    once per facet, and the items are written here rather than by a template loop: a
+    listing shows some fifty, which took milliseconds on every uncached search."""
     base = _query_without(context, name).urlencode()
     without = f"?{base}" if base else "?"
     prefix = f"?{base}&" if base else "?"
     current = "" if current is None else str(current)
-    return [
-        {
-            "url": without if str(value) == current else prefix + urlencode({name: value}),
-            "label": label,
-            "count": count,
-            "current": str(value) == current,
-        }
-        for value, count, label in values
-    ]
+    items = []
+    for value, count, label in values:
+        selected = str(value) == current
+        url = without if selected else prefix + urlencode({name: value})
+        aria = ' aria-current="true"' if selected else ""
+        items.append(
+            f'<li><a class="fr-link fr-link--sm"{aria} href="{escape(url)}">{escape(str(label))} '
+            f'<span class="fr-badge fr-badge--sm">{number(count)}</span></a></li>'
+        )
+    return mark_safe("\n".join(items))  # noqa: S308 (every value is escaped above)
 
 
 @register.simple_tag
