@@ -161,6 +161,7 @@ def test_the_english_page_is_translated(client, catalogue):
     assert "2 libraries" in text and "Published from" in text
     assert "Repositories that depend on it" in text and "Search for a library" in text
     assert "Bibliothèques publiées" not in text and "Dépôts qui en dépendent" not in text
+    assert "Repositories that depend on it (any scope)" in text
     package = client.get("/en/dependances/npm/@gouvfr/dsfr/").content.decode()
     assert "Published by the repository" in package and "Latest version: 1.2.3." in package
     assert "Publié par" not in package
