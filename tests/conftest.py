@@ -2,7 +2,9 @@ import importlib
 import os
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import caches
+from django.utils import translation
 
 from codegouv.celery import app as celery_app
 
@@ -39,6 +41,14 @@ def isolated_cache(request, settings):
     settings.CACHE_MIDDLEWARE_SECONDS = 0
     yield
     caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in French: Django leaves the language of a test's last request (an
+    /en/ page) active in the thread, and a later test's reverse() would build English URLs."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,7 @@
 """The public catalogue pages as a visitor uses them."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -337,3 +337,18 @@ class TestPostgresSearch:
         assert [p.rsplit("/", 1)[1] for p in self.search(client, "openfica")] == [
             "openfisca-france"
         ]
+
+
+def test_a_cards_last_line_writes_the_day_and_counts_in_the_pages_language(client):
+    # 23:30 UTC on 14 March is 15 March in Paris.
+    RepositoryFactory(
+        name="dated",
+        stars=1234,
+        updated_at=datetime(2024, 3, 14, 23, 30, tzinfo=UTC),
+    )
+
+    french = client.get("/depots/").content.decode()
+    english = client.get("/en/depots/").content.decode()
+
+    assert "1234 étoiles · mis à jour le 15/03/2024" in french
+    assert "1234 stars · updated on 03/15/2024" in english
