@@ -114,6 +114,20 @@ def test_github_owner_over_several_pages(fake):
     assert run.requests <= 3.1 * 230
 
 
+def test_a_github_repository_without_a_language_costs_no_languages_request(fake):
+    server = fake("github")
+    server.add_repo("dinum", "docs", languages={}, files={"README.md": "# docs"})
+    server.add_repo("dinum", "app", languages={"Python": 900}, files={"README.md": "# app"})
+    owner = owner_row(forge_row(server), "dinum")
+
+    harvest_owner(owner_id=owner.pk)
+
+    asked = [r.path for r in server.requests if r.path.endswith("/languages")]
+    assert asked == ["/repos/dinum/app/languages"]
+    assert Repository.objects.get(name="docs").languages == {}
+    assert Repository.objects.get(name="app").languages == {"Python": 900}
+
+
 def test_second_run_costs_304s_and_writes_nothing(fake, django_assert_max_num_queries):
     server = fake("github")
     for i in range(150):
