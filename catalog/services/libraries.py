@@ -106,11 +106,11 @@ def candidates() -> dict[tuple[str, str], Candidate]:
 
 
 def due(
-    now: datetime, *, limit: int, ecosystems=None, found=None
+    now: datetime, *, limit: int | None, ecosystems=None, found=None
 ) -> list[tuple[Candidate, Library | None]]:
     """[(candidate, its Library row or None)] of the due candidates (of `ecosystems` only,
     if given; among `found`, else every candidate), never checked first, then the longest
-    unchecked, `limit` at most."""
+    unchecked, `limit` at most (None: all)."""
     found = candidates() if found is None else found
     libraries = {(row.ecosystem, row.name): row for row in Library.objects.all()}
     due_ids = set(Library.objects.due(now).values_list("pk", flat=True))
@@ -264,9 +264,14 @@ def check_due(
     forget_unnamed(found)
     wanted = {ecosystem} if ecosystem else set(Ecosystem.values)
     checkable = wanted & (set(registries) | {Ecosystem.GOLANG})
-    rows = due(now, limit=limit, ecosystems=checkable, found=found)
-    report = check(rows, registries=registries, now=now)
-    for candidate, _library in due(now, limit=limit, ecosystems=wanted - checkable, found=found):
+    # One reading of the due packages, split: those a registry can answer, the others counted.
+    rows = due(now, limit=None, ecosystems=wanted, found=found)
+    report = check(
+        [row for row in rows if row[0].ecosystem in checkable][:limit],
+        registries=registries,
+        now=now,
+    )
+    for candidate, _library in [row for row in rows if row[0].ecosystem not in checkable][:limit]:
         report.not_configured[candidate.ecosystem] += 1
     return report
 
