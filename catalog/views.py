@@ -48,6 +48,7 @@ def repository_listing(request, *, base=None, scope="", template, extra=None):
         export=export_repositories,
         summary=summary,
         page_by_ids=True,
+        shown="for_cards",
     )
     context = {
         # The rendered sidebar and results depend on the parameters, the language and the

@@ -167,7 +167,7 @@ class Listing:
     export_filename);
     ``facets(queryset)`` may read a cache; ``summary(filterset)``, when given, replaces it
     and gives the count too: {"count", "facets", …}, every other entry added to the context.
-    Rows are shown with the QuerySet's ``for_list()``.
+    Rows are shown with the QuerySet's ``for_list()``, or the method named ``shown``.
     """
 
     filterset_class: type
@@ -178,6 +178,8 @@ class Listing:
     summary: Callable | None = None
     # Read the page's rows in two steps (see rows_of_page): for large, wide tables.
     page_by_ids: bool = False
+    # The QuerySet method reading the rows as the page shows them.
+    shown: str = "for_list"
 
     def response(self, request, queryset, *, context=None):
         filterset, rows = bind_filters(self.filterset_class, request.GET, queryset)
@@ -198,9 +200,10 @@ class Listing:
         if self.page_by_ids:
             page, per_page = paginate(request, rows.order_by(*order), count=total)
             # By primary key from the unfiltered rows: the search is not run a second time.
-            rows_of_page(page, queryset.for_list())
+            rows_of_page(page, getattr(queryset, self.shown)())
         else:
-            page, per_page = paginate(request, rows.for_list().order_by(*order), count=total)
+            shown = getattr(rows, self.shown)()
+            page, per_page = paginate(request, shown.order_by(*order), count=total)
         if not self.summary:
             summary["facets"] = self.facets(rows) if self.facets else {}
         facets = summary.pop("facets")
