@@ -6,6 +6,9 @@ import os
 # Web requests cancel any SQL statement running longer than this (milliseconds); the
 # workers read it through Django's settings. Tasks and scripts do not go through here.
 os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "2000")
+# A page's statements are short: compiling their plans (PostgreSQL's JIT) costs more than it
+# saves (ADR 13).
+os.environ.setdefault("DATABASE_JIT", "false")
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))

@@ -154,10 +154,18 @@ DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 # 2000 for web requests, so a pathological query cannot hold workers; tasks lift it
 # (codegouv.celery) and scripts leave it unset.
 DATABASE_STATEMENT_TIMEOUT = config.get_int("DATABASE_STATEMENT_TIMEOUT", default=0)
-if DATABASE_STATEMENT_TIMEOUT:
+# PostgreSQL's JIT compilation of a plan: worth it for long analytical statements (the
+# statistics, tasks), not for a web page's, where compiling cost ~90 ms of an 860 ms broad
+# search at 1,000,000 repositories (ADR 13). gunicorn.conf.py turns it off.
+DATABASE_JIT = config.get_bool("DATABASE_JIT", default=True)
+_server_settings = [
+    *([f"statement_timeout={DATABASE_STATEMENT_TIMEOUT}"] if DATABASE_STATEMENT_TIMEOUT else []),
+    *([] if DATABASE_JIT else ["jit=off"]),
+]
+if _server_settings:
     _options = DATABASES["default"]["OPTIONS"]
-    _options["options"] = (
-        f"{_options.get('options', '')} -c statement_timeout={DATABASE_STATEMENT_TIMEOUT}"
+    _options["options"] = " ".join(
+        [_options.get("options", ""), *(f"-c {setting}" for setting in _server_settings)]
     ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

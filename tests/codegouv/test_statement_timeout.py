@@ -63,6 +63,36 @@ def test_gunicorn_sets_two_seconds_for_web_requests_unless_told_otherwise():
     assert run_python(code, DATABASE_STATEMENT_TIMEOUT="5000").stdout.strip() == "5000"
 
 
+def test_web_workers_open_their_connections_without_jit(settings):
+    """PostgreSQL's JIT compiled a broad search's plan for ~90 ms: off for web requests."""
+    unset = read_settings("DATABASES", DJANGO_SECRET_KEY=PRODUCTION_KEY)["DATABASES"]
+    assert "jit" not in unset
+    both = read_settings(
+        "DATABASES",
+        DJANGO_SECRET_KEY=PRODUCTION_KEY,
+        DATABASE_STATEMENT_TIMEOUT="2000",
+        DATABASE_JIT="false",
+    )["DATABASES"]
+    assert "'options': '-c statement_timeout=2000 -c jit=off'" in both
+    code = "import os, runpy; runpy.run_path('gunicorn.conf.py'); print(os.environ['DATABASE_JIT'])"
+    assert run_python(code).stdout.strip() == "false"
+    # The option as it reaches PostgreSQL.
+    options = connection.settings_dict["OPTIONS"]
+    saved = options.get("options")
+    connection.close()
+    options["options"] = "-c jit=off"
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
+    finally:
+        connection.close()
+        if saved is None:
+            options.pop("options")
+        else:
+            options["options"] = saved
+
+
 def test_a_search_outlasting_the_timeout_gets_a_503_page_then_the_site_answers(
     client, web_timeout, monkeypatch, caplog
 ):
