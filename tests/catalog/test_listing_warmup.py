@@ -86,6 +86,34 @@ def test_a_warmed_broad_listing_runs_no_summary_statement_and_shows_the_same_pag
         assert html == unwarmed[url], url
 
 
+def test_every_ministry_is_warmed_but_only_the_first_public_bodies(client):
+    """Ministries are few and each is linked from several pages: all of them; public bodies
+    are many: the first SIDEBAR_VALUES, as the sidebar shows."""
+    count = listing_warmup.SIDEBAR_VALUES + 2
+    bodies = []
+    for i in range(count):
+        ministry = PublicBodyFactory(name=f"Ministère {i:02}", is_ministry=True)
+        ministry.ministry = ministry
+        ministry.save()
+        bodies.append(PublicBodyFactory(name=f"Service {i:02}", ministry=ministry))
+        RepositoryFactory(owner=OwnerFactory(path=f"service-{i:02}", public_body=bodies[-1]))
+    refresh_owner_counts()
+
+    listing_warmup.warm_listing_summaries()
+
+    for body in bodies:
+        ministry = body.ministry
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/depots/?ministry={ministry.slug}").status_code == 200
+        assert summary_statements(captured) == [], ministry.name
+    bodies_computed = 0
+    for body in bodies:
+        with CaptureQueriesContext(connection) as captured:
+            client.get(f"/depots/?public_body={body.slug}")
+        bodies_computed += len(summary_statements(captured))
+    assert bodies_computed == count - listing_warmup.SIDEBAR_VALUES
+
+
 def test_the_form_of_a_filter_select_reads_the_warmed_summary(client, catalogue):
     """The selects send every field, most of them empty: the same listing, the same key."""
     listing_warmup.warm_listing_summaries()
