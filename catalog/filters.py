@@ -161,10 +161,9 @@ def archive_label(value) -> str:
 class RepositoryFilter(SearchableFilterSet):
     forge = django_filters.CharFilter(field_name="forge__host", label=_("Forge"))
     owner = django_filters.CharFilter(method="filter_owner", label=_("Organisation"))
-    public_body = PublicBodyFilter(field_name="owner", keys=owners_of, label=_("Organisme public"))
-    ministry = PublicBodyFilter(
-        field_name="owner", keys=owners_of, ministry=True, label=_("Ministère")
-    )
+    # The body kept on each repository (its owner's, else its forge's: owners_of's rule).
+    public_body = PublicBodyFilter(field_name="public_body", label=_("Organisme public"))
+    ministry = PublicBodyFilter(field_name="public_body", ministry=True, label=_("Ministère"))
     language = django_filters.CharFilter(
         field_name="language", lookup_expr="iexact", label=_("Langage")
     )
@@ -468,11 +467,16 @@ def archive_facet(values) -> list[tuple[str, int, str]]:
 
 @cache
 def owners_by_forge_path():
-    """The owners with their public body and ministry, and the forge and path the owner
-    filter reads, as the summary maps them: built once per process (never evaluated, it is
-    compiled into each summary), as building it cost ~1 ms of every uncached search."""
-    return Owner.objects.with_public_body().annotate(
-        forge_path=Concat("forge__host", Value("/"), "path")
+    """The owners with the forge and path the owner filter reads, as the summary maps them:
+    built once per process (never evaluated, it is compiled into each summary)."""
+    return Owner.objects.annotate(forge_path=Concat("forge__host", Value("/"), "path"))
+
+
+@cache
+def bodies_with_ministry():
+    """The public bodies with their ministry's slug and name, as the summary maps them."""
+    return PublicBody.objects.annotate(
+        ministry_slug=F("ministry__slug"), ministry_name=F("ministry__name")
     )
 
 
@@ -487,18 +491,20 @@ def listing_summary(filterset, *, limit: int = FACET_LIMIT) -> dict:
         columns=FACET_COLUMNS,
         lists={"topic": "topics"},
         mapped={
-            "owner": (
-                # An owner by forge and path, as the owner filter reads it: two owners of
-                # the same path on two forges are two values, never summed into one.
-                owners_by_forge_path(),
-                # One join of the counted owners for the three facets.
+            # An owner by forge and path, as the owner filter reads it: two owners of the
+            # same path on two forges are two values, never summed into one. One value per
+            # owner: only the most counted owners are joined to their labels (`distinct`).
+            "owner": (owners_by_forge_path(), {"owner": ("forge_path", "forge_path")}),
+            # The body kept on each repository: the counted bodies joined once for both.
+            "public_body": (
+                bodies_with_ministry(),
                 {
-                    "owner": ("forge_path", "forge_path"),
                     "ministry": ("ministry_slug", "ministry_name"),
-                    "public_body": ("body_slug", "body_name"),
+                    "public_body": ("slug", "name"),
                 },
-            )
+            ),
         },
+        distinct=("owner",),
         limit=limit,
         limits={"license": LICENSE_LIMIT},
         aside="is_archived" if hiding else None,

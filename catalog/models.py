@@ -703,6 +703,20 @@ class Owner(HarvestState):
 class Repository(models.Model):
     forge = models.ForeignKey(Forge, on_delete=models.CASCADE, related_name="repositories")
     owner = models.ForeignKey(Owner, on_delete=models.CASCADE, related_name="repositories")
+    # The owner's public body, else its forge's (Owner.body), kept by
+    # database triggers whatever writes the owner, the forge or the repository (migration
+    # catalog 0021): the listing's ministry and public body facets and filters read the
+    # repository table alone (ADR 13). Never written by the application; DO_NOTHING since
+    # the owner's and forge's SET_NULL, run first, make the triggers move these rows.
+    public_body = models.ForeignKey(
+        "catalog.PublicBody",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        verbose_name=_("organisme public (du propriétaire ou de la forge)"),
+    )
     # The forge's own id survives renames and transfers: the natural key.
     remote_id = models.CharField(_("identifiant sur la forge"), max_length=255)
     full_path = models.CharField(_("chemin complet"), max_length=500)

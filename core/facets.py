@@ -36,6 +36,14 @@ RELATED_SQL = (
 MAPPING_SQL = (
     "{name} AS MATERIALIZED (SELECT t.n, x.* FROM {grouped} t JOIN ({mapping}) AS x ON x.k = t.k)"
 )
+# The same for a mapping that gives each key its own value (an owner's address): only the
+# keys counted most, ties kept, are joined, since no other can reach the first `limit`
+# values (at a million repositories a broad word counts 32,000 owners: 240 ms to join and
+# group them all).
+DISTINCT_MAPPING_SQL = (
+    "{name} AS MATERIALIZED (SELECT t.n, x.* FROM (SELECT k, n FROM {grouped} "
+    "ORDER BY n DESC FETCH FIRST %s ROWS WITH TIES) t JOIN ({mapping}) AS x ON x.k = t.k)"
+)
 MAPPED_SQL = (
     "(SELECT %s, x.{value}::text, x.{label}::text, SUM(x.n)::bigint FROM {mapping} x "
     "WHERE x.{value}::text <> '' GROUP BY 2, 3 ORDER BY 4 DESC, 3 LIMIT %s)"
@@ -77,6 +85,7 @@ def summarize(
     limit: int = 8,
     limits=None,
     aside: str | None = None,
+    distinct=(),
 ) -> Summary:
     """The number of rows of `queryset` and the `limit` most frequent non-empty values of
     each facet (`limits` may give a facet its own): `columns` maps a facet to a field path
@@ -85,7 +94,8 @@ def summarize(
     field, label field)}): ``{"owner": (owners,
     {"ministry": ("ministry_slug", "ministry_name")})}``. `aside`: a boolean field whose
     true rows are left out of the count and the facets and counted apart (Summary.aside), in
-    the same pass."""
+    the same pass. `distinct`: the keys of `mapped` whose mapping gives every key its own,
+    non-empty value (an owner's forge and path): only the keys counted most are joined."""
     lists, mapped = lists or {}, mapped or {}
     mapped_facets = {
         facet: (key, fields) for key, (_rows, by) in mapped.items() for facet, fields in by.items()
@@ -131,7 +141,10 @@ def summarize(
             mapping = related_rows.order_by().values(k=F("pk"), **fields)
             mapping_sql, more_params = mapping.query.sql_with_params()
             group = grouped[_attname(queryset.model, key)][0]
-            mappings.append(MAPPING_SQL.format(name=f"x{i}", grouped=group, mapping=mapping_sql))
+            template = DISTINCT_MAPPING_SQL if key in distinct else MAPPING_SQL
+            mappings.append(template.format(name=f"x{i}", grouped=group, mapping=mapping_sql))
+            if key in distinct:
+                mapping_params.append(max((limits or {}).get(facet, limit) for facet in by))
             mapping_params += more_params
     except EmptyResultSet:  # a filter that can match nothing (an unknown id)
         return empty

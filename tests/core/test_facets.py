@@ -102,6 +102,29 @@ def test_a_mapped_facet_sums_its_keys_counts_per_value_with_its_label():
     assert summary.facets["owner"][0] == ("bnf", 2, "bnf")
 
 
+def test_a_distinct_mapping_joins_the_most_counted_keys_only_with_the_same_result():
+    """Owners counted 3, 2, 2, 2, 1…: the first three by count then label are the same
+    whether every counted owner is joined or only those at or above the third count."""
+    counts = {"zeta": 3, "delta": 2, "beta": 2, "gamma": 2, "alpha": 1, "eta": 1, "omega": 1}
+    for path, n in counts.items():
+        RepositoryFactory.create_batch(n, owner=OwnerFactory(path=path))
+    mapping = Owner.objects.annotate(address=Upper("path"))
+    options = {
+        "columns": {},
+        "mapped": {"owner": (mapping, {"owner": ("address", "address")})},
+        "limit": 3,
+    }
+
+    every = summarize(Repository.objects.all(), **options)
+    with CaptureQueriesContext(connection) as captured:
+        first = summarize(Repository.objects.all(), distinct=("owner",), **options)
+
+    expected = [("ZETA", 3, "ZETA"), ("BETA", 2, "BETA"), ("DELTA", 2, "DELTA")]
+    assert every.facets["owner"] == first.facets["owner"] == expected
+    assert "WITH TIES" in captured.captured_queries[0]["sql"]
+    assert first.count == every.count == 12
+
+
 def test_rows_set_aside_are_counted_apart_in_the_same_statement(repositories):
     RepositoryFactory(language="Python", topics=["api"], is_archived=True)
     RepositoryFactory(language="Go", topics=["cli"], is_archived=True)
