@@ -28,6 +28,7 @@ from catalog.models import (
 from catalog.services import archive, harvest
 from catalog.services.accounts_export import export_accounts
 from catalog.services.public_bodies import rename
+from core.db import longer_statements
 from core.tasks import enqueue, enqueue_each
 
 HARVEST_STATE = ("last_attempt_at", "last_success_at", "last_error")
@@ -58,8 +59,31 @@ def formatted_json(value) -> str:
     )
 
 
+# Seconds an editor's change of a body, forge or owner may take: the database triggers of
+# catalog 0021 rewrite every repository concerned in the same statement (a forge run
+# whole by a body may hold tens of thousands), past the web requests' 2 s.
+CASCADING_WRITE_TIMEOUT = 120_000  # milliseconds
+
+
+class CascadingWrites:
+    """A ModelAdmin whose saves and deletions move repositories' public bodies (catalog
+    0021): they run without the web statement timeout's 2 s."""
+
+    def save_model(self, request, obj, form, change):
+        with longer_statements(CASCADING_WRITE_TIMEOUT):
+            super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        with longer_statements(CASCADING_WRITE_TIMEOUT):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with longer_statements(CASCADING_WRITE_TIMEOUT):
+            super().delete_queryset(request, queryset)
+
+
 @admin.register(PublicBody)
-class PublicBodyAdmin(admin.ModelAdmin):
+class PublicBodyAdmin(CascadingWrites, admin.ModelAdmin):
     list_display = ("name", "acronym", "ministry", "name_source", "slug")
     list_filter = ("name_source", "is_ministry")
     list_select_related = ("ministry",)
@@ -75,7 +99,7 @@ class PublicBodyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Forge)
-class ForgeAdmin(admin.ModelAdmin):
+class ForgeAdmin(CascadingWrites, admin.ModelAdmin):
     list_display = (
         "host",
         "kind",
@@ -126,7 +150,7 @@ class ForgeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Owner)
-class OwnerAdmin(admin.ModelAdmin):
+class OwnerAdmin(CascadingWrites, admin.ModelAdmin):
     list_display = (
         "path",
         "forge",

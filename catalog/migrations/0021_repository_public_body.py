@@ -10,13 +10,17 @@ from django.db import migrations, models
 TRIGGERS = """
 CREATE FUNCTION catalog_repository_public_body() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- FOR SHARE: an owner's or forge's change of body committing meanwhile waits for this
+    -- transaction, whose row its own trigger then sees (read unlocked, a repository
+    -- inserted while the owner's body changed kept the old body).
     SELECT COALESCE(o.public_body_id, f.public_body_id) INTO NEW.public_body_id
     FROM catalog_owner o JOIN catalog_forge f ON f.id = o.forge_id
-    WHERE o.id = NEW.owner_id;
+    WHERE o.id = NEW.owner_id
+    FOR SHARE OF o, f;
     RETURN NEW;
 END $$;
--- Only when the statement names the owner (an insert, Django's save(), the triggers below):
--- the harvest's upserts and the search vectors' updates leave the owner alone.
+-- Only when the statement names the owner (an insert, Django's save(), the harvest's
+-- upserts, the triggers below): the search vectors' and counts' updates do not pay for it.
 CREATE TRIGGER catalog_repository_public_body
     BEFORE INSERT OR UPDATE OF owner_id, public_body_id ON catalog_repository
     FOR EACH ROW EXECUTE FUNCTION catalog_repository_public_body();

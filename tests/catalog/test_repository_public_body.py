@@ -2,6 +2,9 @@
 whatever writes the owner, the forge or the repository, as the listing's ministry and body
 filters and facets read it."""
 
+import threading
+from unittest import mock
+
 import pytest
 
 from catalog.models import Repository
@@ -99,3 +102,66 @@ def test_the_listing_filters_and_counts_bodies_as_owners_of_public_bodies_does(c
     assert "depot-du-labo" in page and "depot-du-service" not in page
     # The sidebar's facets: each body once, with its count.
     assert f"?public_body={bodies['forge'].slug}" in client.get("/depots/").content.decode()
+
+
+def test_an_editors_change_of_body_runs_past_the_web_statement_timeout(settings, rf):
+    """The triggers rewrite every repository concerned in the same statement."""
+    from django.contrib import admin as django_admin
+    from django.db import connection
+
+    from catalog.admin import ForgeAdmin, OwnerAdmin
+    from catalog.models import Forge, Owner
+
+    settings.DATABASE_STATEMENT_TIMEOUT = 2000
+    forge = ForgeFactory(host="gitlab.univ.fr", kind="gitlab")
+    owner = OwnerFactory(forge=forge)
+    seen = []
+
+    def save(self, *args, **kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            seen.append(cursor.fetchone()[0])
+
+    for model, model_admin, row in ((Forge, ForgeAdmin, forge), (Owner, OwnerAdmin, owner)):
+        with mock.patch.object(model, "save", save):
+            model_admin(model, django_admin.site).save_model(rf.post("/"), row, None, True)
+    assert seen == ["2min", "2min"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_repository_written_while_its_owners_body_changes_ends_with_the_new_body():
+    """The repository's trigger locks the owner it reads: the change of body waits for the
+    harvest's transaction, then moves the new row too."""
+    from django.db import connections, transaction
+
+    body = PublicBodyFactory(name="Service")
+    owner = OwnerFactory(public_body=body)
+    inserted, release = threading.Event(), threading.Event()
+    created = []
+
+    def harvest():
+        try:
+            with transaction.atomic():
+                created.append(RepositoryFactory(owner=owner))
+                inserted.set()
+                release.wait(5)
+        finally:
+            connections.close_all()
+
+    def editor():
+        try:
+            type(owner).objects.filter(pk=owner.pk).update(public_body=None)
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=harvest)
+    first.start()
+    assert inserted.wait(5)
+    second = threading.Thread(target=editor)
+    second.start()
+    second.join(0.5)
+    assert second.is_alive()  # waiting for the harvest's transaction
+    release.set()
+    first.join(5)
+    second.join(5)
+    assert body_of(created[0]) is None
