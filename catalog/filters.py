@@ -114,13 +114,14 @@ def owners_of(bodies):
 
 
 def original_repositories_of(bodies) -> list[int]:
-    """The ids of the visible, non-fork repositories of `bodies`' owners, as a list: given
+    """The ids of the visible, non-fork repositories of `bodies` (Repository.public_body:
+    their owners', or their forges' for owners without one), as a list: given
     as a subquery, PostgreSQL guesses tens of thousands of repositories for a ministry of a
     few thousand and scans every dependency (0.9 s at 2.2 million rows) rather than reading
     theirs by index (ADR 0020)."""
     return list(
         Repository.objects.originals()
-        .filter(owner__in=owners_of(bodies))
+        .filter(public_body__in=bodies)
         .order_by()
         .values_list("pk", flat=True)
     )
@@ -394,10 +395,10 @@ class LibraryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Rechercher une bibliothèque"))
     ecosystem = django_filters.ChoiceFilter(choices=Ecosystem.choices, label=_("Écosystème"))
     public_body = PublicBodyFilter(
-        field_name="repository__owner", keys=owners_of, label=_("Organisme public")
+        field_name="repository__public_body", label=_("Organisme public")
     )
     ministry = PublicBodyFilter(
-        field_name="repository__owner", keys=owners_of, ministry=True, label=_("Ministère")
+        field_name="repository__public_body", ministry=True, label=_("Ministère")
     )
 
     value_labels = {"public_body": public_body_label, "ministry": public_body_label}

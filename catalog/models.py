@@ -100,26 +100,6 @@ class ForgeQuerySet(models.QuerySet):
         return self.filter(is_active=True, kind__in=HARVESTED_KINDS).exclude(ignored_since__lte=on)
 
 
-def public_body_fields(*, owner: str, forge: str) -> dict:
-    """Expressions of the slug and name of an owner's public body and of its ministry: the
-    owner's own body, else its forge's (a forge harvested whole). `owner` and `forge` are
-    the paths to them from the rows queried ("" and "forge__" from an owner)."""
-    own = Q(**{f"{owner}public_body__isnull": False})
-
-    def pick(field):
-        return Case(
-            When(own, then=F(f"{owner}public_body__{field}")),
-            default=F(f"{forge}public_body__{field}"),
-        )
-
-    return {
-        "body_slug": pick("slug"),
-        "body_name": pick("name"),
-        "ministry_slug": pick("ministry__slug"),
-        "ministry_name": pick("ministry__name"),
-    }
-
-
 class OwnerQuerySet(models.QuerySet):
     def harvestable(self, *, on=None):
         """Owners to harvest: active, on a harvestable forge, neither they nor it ignored."""
@@ -158,7 +138,20 @@ class OwnerQuerySet(models.QuerySet):
     def with_public_body(self):
         """Annotated with `body_slug`, `body_name`, `ministry_slug` and `ministry_name` of the
         body each owner belongs to (see of_public_bodies)."""
-        return self.annotate(**public_body_fields(owner="", forge="forge__"))
+        own = Q(public_body__isnull=False)
+
+        def pick(field):
+            return Case(
+                When(own, then=F(f"public_body__{field}")),
+                default=F(f"forge__public_body__{field}"),
+            )
+
+        return self.annotate(
+            body_slug=pick("slug"),
+            body_name=pick("name"),
+            ministry_slug=pick("ministry__slug"),
+            ministry_name=pick("ministry__name"),
+        )
 
     def matching(self, text: str):
         """Owners whose path, name or public body's name contains `text` (cleaned)."""
@@ -285,8 +278,14 @@ class RepositoryQuerySet(models.QuerySet):
         return self.select_related("forge", "owner", "owner__public_body").defer(*LIST_DEFERRED)
 
     def with_public_body(self):
-        """Annotated like OwnerQuerySet.with_public_body, for each repository's owner."""
-        return self.annotate(**public_body_fields(owner="owner__", forge="forge__"))
+        """Annotated like OwnerQuerySet.with_public_body, from the body kept on each
+        repository (its owner's, else its forge's: Repository.public_body)."""
+        return self.annotate(
+            body_slug=F("public_body__slug"),
+            body_name=F("public_body__name"),
+            ministry_slug=F("public_body__ministry__slug"),
+            ministry_name=F("public_body__ministry__name"),
+        )
 
     def for_api(self):
         """What the public API shows of each repository: a listing's columns, the score's

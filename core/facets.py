@@ -36,14 +36,10 @@ RELATED_SQL = (
 MAPPING_SQL = (
     "{name} AS MATERIALIZED (SELECT t.n, x.* FROM {grouped} t JOIN ({mapping}) AS x ON x.k = t.k)"
 )
-# The same for a mapping that gives each key its own value (an owner's address): only the
-# keys counted most, ties kept, are joined, since no other can reach the first `limit`
-# values (at a million repositories a broad word counts 32,000 owners: 240 ms to join and
-# group them all).
-DISTINCT_MAPPING_SQL = (
-    "{name} AS MATERIALIZED (SELECT t.n, x.* FROM (SELECT k, n FROM {grouped} "
-    "ORDER BY n DESC FETCH FIRST %s ROWS WITH TIES) t JOIN ({mapping}) AS x ON x.k = t.k)"
-)
+# The keys a mapping that gives each key its own value (an owner's address) joins: only
+# those counted most, ties kept, since no other can reach the first `limit` values (at a
+# million repositories a broad word counts 32,000 owners: 240 ms to join and group them all).
+TOP_KEYS_SQL = "(SELECT k, n FROM {grouped} ORDER BY n DESC FETCH FIRST %s ROWS WITH TIES)"
 MAPPED_SQL = (
     "(SELECT %s, x.{value}::text, x.{label}::text, SUM(x.n)::bigint FROM {mapping} x "
     "WHERE x.{value}::text <> '' GROUP BY 2, 3 ORDER BY 4 DESC, 3 LIMIT %s)"
@@ -141,10 +137,10 @@ def summarize(
             mapping = related_rows.order_by().values(k=F("pk"), **fields)
             mapping_sql, more_params = mapping.query.sql_with_params()
             group = grouped[_attname(queryset.model, key)][0]
-            template = DISTINCT_MAPPING_SQL if key in distinct else MAPPING_SQL
-            mappings.append(template.format(name=f"x{i}", grouped=group, mapping=mapping_sql))
             if key in distinct:
+                group = TOP_KEYS_SQL.format(grouped=group)
                 mapping_params.append(max((limits or {}).get(facet, limit) for facet in by))
+            mappings.append(MAPPING_SQL.format(name=f"x{i}", grouped=group, mapping=mapping_sql))
             mapping_params += more_params
     except EmptyResultSet:  # a filter that can match nothing (an unknown id)
         return empty
