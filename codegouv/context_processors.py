@@ -58,7 +58,10 @@ def _site_context(path, links, footer_guides):
     # The longest matching address is the current section (/depots/a-publier/ is not /depots/).
     matching = [url for _label, url in links if path.startswith(url)]
     current = max(matching, key=len, default=None)
-    navigation = [{"label": label, "url": url, "current": url == current} for label, url in links]
+    # Labels as text: base.html keeps one rendered menu per navigation ({% frame %}).
+    navigation = [
+        {"label": str(label), "url": url, "current": url == current} for label, url in links
+    ]
     return {
         "SITE_NAME": settings.SITE_NAME,
         "SITE_TAGLINE": settings.SITE_TAGLINE,

@@ -156,6 +156,22 @@ def export_filters(filterset, query: str) -> list[dict]:
     return searched + active_filters(filterset)
 
 
+def sort_select_options(sorts, sort: str, per_page: int) -> dict:
+    """The options of components/sort_select.html: [(value, text, selected)] of the sorts
+    and of the page sizes, their texts translated here (a {% blocktranslate %} per option
+    cost 1.4 ms of every listing)."""
+    return {
+        "sort_options": [
+            (key, gettext("Trier par : %(label)s") % {"label": label}, key == sort)
+            for key, label in sorts
+        ],
+        "per_page_options": [
+            (choice, gettext("%(choice)s par page") % {"choice": choice}, choice == per_page)
+            for choice in PER_PAGE_CHOICES
+        ],
+    }
+
+
 @dataclass
 class Listing:
     """What one list page hands to the skeleton.
@@ -207,6 +223,11 @@ class Listing:
         if not self.summary:
             summary["facets"] = self.facets(rows) if self.facets else {}
         facets = summary.pop("facets")
+        sorts_offered = [
+            (key, label)
+            for key, label in getattr(self.filterset_class, "sort_labels", {}).items()
+            if key != "relevance" or query
+        ]
         return render(
             request,
             self.template,
@@ -218,13 +239,10 @@ class Listing:
                 "active_filters": active_filters(filterset),
                 "query": query,
                 "sort": sort,
-                "sorts": [
-                    (key, label)
-                    for key, label in getattr(self.filterset_class, "sort_labels", {}).items()
-                    if key != "relevance" or query
-                ],
+                "sorts": sorts_offered,
                 "per_page": per_page,
                 "per_page_choices": PER_PAGE_CHOICES,
+                **sort_select_options(sorts_offered, sort, per_page),
                 **summary,
                 **(context or {}),
             },

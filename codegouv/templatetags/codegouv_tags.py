@@ -1,3 +1,4 @@
+from functools import lru_cache
 from html import escape
 
 from django import template
@@ -12,6 +13,13 @@ from core.templatetags.core_tags import number
 register = template.Library()
 
 
+@lru_cache(maxsize=4096)
+def path_in(path: str, language: str) -> str:
+    """`path` in `language` (translate_url resolves then reverses it: ~0.3 ms; every search
+    of /depots/ shares its path)."""
+    return translate_url(path, language)
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context):
     """The current page in every language of the site, the current one marked.
@@ -21,15 +29,22 @@ def language_links(context):
     """
     request = context["request"]
     current = get_language()
-    return [
+    # The header and the footer both show them: translate_url resolves the path each time.
+    known = getattr(request, "_language_links", None)
+    if known is not None and known[0] == current:
+        return known[1]
+    path, mark, query = request.get_full_path().partition("?")
+    links = [
         {
             "code": code,
             "name": name,
-            "url": translate_url(request.get_full_path(), code),
+            "url": path_in(path, code) + mark + query,
             "current": code == current,
         }
         for code, name in settings.LANGUAGES
     ]
+    request._language_links = (current, links)
+    return links
 
 
 @register.simple_tag(takes_context=True)

@@ -139,6 +139,24 @@ def test_sorts(client, sort, expected):
     assert listed(client.get(f"/depots/?sort={sort}")) == expected
 
 
+def test_the_sort_select_shows_the_sorts_and_sizes_in_use_in_each_language(client):
+    RepositoryFactory(name="outil-de-cartographie")
+
+    def options(url):
+        html = client.get(url).content.decode()
+        return re.findall(r'<option value="(\w+)"( selected)?>([^<]+)</option>', html)
+
+    french = options("/depots/?q=cartographie&sort=stars&per_page=50")
+    assert ("relevance", "", "Trier par : Pertinence") in french
+    assert ("stars", " selected", "Trier par : Étoiles") in french
+    assert ("50", " selected", "50 par page") in french
+    english = options("/en/depots/?per_page=100")
+    assert ("stars", "", "Sort by: Stars") in english
+    assert ("100", " selected", "100 per page") in english
+    # Relevance is offered to a search only.
+    assert "relevance" not in [value for value, _selected, _text in english]
+
+
 def test_pagination_keeps_the_other_parameters_and_refuses_pages_past_the_end(client):
     RepositoryFactory.create_batch(45, language="Python")
 

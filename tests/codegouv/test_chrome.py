@@ -147,3 +147,37 @@ def test_favicon_ico_answers_the_dsfr_favicon(client):
     icon = client.get(response["Location"])
     assert icon.status_code == 200
     assert b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+def test_each_page_keeps_its_own_links_in_the_frame_shared_by_all(client, about_page):
+    """The header, menu and footer are rendered once per language and section
+    ({% frame %}): the current section, the language links and the guide pages stay each
+    page's own, whatever was shown before."""
+    from editorial.guides import forget_linked_pages
+    from editorial.models import GuidePage
+
+    html_of(client, "/depots/?q=python")
+    organisations = html_of(client, "/organisations/?q=%C3%A9cole")
+    assert re.findall(
+        r'class="fr-nav__link" href="([^"]+)" aria-current="page"', organisations
+    ) == ["/organisations/"]
+    # The header's and the footer's language links: this page, its words kept.
+    assert organisations.count('href="/en/organisations/?q=%C3%A9cole"') == 2
+
+    english = html_of(client, "/en/depots/?q=donn%C3%A9es")
+    assert re.findall(r'class="fr-nav__link" href="([^"]+)" aria-current="page"', english) == [
+        "/en/depots/"
+    ]
+    assert english.count('href="/depots/?q=donn%C3%A9es"') == 2
+    assert "Log in" in english and "Se connecter" not in english
+
+    # A guide page an editor places in the menu shows on the next page.
+    GuidePage.objects.create(
+        title="Publier son code",
+        slug="publier-son-code",
+        status=GuidePage.Status.PUBLISHED,
+        placement=GuidePage.Placement.NAVIGATION,
+        order=9,
+    )
+    forget_linked_pages()
+    assert 'href="/guides/publier-son-code/">Publier son code</a>' in html_of(client, "/depots/")

@@ -67,3 +67,18 @@ def test_clean_line_makes_one_trimmed_line():
 )
 def test_safe_url_keeps_only_http_links(raw, url):
     assert safe_url(raw) == url
+
+
+def test_shorten_cuts_like_truncatechars_and_leaves_what_fits():
+    from django.template.defaultfilters import truncatechars
+
+    from core.templatetags.core_tags import shorten
+
+    fits = "Outil de gestion des données foncières"
+    assert shorten(fits, 220) == fits
+    assert shorten("x" * 220, 220) == "x" * 220
+    long = "Données " * 40
+    assert shorten(long, 220) == truncatechars(long, 220)
+    assert len(shorten(long, 220)) == 220 and shorten(long, 220).endswith("…")
+    assert shorten(fits, "abc") == fits
+    assert shorten(None, 10) == "None"
