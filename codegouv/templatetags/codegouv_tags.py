@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from core.templatetags.core_tags import number
 
@@ -45,6 +45,48 @@ def language_links(context):
     ]
     request._language_links = (current, links)
     return links
+
+
+@register.simple_tag(takes_context=True)
+def page_links(context, page_obj) -> dict:
+    """The pagination's addresses, as {% querystring page=… %} writes them (the other
+    parameters kept, `page` removed for the first page): "first", "previous", "next",
+    "last", and "pages", the numbered items [{number, url, title, current, ellipsis}].
+
+    The query string is copied twice per pagination, not once per link, and each title
+    translated here: the template's tags took ~0.9 ms of every listing page."""
+    query = context["request"].GET
+    without = query.copy()
+    without.pop("page", None)
+    first = f"?{without.urlencode()}" if (without or query) else ""
+    params = query.copy()
+
+    def url(number) -> str:
+        params["page"] = number
+        return f"?{params.urlencode()}"
+
+    paginator = page_obj.paginator
+    pages = []
+    for number in paginator.get_elided_page_range(page_obj.number):
+        if number == paginator.ELLIPSIS:
+            pages.append({"ellipsis": True})
+            continue
+        current = number == page_obj.number
+        pages.append(
+            {
+                "number": number,
+                "url": "" if current else url(number),
+                "title": gettext("Page %(number)s") % {"number": number},
+                "current": current,
+            }
+        )
+    return {
+        "first": first,
+        "previous": url(page_obj.previous_page_number()) if page_obj.has_previous() else "",
+        "next": url(page_obj.next_page_number()) if page_obj.has_next() else "",
+        "last": url(paginator.num_pages),
+        "pages": pages,
+    }
 
 
 @register.simple_tag(takes_context=True)

@@ -157,6 +157,28 @@ def test_the_sort_select_shows_the_sorts_and_sizes_in_use_in_each_language(clien
     assert "relevance" not in [value for value, _selected, _text in english]
 
 
+def test_pagination_shows_the_pages_around_the_current_one(client):
+    RepositoryFactory.create_batch(281, language="Python")  # 15 pages
+
+    html = client.get("/depots/?page=8&language=Python").content.decode()
+    nav = re.search(r'<nav role="navigation" class="fr-pagination.*?</nav>', html, re.S).group(0)
+
+    assert re.findall(r'aria-current="page" title="Page (\d+)">', nav) == ["8"]
+    linked = re.findall(r'href="\?page=(\d+)&amp;language=Python" title="Page \d+">', nav)
+    assert linked == ["1", "2", "5", "6", "7", "9", "10", "11", "14", "15"]
+    assert nav.count("…</span>") == 2
+    # First page: `page` left out; previous, next and last keep the other parameters.
+    assert 'fr-pagination__link--first" href="?language=Python"' in nav
+    assert (
+        'fr-pagination__link--prev fr-pagination__link--lg-label" href="?page=7&amp;language=Python"'
+        in nav
+    )
+    assert 'fr-pagination__link--last" href="?page=15&amp;language=Python"' in nav
+    english = client.get("/en/depots/?page=2").content.decode()
+    assert 'href="?page=3" title="Page 3">3</a>' in english
+    assert 'fr-pagination__link--first" href="?"' in english
+
+
 def test_pagination_keeps_the_other_parameters_and_refuses_pages_past_the_end(client):
     RepositoryFactory.create_batch(45, language="Python")
 
