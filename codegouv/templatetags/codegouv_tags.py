@@ -67,16 +67,16 @@ def page_links(context, page_obj) -> dict:
 
     paginator = page_obj.paginator
     pages = []
-    for number in paginator.get_elided_page_range(page_obj.number):
-        if number == paginator.ELLIPSIS:
+    for page in paginator.get_elided_page_range(page_obj.number):
+        if page == paginator.ELLIPSIS:
             pages.append({"ellipsis": True})
             continue
-        current = number == page_obj.number
+        current = page == page_obj.number
         pages.append(
             {
-                "number": number,
-                "url": "" if current else url(number),
-                "title": gettext("Page %(number)s") % {"number": number},
+                "number": page,
+                "url": "" if current else url(page),
+                "title": gettext("Page %(number)s") % {"number": page},
                 "current": current,
             }
         )
