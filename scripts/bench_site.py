@@ -1,7 +1,7 @@
 """Benchmark the site like its users: concurrent clients against gunicorn on PostgreSQL.
 
     .venv/bin/python scripts/bench_site.py [--repos 100000] [--concurrency 8] [--duration 10]
-        [--only pages|exports] [--export-clients 8] [--export-limit N]
+        [--only pages|distinct|exports] [--searches 400] [--export-clients 8] [--export-limit N]
 
 Prepares the database named by DATABASE_URL (default: the local PostgreSQL database
 `codegouv_sitebench`, created on first use): migrate, `seed_bench --repos N` unless N bench
@@ -15,7 +15,9 @@ first byte of a CSV export. Then "HTML pages while full exports run": the p50/p9
 listing and of a repository page with a few clients, alone and then while EXPORT_CLIENTS
 clients download /depots/?format=json in a loop (pausing a second after each 429), with
 the downloads answered 200 and 429 (the server's limit: EXPORT_MAX_CONCURRENT, or
---export-limit). `--only pages` or `--only exports` runs one part. Prints figures, asserts
+--export-limit). `--only pages` or `--only exports` runs one part; `--only distinct`
+sends SEARCHES searches nobody made before, each once, and prints the machine's CPU per
+request too (/proc/stat: every process). Prints figures, asserts
 nothing: exits 0 unless the server cannot start. The clients share the machine's cores with
 gunicorn and PostgreSQL.
 """
@@ -545,10 +547,11 @@ def run_distinct(port: int, paths: list[str], concurrency: int) -> dict:
             sizes.append(size)
             slowest.append((elapsed, path))
 
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), machine_cpu()
     with ThreadPoolExecutor(concurrency) as pool:
         list(pool.map(visit, range(concurrency)))
     seconds = time.perf_counter() - started
+    cpu_after = machine_cpu()
     errors = statuses.get("error", 0) + sum(
         n for status, n in statuses.items() if status != "error" and status >= 500
     )
@@ -558,6 +561,32 @@ def run_distinct(port: int, paths: list[str], concurrency: int) -> dict:
         "errors": errors,
         "max_size": max(sizes, default=None),
         "slowest": sorted(slowest, reverse=True)[:5],
+        "cpu": cpu_used(cpu_before, cpu_after, len(latencies)),
+    }
+
+
+def machine_cpu() -> dict | None:
+    """The machine's CPU time so far in seconds (/proc/stat, Linux): "busy" (every process:
+    gunicorn, PostgreSQL, Redis and these clients) and "stolen" (by the hypervisor)."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except OSError:
+        return None
+    ticks = [int(value) for value in fields]
+    hertz = os.sysconf("SC_CLK_TCK")
+    # user nice system idle iowait irq softirq steal …
+    return {"busy": (sum(ticks[:3]) + sum(ticks[5:7])) / hertz, "stolen": ticks[7] / hertz}
+
+
+def cpu_used(before, after, requests: int) -> dict | None:
+    """CPU milliseconds per request, all processes of the machine, and the share the
+    hypervisor took: a figure that compares runs on a machine whose speed drifts better
+    than requests per second."""
+    if before is None or after is None or not requests:
+        return None
+    return {
+        "ms_per_request": (after["busy"] - before["busy"]) * 1000 / requests,
+        "stolen_s": after["stolen"] - before["stolen"],
     }
 
 
@@ -796,6 +825,11 @@ def print_distinct_report(args, info, r) -> None:
         f"ms, p95 {ms(r['p95'])} ms, p99 {ms(r['p99'])} ms, errors {r['errors']}, largest page "
         f"{r['max_size'] or 0:,} bytes"
     )
+    if r["cpu"]:
+        print(
+            f"  machine CPU {r['cpu']['ms_per_request']:.1f} ms per request (every process, "
+            f"these clients included), {r['cpu']['stolen_s']:.1f} s stolen by the hypervisor"
+        )
     met = r["p95"] is not None and r["p95"] <= DISTINCT_P95_MS
     fast = r["rps"] >= DISTINCT_RPS
     print(
