@@ -9,6 +9,7 @@ included, is an aggregate over that CTE. See ADR 0013.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connections
@@ -132,10 +133,9 @@ def summarize(
         for i, (key, (related_rows, by)) in enumerate(mapped.items()):
             fields = {}
             for j, (facet, (value, label)) in enumerate(by.items()):
-                fields |= {f"v{j}": F(value), f"l{j}": F(label)}
+                fields |= {f"v{j}": value, f"l{j}": label}
                 columns_of[facet] = (f"x{i}", f"v{j}", f"l{j}")
-            mapping = related_rows.order_by().values(k=F("pk"), **fields)
-            mapping_sql, more_params = mapping.query.sql_with_params()
+            mapping_sql, more_params = _mapping_sql(related_rows, tuple(fields.items()))
             group = grouped[_attname(queryset.model, key)][0]
             if key in distinct:
                 group = TOP_KEYS_SQL.format(grouped=group)
@@ -179,6 +179,17 @@ def summarize(
             else:
                 facets[facet].append((value, n, label))
     return Summary(count=count, facets=facets, aside=aside_count)
+
+
+@lru_cache(maxsize=64)
+def _mapping_sql(related_rows, fields: tuple) -> tuple[str, tuple]:
+    """The SQL and parameters of a mapping query: (key, value and label fields…) of
+    `related_rows`. Compiled once per query object and fields: a caller's mapping is a
+    query built once per process (catalog.filters), whose SQL never changes, and compiling
+    the two of the repository listing took ~1.5 ms of every summary."""
+    mapping = related_rows.order_by().values(k=F("pk"), **{name: F(f) for name, f in fields})
+    sql, params = mapping.query.sql_with_params()
+    return sql, tuple(params)
 
 
 def _attname(model, name: str) -> str:
