@@ -67,6 +67,9 @@ EXPORT_PAUSE_AFTER_429 = 1.0  # seconds: an impatient client, not one that waits
 EXPORT_WARMUP = 3.0  # seconds for the downloads to be under way before measuring
 DISTINCT_P95_MS = 150
 DISTINCT_RPS = 80
+# From a million repositories on, the 95th percentile only (issue #14).
+LARGE_CATALOGUE = 1_000_000
+LARGE_DISTINCT_P95_MS = 500
 HTML_SLOWDOWN_TARGET = 2  # HTML p95 while the exports run, at most this times the p95 alone
 
 # (label, target): the page p95 target in ms, and whether the HTML size target applies.
@@ -830,12 +833,19 @@ def print_distinct_report(args, info, r) -> None:
             f"  machine CPU {r['cpu']['ms_per_request']:.1f} ms per request (every process, "
             f"these clients included), {r['cpu']['stolen_s']:.1f} s stolen by the hypervisor"
         )
-    met = r["p95"] is not None and r["p95"] <= DISTINCT_P95_MS
-    fast = r["rps"] >= DISTINCT_RPS
-    print(
-        f"  target p95 <= {DISTINCT_P95_MS} ms {'met' if met else 'MISSED'}, "
-        f">= {DISTINCT_RPS} requests/s {'met' if fast else 'MISSED'}"
-    )
+    if args.repos >= LARGE_CATALOGUE:
+        met = r["p95"] is not None and r["p95"] <= LARGE_DISTINCT_P95_MS
+        print(
+            f"  target at {LARGE_CATALOGUE:,} repositories: p95 <= {LARGE_DISTINCT_P95_MS} ms "
+            f"{'met' if met else 'MISSED'}"
+        )
+    else:
+        met = r["p95"] is not None and r["p95"] <= DISTINCT_P95_MS
+        fast = r["rps"] >= DISTINCT_RPS
+        print(
+            f"  target p95 <= {DISTINCT_P95_MS} ms {'met' if met else 'MISSED'}, "
+            f">= {DISTINCT_RPS} requests/s {'met' if fast else 'MISSED'}"
+        )
     print("  slowest:")
     for elapsed, path in r["slowest"]:
         print(f"    {elapsed * 1000:6.0f} ms  {path}")
