@@ -13,10 +13,20 @@ from core.templatetags.core_tags import number
 register = template.Library()
 
 
-@lru_cache(maxsize=4096)
+# Longer paths are translated each time: the cache must not hold what a visitor sends.
+PATH_IN_CACHED_LENGTH = 300
+
+
 def path_in(path: str, language: str) -> str:
     """`path` in `language` (translate_url resolves then reverses it: ~0.3 ms; every search
     of /depots/ shares its path)."""
+    if len(path) > PATH_IN_CACHED_LENGTH:
+        return translate_url(path, language)
+    return _cached_path_in(path, language)
+
+
+@lru_cache(maxsize=2048)
+def _cached_path_in(path: str, language: str) -> str:
     return translate_url(path, language)
 
 

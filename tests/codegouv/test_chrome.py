@@ -181,3 +181,18 @@ def test_each_page_keeps_its_own_links_in_the_frame_shared_by_all(client, about_
     )
     forget_linked_pages()
     assert 'href="/guides/publier-son-code/">Publier son code</a>' in html_of(client, "/depots/")
+
+
+def test_language_links_of_a_page_with_a_long_address(client):
+    from tests.factories import RepositoryFactory
+
+    repository = RepositoryFactory(
+        name="n" * 120, full_path="groupe/" + "sous-groupe/" * 25 + "n" * 120
+    )
+    url = repository.get_absolute_url()
+    assert len(url) > 300
+
+    html = html_of(client, url)
+
+    assert html.count(f'href="/en{url}"') == 2
+    assert html_of(client, f"/en{url}").count(f'href="{url}"') == 2
