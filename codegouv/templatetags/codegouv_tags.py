@@ -3,6 +3,8 @@ from html import escape
 
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import translate_url
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -28,6 +30,12 @@ def path_in(path: str, language: str) -> str:
 @lru_cache(maxsize=2048)
 def _cached_path_in(path: str, language: str) -> str:
     return translate_url(path, language)
+
+
+@receiver(setting_changed)
+def forget_translated_paths(**kwargs) -> None:
+    """A test's other URLconf or languages translate paths afresh."""
+    _cached_path_in.cache_clear()
 
 
 @register.simple_tag(takes_context=True)

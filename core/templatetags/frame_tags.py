@@ -14,6 +14,7 @@ from __future__ import annotations
 from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.utils.autoreload import file_changed
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -56,6 +57,9 @@ def do_frame(parser, token):
 
 
 @receiver(setting_changed)
+@receiver(file_changed)
 def forget_frames(**kwargs) -> None:
-    """A test's new SITE_NAME, STATIC_URL or LANGUAGES shows on its next page."""
+    """A test's new SITE_NAME, STATIC_URL or LANGUAGES shows on its next page, and so does
+    a template or a translation edited under the development server (which reloads them
+    without starting a new process). Returns None: a true answer would stop the reload."""
     _RENDERED.clear()

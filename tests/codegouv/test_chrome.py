@@ -196,3 +196,21 @@ def test_language_links_of_a_page_with_a_long_address(client):
 
     assert html.count(f'href="/en{url}"') == 2
     assert html_of(client, f"/en{url}").count(f'href="{url}"') == 2
+
+
+def test_a_template_edited_under_the_development_server_shows_on_the_next_page(client):
+    """The development server reloads templates and translations without a new process:
+    the frame rendered before is forgotten, and the reload goes on as usual."""
+    from pathlib import Path
+
+    from django.utils.autoreload import file_changed
+
+    from core.templatetags import frame_tags
+
+    html_of(client, "/")
+    assert frame_tags._RENDERED
+
+    answers = file_changed.send(sender=None, file_path=Path("templates/blocks/header.html"))
+
+    assert not frame_tags._RENDERED
+    assert (frame_tags.forget_frames, None) in answers
