@@ -241,7 +241,6 @@ class Listing:
                 "sort": sort,
                 "sorts": sorts_offered,
                 "per_page": per_page,
-                "per_page_choices": PER_PAGE_CHOICES,
                 **sort_select_options(sorts_offered, sort, per_page),
                 **summary,
                 **(context or {}),

@@ -45,14 +45,9 @@ def language_links(context):
     French pages live at the root and English ones under /en/ (i18n_patterns), so each
     link is a plain URL: it works without JavaScript and search engines can follow it.
     """
-    request = context["request"]
     current = get_language()
-    # The header and the footer both show them: translate_url resolves the path each time.
-    known = getattr(request, "_language_links", None)
-    if known is not None and known[0] == current:
-        return known[1]
-    path, mark, query = request.get_full_path().partition("?")
-    links = [
+    path, mark, query = context["request"].get_full_path().partition("?")
+    return [
         {
             "code": code,
             "name": name,
@@ -61,8 +56,6 @@ def language_links(context):
         }
         for code, name in settings.LANGUAGES
     ]
-    request._language_links = (current, links)
-    return links
 
 
 @register.simple_tag(takes_context=True)
