@@ -578,7 +578,33 @@ def machine_cpu() -> dict | None:
     ticks = [int(value) for value in fields]
     hertz = os.sysconf("SC_CLK_TCK")
     # user nice system idle iowait irq softirq steal …
-    return {"busy": (sum(ticks[:3]) + sum(ticks[5:7])) / hertz, "stolen": ticks[7] / hertz}
+    return {
+        "busy": (sum(ticks[:3]) + sum(ticks[5:7])) / hertz,
+        "stolen": ticks[7] / hertz,
+        "processes": processes_cpu(hertz),
+    }
+
+
+# Where a request's CPU goes, by the name of the process that spent it.
+PROCESS_GROUPS = {"gunicorn": "gunicorn", "postgres": "PostgreSQL", "redis-server": "Redis"}
+
+
+def processes_cpu(hertz: int) -> dict:
+    """CPU seconds so far of each living process (/proc/PID/stat: user + system), keyed by
+    pid, with its group: gunicorn, PostgreSQL, Redis, or these clients (this process)."""
+    own, found = os.getpid(), {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # ended meanwhile
+        name, fields = text[text.index("(") + 1 : text.rindex(")")], text.rsplit(")", 1)[1].split()
+        pid = int(stat.parent.name)
+        group = "clients" if pid == own else PROCESS_GROUPS.get(name.split(":")[0].strip())
+        if group:
+            # fields[11], fields[12]: utime, stime (the 14th and 15th of the whole line).
+            found[pid] = (group, (int(fields[11]) + int(fields[12])) / hertz)
+    return found
 
 
 def cpu_used(before, after, requests: int) -> dict | None:
@@ -587,9 +613,14 @@ def cpu_used(before, after, requests: int) -> dict | None:
     than requests per second."""
     if before is None or after is None or not requests:
         return None
+    groups = Counter()
+    for pid, (group, seconds) in after["processes"].items():
+        # A process started during the run counts from zero.
+        groups[group] += seconds - before["processes"].get(pid, (group, 0))[1]
     return {
         "ms_per_request": (after["busy"] - before["busy"]) * 1000 / requests,
         "stolen_s": after["stolen"] - before["stolen"],
+        "groups": {group: seconds * 1000 / requests for group, seconds in groups.items()},
     }
 
 
@@ -833,6 +864,10 @@ def print_distinct_report(args, info, r) -> None:
             f"  machine CPU {r['cpu']['ms_per_request']:.1f} ms per request (every process, "
             f"these clients included), {r['cpu']['stolen_s']:.1f} s stolen by the hypervisor"
         )
+        shares = ", ".join(
+            f"{group} {value:.1f}" for group, value in sorted(r["cpu"]["groups"].items())
+        )
+        print(f"  of which (ms per request, by process): {shares}")
     if args.repos >= LARGE_CATALOGUE:
         met = r["p95"] is not None and r["p95"] <= LARGE_DISTINCT_P95_MS
         print(
