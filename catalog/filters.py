@@ -481,11 +481,12 @@ def bodies_with_ministry():
     )
 
 
-def listing_summary(filterset, *, limit: int = FACET_LIMIT) -> dict:
+def listing_summary(filterset, *, limit: int = FACET_LIMIT, page=None) -> dict:
     """{"count", "facets": {facet: [(value, count, label)]}, "archived_hidden"} of a bound
     RepositoryFilter's result set, in one statement (core.facets) rather than one query per
     facet; "archived_hidden": how many archived repositories the filters hide (None when
-    they say what to do with them)."""
+    they say what to do with them). With `page` (core.facets.PageWanted), "page_ids" too:
+    the ids of that page of the shown repositories, from the same statement."""
     hiding = filterset.with_archived is not None
     summary = summarize(
         filterset.with_archived if hiding else filterset.qs,
@@ -509,9 +510,11 @@ def listing_summary(filterset, *, limit: int = FACET_LIMIT) -> dict:
         limit=limit,
         limits={"license": LICENSE_LIMIT},
         aside="is_archived" if hiding else None,
+        page=page,
     )
     facets = summary.facets | {
         "license": license_facet(summary.facets["license"]),
         "swh": archive_facet(summary.facets["swh"]),
     }
-    return {"count": summary.count, "facets": facets, "archived_hidden": summary.aside}
+    found = {"count": summary.count, "facets": facets, "archived_hidden": summary.aside}
+    return found if page is None else found | {"page_ids": summary.page_ids}

@@ -36,10 +36,19 @@ def repository_listing(request, *, base=None, scope="", template, extra=None):
     version = listing_cache.catalog_version()
     queryset = base if base is not None else Repository.objects.visible()
 
-    def summary(filterset):
-        # The count, the facets and the hidden archived repositories: one statement, cached.
+    def summary(filterset, page=None):
+        # The count, the facets and the hidden archived repositories: one statement, cached;
+        # computed, it gives the page's ids too, which are not cached (every page and sort
+        # of a search shares the entry).
         key = listing_cache.key_for("facets", request.GET, scope, version=version)
-        return listing_cache.cached(key, lambda: filters.listing_summary(filterset))
+        computed = {}
+
+        def compute():
+            found = filters.listing_summary(filterset, page=page)
+            computed["page_ids"] = found.pop("page_ids", None)
+            return found
+
+        return listing_cache.cached(key, compute) | computed
 
     listing = Listing(
         filterset_class=filters.RepositoryFilter,
@@ -51,9 +60,10 @@ def repository_listing(request, *, base=None, scope="", template, extra=None):
         shown="for_cards",
     )
     context = {
-        # The rendered sidebar and results depend on the parameters, the language and the
-        # catalogue version only: rendering them costs more than every query of the page.
-        # The sidebar's links start again from page 1: every page of a search shares it.
+        # The rendered sidebar depends on the parameters, the language and the catalogue
+        # version only, and its links start again from page 1: every page of a search
+        # shares it. The results are not kept apart: the page cache keeps the whole
+        # page, and a fragment of a search nobody repeats cost two round trips (ADR 13).
         "sidebar_key": listing_cache.key_for(
             f"sidebar:{get_language()}",
             request.GET,
@@ -61,9 +71,6 @@ def repository_listing(request, *, base=None, scope="", template, extra=None):
             every_param=True,
             leave_out={"page"},
             version=version,
-        ),
-        "results_key": listing_cache.key_for(
-            f"results:{get_language()}", request.GET, scope, every_param=True, version=version
         ),
         # The form's other fields depend on their own values only: most distinct searches
         # have none and share one rendering (Django's widgets are slow to render).

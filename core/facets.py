@@ -55,6 +55,14 @@ LIST_SQL = (
     "CROSS JOIN LATERAL jsonb_array_elements_text(m.{column}::jsonb) AS e(value) "
     "WHERE e.value <> '' GROUP BY e.value ORDER BY 4 DESC, 2 LIMIT %s)"
 )
+# A page of the rows in the listing's order, from the same pass (the search is not run a
+# second time for the page's ids): each id with its position, numbered again after the LIMIT
+# so that the order never depends on how UNION ALL appends its branches.
+PAGE_SQL = (
+    "(SELECT %s, p.i::text, NULL, row_number() OVER (ORDER BY {order}) "
+    "FROM (SELECT * FROM m ORDER BY {order} LIMIT %s OFFSET %s) p)"
+)
+PAGE = "__page__"
 SUMMARY_SQL = "WITH {rows}{grouped}{mappings} {branches}"
 ROWS_SQL = "m AS MATERIALIZED ({rows})"
 # With rows set aside (archived repositories): the filtered rows are read once into `a`; the
@@ -71,6 +79,18 @@ class Summary:
     facets: dict[str, list[tuple[str, int, str]]]
     # How many rows were set aside (None without `aside`).
     aside: int | None = None
+    # The primary keys of the page asked for (`page`), in order; None when none was asked.
+    page_ids: list | None = None
+
+
+@dataclass(frozen=True)
+class PageWanted:
+    """A page of the rows the summary counts: `order` as QuerySet.order_by's field names
+    ("-stars", "full_path"), the rows from `offset`, `limit` of them."""
+
+    order: tuple[str, ...]
+    offset: int
+    limit: int
 
 
 def summarize(
@@ -83,6 +103,7 @@ def summarize(
     limits=None,
     aside: str | None = None,
     distinct=(),
+    page: PageWanted | None = None,
 ) -> Summary:
     """The number of rows of `queryset` and the `limit` most frequent non-empty values of
     each facet (`limits` may give a facet its own): `columns` maps a facet to a field path
@@ -92,7 +113,8 @@ def summarize(
     {"ministry": ("ministry_slug", "ministry_name")})}``. `aside`: a boolean field whose
     true rows are left out of the count and the facets and counted apart (Summary.aside), in
     the same pass. `distinct`: the keys of `mapped` whose mapping gives every key its own,
-    non-empty value (an owner's forge and path): only the keys counted most are joined."""
+    non-empty value (an owner's forge and path): only the keys counted most are joined.
+    `page`: the primary keys of that page of the counted rows too (Summary.page_ids)."""
     lists, mapped = lists or {}, mapped or {}
     mapped_facets = {
         facet: (key, fields) for key, (_rows, by) in mapped.items() for facet, fields in by.items()
@@ -120,11 +142,15 @@ def summarize(
             grouped[attname] = (f"g{len(grouped)}", alias)
     if aside is not None:
         selected["aside"] = F(aside)
+    if page is not None:
+        selected["i"] = F("pk")
+        selected |= {f"o{n}": F(field.removeprefix("-")) for n, field in enumerate(page.order)}
     rows = queryset.order_by().values(**selected)
     empty = Summary(
         count=0,
         facets={facet: [] for facet in [*names, *mapped_facets]},
         aside=None if aside is None else 0,
+        page_ids=None if page is None else [],
     )
     # Django compiles the filters, joins and search: every value stays a bound parameter.
     try:
@@ -160,6 +186,13 @@ def summarize(
             template = (VALUES_SQL if facet in columns else LIST_SQL).format(column=names[facet])
         branches.append(template)
         branch_params += [facet, (limits or {}).get(facet, limit)]
+    if page is not None:
+        order = ", ".join(
+            f"o{n} {'DESC' if field.startswith('-') else 'ASC'}"
+            for n, field in enumerate(page.order)
+        )
+        branches.append(PAGE_SQL.format(order=order))
+        branch_params += [PAGE, page.limit, page.offset]
     sql = SUMMARY_SQL.format(
         rows=(ROWS_SQL if aside is None else ASIDE_ROWS_SQL).format(rows=rows_sql),
         grouped="".join(
@@ -168,7 +201,7 @@ def summarize(
         mappings="".join(", " + mapping for mapping in mappings),
         branches=" UNION ALL ".join(branches),
     )
-    facets, count, aside_count = empty.facets, 0, empty.aside
+    facets, count, aside_count, placed = empty.facets, 0, empty.aside, []
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, [*params, *mapping_params, *branch_params])
         for facet, value, label, n in cursor.fetchall():
@@ -176,9 +209,15 @@ def summarize(
                 count = n
             elif facet == ASIDE:
                 aside_count = n
+            elif facet == PAGE:
+                placed.append((n, value))
             else:
                 facets[facet].append((value, n, label))
-    return Summary(count=count, facets=facets, aside=aside_count)
+    page_ids = None
+    if page is not None:
+        to_python = queryset.model._meta.pk.to_python
+        page_ids = [to_python(value) for _n, value in sorted(placed)]
+    return Summary(count=count, facets=facets, aside=aside_count, page_ids=page_ids)
 
 
 @lru_cache(maxsize=64)

@@ -4,6 +4,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from catalog.models import Repository
@@ -214,6 +215,16 @@ def test_pages_follow_one_another_in_the_order_chosen(client, query):
 
     assert [len(page) for page in shown] == [20, 20, 5]
     assert shown[0] + shown[1] + shown[2] == expected
+    # Pages 2 and 3 read the summary page 1 cached, then their ids in a query of their own;
+    # without it, the summary's statement gives the page's ids: the same rows either way.
+    for n in (3, 2, 1):
+        cache.clear()
+        assert listed(client.get(f"/depots/?{query}&page={n}")) == shown[n - 1]
+    cache.clear()
+    assert listed(client.get(f"/depots/?{query}&page=abc")) == shown[0]
+    assert client.get(f"/depots/?{query}&page=2&per_page=50").status_code == 404
+    cache.clear()
+    assert listed(client.get(f"/depots/?{query}&per_page=50")) == expected
 
 
 def test_the_form_of_every_filter_shows_the_filters_of_each_search(client):

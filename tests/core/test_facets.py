@@ -5,7 +5,7 @@ from django.db.models.functions import Upper
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Owner, Repository
-from core.facets import summarize
+from core.facets import PageWanted, summarize
 from core.filters import top_values
 from core.search import json_list_counts
 from tests.factories import OwnerFactory, RepositoryFactory
@@ -140,3 +140,42 @@ def test_rows_set_aside_are_counted_apart_in_the_same_statement(repositories):
     without = summarize(shown, columns=COLUMNS, lists={"topic": "topics"})
     assert summary.facets == without.facets and without.aside is None
     assert summarize(rows.filter(pk__lt=0), columns=COLUMNS, aside="is_archived").aside == 0
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        ("-stars", "full_path"),
+        ("name", "full_path"),
+        # Some rows have no date: NULLs placed as PostgreSQL places them in ORDER BY.
+        ("-updated_at", "full_path"),
+        ("-rank", "-score", "full_path"),
+    ],
+)
+def test_the_page_asked_for_comes_from_the_same_statement_in_the_listings_order(order):
+    for n in range(9):
+        RepositoryFactory(
+            name=f"outil-{n % 3}",
+            stars=n % 4,
+            score=n % 2,
+            updated_at=None if n % 3 == 0 else f"2026-0{n % 5 + 1}-01T00:00:00Z",
+            is_archived=n == 4,
+        )
+    rows = Repository.objects.search("outil").filter(stars__lt=3)
+    shown = rows.filter(is_archived=False).order_by(*order)
+    assert shown.count() == 6
+
+    for offset in (0, 3, 6, 50):
+        with CaptureQueriesContext(connection) as queries:
+            summary = summarize(
+                rows,
+                columns=COLUMNS,
+                aside="is_archived",
+                page=PageWanted(order=order, offset=offset, limit=3),
+            )
+        assert len(queries) == 1
+        assert summary.page_ids == list(shown.values_list("pk", flat=True)[offset : offset + 3])
+    assert summary.page_ids == []  # past the end
+    assert summarize(rows, columns=COLUMNS).page_ids is None  # no page asked for
+    nothing = summarize(rows.filter(pk__lt=0), columns=COLUMNS, page=PageWanted(order, 0, 3))
+    assert nothing.page_ids == []
