@@ -62,8 +62,9 @@ def repository_listing(request, *, base=None, scope="", template, extra=None):
     context = {
         # The rendered sidebar depends on the parameters, the language and the catalogue
         # version only, and its links start again from page 1: every page of a search
-        # shares it. The results are not kept apart: the page cache keeps the whole
-        # page, and a fragment of a search nobody repeats cost two round trips (ADR 13).
+        # shares it. The results are not kept apart: with Redis the page cache keeps
+        # whole anonymous pages for a minute, and the fragment of a search nobody repeats
+        # cost two round trips (ADR 13); signed-in visitors' results are rendered each time.
         "sidebar_key": listing_cache.key_for(
             f"sidebar:{get_language()}",
             request.GET,

@@ -23,9 +23,10 @@ from core.facets import PageWanted
 from core.search import clean_query
 
 PER_PAGE_CHOICES = (20, 50, 100)
-# Past this many rows a page is not asked of the summary's statement (an OFFSET is a
-# bigint; no listing has that many rows): paginate decides, 404 past the end.
-MAX_OFFSET = 2**31
+# The pages of a search whose ids the summary's statement gives: deeper ones (and pages past
+# the end, a 404 from the count alone) would make it sort every match rather than keep the
+# first ones (a top-N sort): rows_of_page reads them.
+PAGES_FROM_SUMMARY = 10
 EXPORT_FORMATS = ("csv", "json")
 # Characters of a download's name given to its filters (before the date and extension).
 EXPORT_NAME_FILTERS_MAX = 80
@@ -41,17 +42,18 @@ def page_size(request, default: int = 20) -> int:
 
 
 def page_wanted(request, order, per_page: int) -> PageWanted | None:
-    """The page `paginate` will show, as core.facets.summarize reads it, or None when it
-    cannot say before the count (`page=abc` is page 1; a page below 1 or too far for an
-    OFFSET is left to paginate, which answers 404) or when `order` holds expressions."""
+    """The page `paginate` will show (`page=abc` is page 1, as there), as core.facets.
+    summarize reads it; None past the first PAGES_FROM_SUMMARY pages, below page 1 (a 404
+    from paginate) or when `order` holds expressions."""
     try:
         number = int(request.GET.get("page") or 1)
     except ValueError:
         number = 1
-    offset = (number - 1) * per_page
-    if not 0 <= offset < MAX_OFFSET or not all(isinstance(field, str) for field in order):
+    if not 1 <= number <= PAGES_FROM_SUMMARY:
         return None
-    return PageWanted(order=tuple(order), offset=offset, limit=per_page)
+    if not all(isinstance(field, str) for field in order):
+        return None
+    return PageWanted(order=tuple(order), offset=(number - 1) * per_page, limit=per_page)
 
 
 def paginate(request, queryset, *, per_page_default=20, count=None):
@@ -208,8 +210,9 @@ class Listing:
     ``facets(queryset)`` may read a cache; ``summary(filterset)``, when given, replaces it
     and gives the count too: {"count", "facets", …}, every other entry added to the context.
     With ``page_by_ids`` it is called ``summary(filterset, page=…)`` (a core.facets.
-    PageWanted, or None) and may give "page_ids", the ids of that page when it computed
-    them in the same statement (a summary read from the cache gives none).
+    PageWanted for one of a search's first pages, else None) and may give "page_ids", the
+    ids of that page when it computed them in the same statement (a summary read from the
+    cache gives none).
     Rows are shown with the QuerySet's ``for_list()``, or the method named ``shown``.
     """
 
@@ -238,7 +241,15 @@ class Listing:
         if self.export is not None and fmt in EXPORT_FORMATS:
             name_parts = export_filters(filterset, query)
             return self.export(rows.order_by(*order), fmt, request, name_parts=name_parts)
-        wanted = page_wanted(request, order, page_size(request)) if self.page_by_ids else None
+        wanted = None
+        if self.page_by_ids and query:
+            # A search's page comes from the summary's statement when it is computed (its
+            # matches are sorted with no index to follow; without words, the listing's
+            # sorts walk an index in a millisecond, and the page is read apart). The
+            # primary key last: ties (a path on two forges) in one order whichever
+            # statement reads the page.
+            order = (*order, "pk")
+            wanted = page_wanted(request, order, page_size(request))
         if not self.summary:
             summary = {}
         elif self.page_by_ids:

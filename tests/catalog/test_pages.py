@@ -313,6 +313,34 @@ def test_owner_pages(client):
     assert client.get("/organisations/github.com/nobody/").status_code == 404
 
 
+@pytest.mark.parametrize("sort", ["relevance", "stars", "name"])
+def test_a_searchs_pages_keep_one_order_when_paths_tie_on_several_forges(client, sort):
+    """The same path on three forges ties on every key of the sorts: whichever statement
+    reads a page (the summary's, or the page's own query once the summary is cached), the
+    pages follow one another without repeating or losing a repository."""
+    for host in ("github.com", "gitlab.com", "framagit.org"):
+        owner = OwnerFactory(forge=ForgeFactory(host=host), path="miroir")
+        for i in range(15):
+            RepositoryFactory(owner=owner, name=f"outil-{i}", stars=1, description="outil")
+    update_search_vectors()
+    every = {(r.forge.host, r.full_path) for r in Repository.objects.visible()}
+    assert len(every) == 45
+
+    def page(n):
+        html = client.get(f"/depots/?q=outil&sort={sort}&page={n}").content.decode()
+        return re.findall(r'<h3 class="fr-card__title">\s*<a href="/depots/([^/]+)/([^"]+)/"', html)
+
+    computed = []
+    for n in (1, 2, 3):
+        cache.clear()  # the summary computed: this page's ids from its statement
+        computed.append(page(n))
+    read_apart = [page(n) for n in (1, 2, 3)]  # the summary cached: the page's own query
+
+    assert computed == read_apart
+    shown = [row for rows in computed for row in rows]
+    assert len(shown) == len(set(shown)) == 45
+
+
 @pytest.mark.parametrize(
     "url",
     [

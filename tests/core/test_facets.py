@@ -1,12 +1,13 @@
 import pytest
 from django.db import connection
-from django.db.models import Case, CharField, Value, When
+from django.db.models import Case, CharField, F, Value, When
 from django.db.models.functions import Upper
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Owner, Repository
 from core.facets import PageWanted, summarize
 from core.filters import top_values
+from core.listing import page_size, page_wanted
 from core.search import json_list_counts
 from tests.factories import OwnerFactory, RepositoryFactory
 
@@ -179,3 +180,26 @@ def test_the_page_asked_for_comes_from_the_same_statement_in_the_listings_order(
     assert summarize(rows, columns=COLUMNS).page_ids is None  # no page asked for
     nothing = summarize(rows.filter(pk__lt=0), columns=COLUMNS, page=PageWanted(order, 0, 3))
     assert nothing.page_ids == []
+
+
+@pytest.mark.parametrize(
+    ("page", "per_page", "expected"),
+    [
+        ("", "20", (0, 20)),
+        ("abc", "20", (0, 20)),  # paginate shows page 1
+        ("3", "50", (100, 50)),
+        ("10", "20", (180, 20)),
+        ("11", "20", None),  # deeper: a top-N sort no longer; rows_of_page reads it
+        ("0", "20", None),  # a 404 from paginate
+        ("-2", "20", None),
+        ("9" * 30, "20", None),
+    ],
+)
+def test_the_page_a_search_asks_of_the_summary(rf, page, per_page, expected):
+    request = rf.get("/depots/", {"q": "outil", "page": page, "per_page": per_page})
+    order = ("-rank", "full_path", "pk")
+
+    wanted = page_wanted(request, order, page_size(request))
+
+    assert (wanted and (wanted.offset, wanted.limit)) == expected
+    assert page_wanted(request, (F("stars").desc(), "pk"), 20) is None  # an expression
