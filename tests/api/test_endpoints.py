@@ -10,6 +10,7 @@ from tests.bluehats.factories import ContributorProfileFactory, EventFactory, Ga
 from tests.factories import (
     ContributionFactory,
     DeclarationFactory,
+    ForgeFactory,
     OwnerFactory,
     PublicBodyFactory,
     RepositoryFactory,
@@ -261,6 +262,28 @@ def test_a_page_costs_the_same_queries_for_n_and_2n_rows(api, count_queries, nam
     second = count_queries(lambda: api(f"{name}/"))
 
     assert first == second
+
+
+def test_owners_of_a_forge_harvested_whole_show_its_body_at_no_query_per_row(api, count_queries):
+    """A ministry's GitLab harvested whole: its groups have no body of their own, the
+    forge's is theirs (Owner.body), read with the page rather than once per row."""
+    body = PublicBodyFactory(name="Ministère des Armées", is_ministry=True)
+    forge = ForgeFactory(gitlab=True, public_body=body)
+
+    def add_rows():
+        for _ in range(3):
+            RepositoryFactory(owner=OwnerFactory(forge=forge, public_body=None), forge=forge)
+
+    add_rows()
+    api("repositories/")  # caches, content types
+    first = count_queries(lambda: api("repositories/"))
+    add_rows()
+    second = count_queries(lambda: api("repositories/"))
+    items = api("repositories/").json()["results"]
+
+    assert first == second
+    assert len(items) == 6
+    assert {item["public_body"]["name"] for item in items} == {"Ministère des Armées"}
 
 
 def test_links_survive_paths_that_need_quoting(api, client):
