@@ -32,6 +32,7 @@ from catalog.search import search
 from core.fields import modified_at, modified_index, optional_url, public_body_link
 from core.search import clean_query, json_list_contains
 from core.text import free_slug, strip_accents
+from core.urls import cached_reverse
 
 # The five criteria the editors check before a repository joins the Awesome selection.
 AWESOME_CRITERIA = (
@@ -734,7 +735,7 @@ class Owner(HarvestState):
         return f"{self.forge.host}/{self.path}"
 
     def get_absolute_url(self):
-        return reverse("owners:detail", args=[self.forge.host, self.path])
+        return cached_reverse("owners:detail", self.forge.host, self.path)
 
     @property
     def body(self):
@@ -912,7 +913,7 @@ class Repository(models.Model):
         return f"{self.forge.host}/{self.full_path}"
 
     def get_absolute_url(self):
-        return reverse("catalog:detail", args=[self.forge.host, self.full_path])
+        return cached_reverse("catalog:detail", self.forge.host, self.full_path)
 
     @property
     def last_activity_at(self):

@@ -1,4 +1,4 @@
-"""reverse() for exports that build one address per row.
+"""reverse() for pages and exports that build one address per row.
 
 `reverse()` costs about 0.1 ms a call (it walks the URL patterns, i18n prefix included): a
 hundred thousand rows would spend ten seconds there. `reverser()` calls it once, with
@@ -9,9 +9,14 @@ reverse() does, so its results are the same as reverse()'s under the active lang
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from urllib.parse import quote
 
-from django.urls import reverse
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
 # What reverse() leaves unquoted in an argument (django.urls.resolvers: RFC 3986
 # sub-delimiters and /~:@).
@@ -43,3 +48,22 @@ def reverser(viewname: str, *, arity: int) -> Callable[..., str]:
         return "".join(pieces)
 
     return build
+
+
+def cached_reverse(viewname: str, *args: str) -> str:
+    """reverse(viewname, args=args), for str, path or slug arguments, through a reverser()
+    kept per URL name, language, script prefix and URLconf: a listing's twenty cards each
+    link their page (~70 µs a reverse())."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _kept_reverser(viewname, len(args), get_language(), get_script_prefix(), urlconf)(*args)
+
+
+@lru_cache(maxsize=256)
+def _kept_reverser(viewname, arity, language, script_prefix, urlconf) -> Callable[..., str]:
+    return reverser(viewname, arity=arity)
+
+
+@receiver(setting_changed)
+def forget_reversers(**kwargs) -> None:
+    """A test's other URL patterns or languages reverse afresh."""
+    _kept_reverser.cache_clear()

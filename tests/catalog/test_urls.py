@@ -60,6 +60,19 @@ def test_get_absolute_url_is_reverse_and_leads_to_the_page(client, repository):
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
+def test_get_absolute_url_follows_the_language(repository, language):
+    owner = repository.owner
+    with translation.override(language):
+        assert repository.get_absolute_url() == reverse(
+            "catalog:detail", args=[repository.forge.host, repository.full_path]
+        )
+        assert owner.get_absolute_url() == reverse(
+            "owners:detail", args=[owner.forge.host, owner.path]
+        )
+    assert ("/en/" in repository.get_absolute_url()) is False
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
 def test_reverser_gives_what_reverse_gives(language):
     values = [("github.com", "a/b"), ("gitlab.example.fr", f"{OWNER_PATH}/{REPOSITORY_NAME}")]
     with translation.override(language):
