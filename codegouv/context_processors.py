@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import is_public_agent
+from core.urls import cached_reverse
 from editorial.guides import linked_pages
 from editorial.models import ABOUT_SLUG, guide_url
 
@@ -32,10 +32,10 @@ def nav_title(title: str, slug: str) -> str:
 def site(request):
     """Service name, tagline and the main navigation with the current section marked;
     the guide pages the editors placed in the navigation or the footer."""
-    links = [(label, reverse(url_name)) for label, url_name in MAIN_NAVIGATION]
+    links = [(label, cached_reverse(url_name)) for label, url_name in MAIN_NAVIGATION]
     user = getattr(request, "user", None)
     if user is not None and is_public_agent(user):
-        links += [(label, reverse(url_name)) for label, url_name in AGENT_NAVIGATION]
+        links += [(label, cached_reverse(url_name)) for label, url_name in AGENT_NAVIGATION]
     guides = linked_pages()
     links += [(nav_title(title, slug), guide_url(slug)) for title, slug in guides["navigation"]]
     footer_guides = [{"label": title, "url": guide_url(slug)} for title, slug in guides["footer"]]
@@ -45,7 +45,7 @@ def site(request):
 def bare_site(request):
     """What base.html needs, from the settings alone: for the 500 page, which must render
     when the database or the cache is what failed (no guide links, no user, no messages)."""
-    links = [(label, reverse(url_name)) for label, url_name in MAIN_NAVIGATION]
+    links = [(label, cached_reverse(url_name)) for label, url_name in MAIN_NAVIGATION]
     return {
         **_site_context(request.path_info, links, footer_guides=[]),
         "request": request,
