@@ -278,6 +278,8 @@ API_COLUMNS = (
     "archive_checked_at",
     "forge__host",
     "owner__path",
+    # Not shown, but an owner's str() and address read it.
+    "owner__forge__host",
     *(
         f"{body}__{field}"
         for body in ("owner__public_body", "owner__forge__public_body")

@@ -35,6 +35,8 @@ class TimestamptzLoader(Loader):
 
 @lru_cache
 def timestamptz_loader(timezone) -> type[TimestamptzLoader]:
+    """The loader class of a connection's time zone, made once: psycopg and Django's
+    create_cursor() read `timezone` from the class."""
     attributes = {"timezone": timezone, "__module__": __name__}
     return type("TimestamptzLoader", (TimestamptzLoader,), attributes)
 

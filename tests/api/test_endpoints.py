@@ -1,8 +1,11 @@
 """The lists and items of /api/v1/: what each carries, what they leave out, read-only."""
 
+from datetime import UTC, date, datetime
+
 import pytest
 
-from catalog.models import Dependency, Manifest, Repository
+from catalog.enums import ArchiveState
+from catalog.models import AWESOME_CRITERIA, Dependency, Manifest, Repository
 from contributions.models import Contribution
 from sill.models import Software
 from tests.api.conftest import traverse
@@ -239,13 +242,31 @@ def test_no_cookie_is_set_or_needed(client, catalogue):
     assert not response.cookies
 
 
+# A repository that takes every branch of the serializers: the Awesome criteria, a
+# publiccode.yml, an archived snapshot (any column they read beyond
+# catalog.models.API_COLUMNS would be a query per row).
+EVERY_BRANCH = {
+    "awesome_checked_at": date(2026, 11, 2),
+    **dict.fromkeys(AWESOME_CRITERIA, True),
+    "publiccode": {"name": "Outil", "_summary": {"name": "Outil"}},
+    "publiccode_text": "publiccodeYmlVersion: '0.4'\nname: Outil\n",
+    "publiccode_valid": True,
+    "archive_state": ArchiveState.ARCHIVED,
+    "archive_snapshot": "swh:1:snp:" + "0" * 40,
+    "archive_origin": "https://github.com/etalab/outil",
+    "archive_visit_at": datetime(2026, 11, 1, tzinfo=UTC),
+    "archive_visit_status": "full",
+    "archive_checked_at": datetime(2026, 11, 2, tzinfo=UTC),
+}
+
+
 @pytest.mark.parametrize("name", LISTS)
 def test_a_page_costs_the_same_queries_for_n_and_2n_rows(api, count_queries, name):
     def add_rows():
         for _ in range(3):
             body = PublicBodyFactory(is_ministry=True)
             owner = OwnerFactory(public_body=body, repository_count=1)
-            repository = RepositoryFactory(owner=owner)
+            repository = RepositoryFactory(owner=owner, **EVERY_BRANCH)
             software = SoftwareFactory(source_repository=repository)
             DeclarationFactory(software=software, public_body=body)
             ContributionFactory(public_body=body, software=software, repository=repository)

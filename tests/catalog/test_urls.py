@@ -7,11 +7,11 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from catalog.services.counts import refresh_owner_counts
-from core.urls import reverser
+from core.urls import cached_reverse, reverser
 from tests.factories import ForgeFactory, OwnerFactory, RepositoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +70,11 @@ def test_get_absolute_url_follows_the_language(repository, language):
             "owners:detail", args=[owner.forge.host, owner.path]
         )
     assert ("/en/" in repository.get_absolute_url()) is False
+
+
+def test_an_empty_argument_is_refused_as_reverse_refuses_it():
+    with pytest.raises(NoReverseMatch):
+        cached_reverse("catalog:detail", "", "a/b")
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

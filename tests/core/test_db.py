@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from psycopg.pq import Format
 
-from core.db import TIMESTAMPTZ_OID, TimestamptzLoader
+from core.db import PSYCOPG_TIMESTAMPTZ_LOADER, TIMESTAMPTZ_OID, TimestamptzLoader
 from tests.factories import RepositoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,13 +28,16 @@ def test_timestamps_come_back_as_the_same_instants_in_utc():
 
 
 def test_every_cursor_keeps_the_compiled_parser():
-    """Django's create_cursor() puts its own loader back when the time zones differ."""
+    """Django's create_cursor() registers its own loader on a cursor whose connection's time
+    zone differs from the loader's; psycopg's binary package (requirements/main.txt) is
+    what parses."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT now()")
         (now,) = cursor.fetchone()
+        loader = cursor.cursor.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
 
-    loader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
     assert issubclass(loader, TimestamptzLoader)
+    assert PSYCOPG_TIMESTAMPTZ_LOADER.__module__.startswith("psycopg_binary")
     assert now.tzinfo is UTC
 
 
