@@ -17,7 +17,7 @@ from bluehats.enums import EventKind, EventStatus
 from catalog.enums import ArchiveState, DependencyScope, Ecosystem
 from catalog.models import Forge, Owner, PublicBody, Repository
 from contributions.models import Contribution
-from core.urls import reverser
+from core.urls import cached_reverse
 from sill.models import Software
 
 
@@ -81,9 +81,9 @@ class ApiSerializer(serializers.Serializer):
     modified_at = serializers.DateTimeField(read_only=True)
 
     detail_name = ""
-    # The public page's URL name and its str arguments for a row: the address is then built
-    # from one reverse() per request (a page of 1,000 rows), not get_absolute_url()'s one a
-    # row. Empty: get_absolute_url().
+    # The public page's URL name and its str arguments for a row: the French address is then
+    # built by core.urls.cached_reverse, without switching the language for each of a page's
+    # 1,000 rows as get_absolute_url() would need. Empty: get_absolute_url().
     page_view = ""
 
     @staticmethod
@@ -102,11 +102,8 @@ class ApiSerializer(serializers.Serializer):
         if not self.page_view:
             with translation.override(settings.LANGUAGE_CODE):
                 return absolute(self.request, obj.get_absolute_url())
-        pages = self.request.__dict__.setdefault("_page_reversers", {})
-        if self.page_view not in pages:
-            with translation.override(settings.LANGUAGE_CODE):
-                pages[self.page_view] = reverser(self.page_view, arity=len(self.page_args(obj)))
-        return absolute(self.request, pages[self.page_view](*self.page_args(obj)))
+        path = cached_reverse(self.page_view, *self.page_args(obj), language=settings.LANGUAGE_CODE)
+        return absolute(self.request, path)
 
 
 class ForgeSerializer(ApiSerializer):

@@ -29,10 +29,15 @@ def nav_title(title: str, slug: str) -> str:
     return _("À propos") if slug == ABOUT_SLUG else title
 
 
+def main_navigation() -> list:
+    """[(label, address)] of MAIN_NAVIGATION in the active language."""
+    return [(label, cached_reverse(url_name)) for label, url_name in MAIN_NAVIGATION]
+
+
 def site(request):
     """Service name, tagline and the main navigation with the current section marked;
     the guide pages the editors placed in the navigation or the footer."""
-    links = [(label, cached_reverse(url_name)) for label, url_name in MAIN_NAVIGATION]
+    links = main_navigation()
     user = getattr(request, "user", None)
     if user is not None and is_public_agent(user):
         links += [(label, cached_reverse(url_name)) for label, url_name in AGENT_NAVIGATION]
@@ -45,7 +50,7 @@ def site(request):
 def bare_site(request):
     """What base.html needs, from the settings alone: for the 500 page, which must render
     when the database or the cache is what failed (no guide links, no user, no messages)."""
-    links = [(label, cached_reverse(url_name)) for label, url_name in MAIN_NAVIGATION]
+    links = main_navigation()
     return {
         **_site_context(request.path_info, links, footer_guides=[]),
         "request": request,

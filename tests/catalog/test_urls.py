@@ -122,3 +122,14 @@ def test_sitemaps_link_to_the_pages(client, repository):
         SERVER + repository.get_absolute_url()
     ]
     assert locations(client, "/sitemap-organisations.xml") == [SERVER + owner.get_absolute_url()]
+
+
+def test_a_language_asked_for_is_the_addresses_whatever_the_active_one(repository):
+    args = [repository.forge.host, repository.full_path]
+    with translation.override("en"):
+        english = reverse("catalog:detail", args=args)
+        french = cached_reverse("catalog:detail", *args, language="fr")
+    with translation.override("fr"):
+        assert french == reverse("catalog:detail", args=args)
+        assert cached_reverse("catalog:detail", *args, language="en") == english
+    assert english.startswith("/en/")
